@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
+import { WorkerModule } from './queue/worker.module.js';
+
+/** The service for one ROLE: the HTTP API, the queue worker, or both in one process. */
+@Module({})
+export class AppModule {
+  static forRole(config: AppConfig): DynamicModule {
+    const imports = [ConfigModule.forRoot(config), DatabaseModule];
+    if (config.role !== 'worker') imports.push(IngestionModule);
+    if (config.role !== 'api') imports.push(WorkerModule);
+    return { module: AppModule, imports };
+  }
+}

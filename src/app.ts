@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import type { AppConfig } from './config/config.js';
+import { registerBodyParsers } from './ingestion/body-parsers.js';
+import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
+
+export interface StartOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+export interface RunningService {
+  app: INestApplicationContext;
+  /** The address the HTTP API listens on, when the role serves HTTP. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/** Starts the service for config.role. Used by main.ts and by the end-to-end tests alike. */
+export async function startService(config: AppConfig, options: StartOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? ['log', 'warn', 'error'];
+  if (config.role === 'worker') {
+    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { logger });
+    app.enableShutdownHooks();
+    await app.init();
+    return { app, close: () => app.close() };
+  }
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
+    logger,
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
+  registerMethodNotAllowed(fastify);
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A record of any catalogue object. Column values live in one JSON document so a tenant can
+ * add objects and columns without a schema change.
+ */
+@Entity('records')
+export class RecordEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })
+  tenantId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'object_name', type: 'varchar', length: 64 })
+  objectName: string;
+
+  @Column({ type: 'simple-json' })
+  data: Record<string, unknown>;
+
+  @Column({ name: 'created_on' })
+  createdOn: Date;
+
+  @Column({ name: 'modified_on' })
+  modifiedOn: Date;
+
+  /**
+   * Who wrote it (webhook + process + step). Unique per tenant, so a retried run finds its
+   * earlier record instead of writing a second one.
+   */
+  @Column({ name: 'source_key', type: 'varchar', length: 200, nullable: true })
+  sourceKey: string | null;
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { ConfigModule } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { EngineModule } from '../engine/engine.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+
+/** The services the command line calls: the same as the service's, without HTTP or the queue. */
+@Module({})
+export class CliModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TenantsModule, CatalogueModule, WebhooksModule, EngineModule],
+    };
+  }
+}

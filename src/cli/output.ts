@@ -1,0 +1,32 @@
+/** Output of the command line: JSON with --json, otherwise plain text for people. */
+
+export function printObject(value: object, json = false): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    process.stdout.write(`${key}: ${typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)}\n`);
+  }
+}
+
+export function printList(rows: object[], json = false, columns?: string[]): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const keys = columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cells = rows.map((row) => keys.map((key) => cell((row as Record<string, unknown>)[key])));
+  const widths = keys.map((key, i) => Math.min(60, Math.max(key.length, ...cells.map((line) => line[i].length))));
+  const format = (line: string[]) => line.map((text, i) => text.slice(0, 60).padEnd(widths[i])).join('  ').trimEnd();
+  process.stdout.write(`${format(keys)}\n${cells.map(format).join('\n')}\n`);
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

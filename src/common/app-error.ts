@@ -1,0 +1,58 @@
+/**
+ * The one error type of the service. The code decides the HTTP status (see error.filter.ts)
+ * and, in the engine, whether a failed run is retried.
+ */
+export enum ErrorCode {
+  InvalidApiKey = 'INVALID_API_KEY',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  InvalidBody = 'INVALID_BODY',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  QueueUnavailable = 'QUEUE_UNAVAILABLE',
+  NotFound = 'NOT_FOUND',
+  InvalidArgument = 'INVALID_ARGUMENT',
+  Conflict = 'CONFLICT',
+  /** A webhook cannot be turned into a record (unknown object, missing or unconvertible value…). */
+  Unmappable = 'UNMAPPABLE',
+  /** A definition file or an unsaved definition breaks the schema or names an unknown step type. */
+  InvalidDefinition = 'INVALID_DEFINITION',
+  /** Database or network trouble that may pass: the job is retried. */
+  Transient = 'TRANSIENT',
+  Internal = 'INTERNAL',
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.InvalidApiKey]: 401,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.InvalidBody]: 400,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.QueueUnavailable]: 503,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.Unmappable]: 422,
+  [ErrorCode.InvalidDefinition]: 400,
+  [ErrorCode.Transient]: 503,
+  [ErrorCode.Internal]: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Response headers that belong to this error (Allow, Retry-After). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  get retryable(): boolean {
+    return this.code === ErrorCode.Transient;
+  }
+}

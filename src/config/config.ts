@@ -1,0 +1,152 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface RedisConnection {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: Record<string, never>;
+}
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+export interface AppConfig {
+  role: Role;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  redisUrl: string;
+  redis: RedisConnection;
+  /** Namespace of every Redis key, so several installations (or test runs) can share one Redis. */
+  redisPrefix: string;
+  database: DatabaseConfig;
+  processesDir: string;
+  maxBodyBytes: number;
+  workerConcurrency: number;
+  jobAttempts: number;
+  jobBackoffMs: number;
+  /** How long a resolved API key is trusted without asking the database again (revocation delay). */
+  apiKeyCacheMs: number;
+}
+
+/** Thrown for a wrong environment variable; the message names the variable and the problem. */
+export class ConfigError extends Error {}
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  return {
+    role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    host: env.HOST || '0.0.0.0',
+    port,
+    publicBaseUrl: baseUrl(env, port),
+    redisUrl,
+    redis: parseRedisUrl(redisUrl),
+    redisPrefix: identifier(env, 'REDIS_PREFIX', 'hookflow'),
+    database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'),
+    processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+    jobAttempts: integer(env, 'JOB_ATTEMPTS', 5, 1, 100),
+    jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+    apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name}: "${raw}" is not a whole number`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}: "${raw}" is not one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`${name}: "${raw}" must be 1-64 letters, digits, "_" or "-"`);
+  }
+  return raw;
+}
+
+function baseUrl(env: NodeJS.ProcessEnv, port: number): string {
+  const raw = env.PUBLIC_BASE_URL;
+  if (raw === undefined || raw === '') return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL: "${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_BASE_URL: "${raw}" must start with http:// or https://`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function parseRedisUrl(raw: string): RedisConnection {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REDIS_URL: "${raw}" is not a URL (expected redis://host:port/db)`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL: "${raw}" must start with redis:// or rediss://`);
+  }
+  const db = url.pathname.replace(/^\//, '') || '0';
+  if (!/^\d+$/.test(db)) throw new ConfigError(`REDIS_URL: database "${db}" is not a number`);
+  return {
+    host: url.hostname || '127.0.0.1',
+    port: url.port ? Number(url.port) : 6379,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: Number(db),
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new ConfigError('DATABASE_URL: "sqlite:" needs a file path, e.g. sqlite:./data/hookflow.sqlite');
+    return { type: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL: the postgres:// URL cannot be parsed');
+    }
+    return { type: 'postgres', url: raw };
+  }
+  throw new ConfigError(`DATABASE_URL: must start with sqlite: or postgres:// (got "${raw.split(':')[0]}:")`);
+}
+
+/** Redacts credentials so a URL can be shown in messages and logs. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/config.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { ApiKey } from '../tenants/api-key.entity.js';
+import { CatalogueObject } from '../catalogue/catalogue-object.entity.js';
+import { CatalogueColumn } from '../catalogue/catalogue-column.entity.js';
+import { RecordEntity } from '../catalogue/record.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
+import { TenantProcess } from '../engine/tenant-process.entity.js';
+import { ProcessRun } from '../engine/process-run.entity.js';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema.js';
+
+export const ENTITIES = [Tenant, ApiKey, CatalogueObject, CatalogueColumn, RecordEntity, Webhook, TenantProcess, ProcessRun];
+export const MIGRATIONS = [InitialSchema1764400000000];
+
+/** Both databases get their schema from the migrations; nothing is synchronised from the entities. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  if (database.type === 'postgres') {
+    return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+  }
+  if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.path,
+    // WAL lets the CLI read and write while the service runs; the busy timeout makes writers wait
+    // for each other instead of failing with SQLITE_BUSY.
+    enableWAL: true,
+    timeout: 10_000,
+  };
+}

@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { DefinitionValidator } from './definition-validator.js';
+import { ProcessDefinitions } from './process-definitions.js';
+import { ProcessRunner } from './process-runner.js';
+import { ProcessRunsRepository } from './process-runs.repository.js';
+import { ProcessesService } from './processes.service.js';
+import { RunsService } from './runs.service.js';
+import { StepRegistry } from './step-registry.js';
+import type { StepType } from './step-type.js';
+import { STEP_TYPES } from './steps/index.js';
+import { TenantProcessesRepository } from './tenant-processes.repository.js';
+import { WebhookRunnerService } from './webhook-runner.service.js';
+
+@Module({
+  imports: [CatalogueModule, TenantsModule, WebhooksModule],
+  providers: [
+    ...STEP_TYPES,
+    { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType[]) => new StepRegistry(steps) },
+    {
+      provide: DefinitionValidator,
+      inject: [APP_CONFIG, StepRegistry],
+      useFactory: (config: AppConfig, registry: StepRegistry) => new DefinitionValidator(config.processesDir, registry),
+    },
+    {
+      // Loaded once at start: a broken definition file stops the start with its problems.
+      provide: ProcessDefinitions,
+      inject: [APP_CONFIG, DefinitionValidator],
+      useFactory: (config: AppConfig, validator: DefinitionValidator) =>
+        ProcessDefinitions.load(config.processesDir, validator),
+    },
+    { provide: ProcessRunner, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new ProcessRunner(registry) },
+    TenantProcessesRepository,
+    ProcessRunsRepository,
+    ProcessesService,
+    RunsService,
+    WebhookRunnerService,
+  ],
+  exports: [ProcessesService, RunsService, WebhookRunnerService],
+})
+export class EngineModule {}

@@ -1,0 +1,63 @@
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { parse as secureParse } from 'secure-json-parse';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { jsonErrorPosition } from './json-error-position.js';
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+}
+
+/** Bounds of multipart bodies; a webhook form has a handful of short fields and no files. */
+export const MULTIPART_LIMITS = { fieldNameSize: 200, fieldSize: 64 * 1024, fields: 1000, files: 1, parts: 1001, headerPairs: 100 };
+
+/**
+ * The body parsers of the service: JSON, urlencoded and multipart only (anything else is 415).
+ * JSON errors say what is wrong and where; keys that would reach object prototypes are refused.
+ */
+export async function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits): Promise<void> {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: limits.maxBodyBytes },
+    (_request, body, done) => {
+      try {
+        done(null, parseJson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  await fastify.register(formbody, { bodyLimit: limits.maxBodyBytes });
+  await fastify.register(multipart, { limits: { ...MULTIPART_LIMITS, fileSize: 1 } });
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new AppError(ErrorCode.InvalidBody, 'Request body is empty; send a JSON object');
+  try {
+    return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    if (/forbidden prototype property/.test((error as Error).message)) {
+      throw new AppError(
+        ErrorCode.InvalidBody,
+        'JSON keys "__proto__" and "constructor.prototype" are not allowed: they could alter objects of the service',
+      );
+    }
+    throw new AppError(ErrorCode.InvalidBody, describeJsonError(text, error as SyntaxError));
+  }
+}
+
+/** "Malformed JSON: <what> at line L, column C (position P)". */
+function describeJsonError(text: string, error: SyntaxError): string {
+  const reported = /at position (\d+)/.exec(error.message);
+  const position = reported ? Number(reported[1]) : jsonErrorPosition(text);
+  // V8 messages end in a position or a quoted snippet of the body; keep only the "what".
+  const what = error.message
+    .replace(/( in JSON)? at position \d+.*$/s, '')
+    .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '');
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `Malformed JSON: ${what} at line ${line}, column ${column} (position ${position})`;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { CatalogueProtocolController } from './catalogue-protocol.controller.js';
+import { CatalogueProtocolService } from './catalogue-protocol.service.js';
+import { IngestionService } from './ingestion.service.js';
+import { WebhooksController } from './webhooks.controller.js';
+
+@Module({
+  imports: [TenantsModule, CatalogueModule, QueueModule],
+  controllers: [WebhooksController, CatalogueProtocolController],
+  providers: [IngestionService, CatalogueProtocolService],
+})
+export class IngestionModule {}

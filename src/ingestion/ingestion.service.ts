@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import { ApiKeysService } from '../tenants/api-keys.service.js';
+
+export interface Accepted {
+  id: string;
+  status: 'accepted';
+}
+
+/**
+ * Accepts a webhook: resolves its key to a tenant, reads the body into parameters and queues
+ * it. The database is not touched per request (keys are cached), and 202 is only answered
+ * once Redis holds the job.
+ */
+@Injectable()
+export class IngestionService {
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly queue: WebhookQueue,
+  ) {}
+
+  async receive(apiKey: string, request: FastifyRequest): Promise<Accepted> {
+    const key = await this.apiKeys.resolve(apiKey);
+    const payload = request.isMultipart() ? await readMultipart(request) : checkBody(request);
+    const webhookId = randomUUID();
+    await this.queue.add({
+      webhookId,
+      tenantId: key.tenantId,
+      apiKeyId: key.apiKeyId,
+      receivedAt: new Date().toISOString(),
+      contentType: mediaType(request),
+      payload,
+    });
+    return { id: webhookId, status: 'accepted' };
+  }
+}
+
+function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function checkBody(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (body === undefined) {
+    throw new AppError(
+      ErrorCode.UnsupportedMediaType,
+      'The webhook has no body: send application/json, multipart/form-data or application/x-www-form-urlencoded',
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+    throw new AppError(ErrorCode.InvalidBody, `The webhook body must be a JSON object of parameters, got ${got}`);
+  }
+  // Form parsers build objects without a prototype; give every payload the same plain shape.
+  return { ...(body as Record<string, unknown>) };
+}
+
+/** Form fields as parameters; a repeated field becomes an array. Files are refused. */
+async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const payload: Record<string, unknown> = {};
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        throw new AppError(
+          ErrorCode.UnsupportedMediaType,
+          `Multipart part "${part.fieldname}" is a file; webhooks accept form fields only`,
+        );
+      }
+      const value = String(part.value);
+      const name = part.fieldname;
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+        throw new AppError(ErrorCode.InvalidBody, `Form field name "${name}" is not allowed`);
+      }
+      const previous = Object.hasOwn(payload, name) ? payload[name] : undefined;
+      payload[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw multipartError(error as Error & { code?: string; statusCode?: number });
+  }
+  return payload;
+}
+
+function multipartError(error: Error & { code?: string; statusCode?: number }): AppError {
+  if (error.statusCode === 413 || error.code?.endsWith('LIMIT')) {
+    return new AppError(ErrorCode.PayloadTooLarge, `Multipart body exceeds a limit: ${error.message}`);
+  }
+  return new AppError(ErrorCode.InvalidBody, `Malformed multipart body: ${error.message}`);
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { JOB_PROCESS_WEBHOOK, WEBHOOKS_QUEUE, type WebhookJob } from './queue.constants.js';
+import { webhookJobOptions } from './job-options.js';
+
+const ENQUEUE_TIMEOUT_MS = 2000;
+const RETRY_AFTER_SECONDS = '5';
+
+/** The one producer of the webhooks queue. */
+@Injectable()
+export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookQueue.name);
+  private readonly queue: Queue<WebhookJob>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.queue = new Queue<WebhookJob>(WEBHOOKS_QUEUE, {
+      // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
+      // after the sender has already been told 503 (it would then be queued twice).
+      connection: { ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
+      prefix: config.redisPrefix,
+      defaultJobOptions: webhookJobOptions(config),
+    });
+    this.queue.on('error', (error) => this.logger.warn(`Redis: ${error.message}`));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.queue.waitUntilReady();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close();
+  }
+
+  /** Resolves once Redis holds the job; otherwise a 503 error with Retry-After. */
+  async add(job: WebhookJob): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.queue.add(JOB_PROCESS_WEBHOOK, job, { jobId: job.webhookId }), timeout]);
+    } catch (error) {
+      this.logger.warn(`Webhook ${job.webhookId} not queued: ${(error as Error).message}`);
+      throw new AppError(ErrorCode.QueueUnavailable, 'The webhook queue is unavailable; send the webhook again later', {
+        'Retry-After': RETRY_AFTER_SECONDS,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { TenantsService } from './tenants.service.js';
+
+/** What the ingestion path needs to know about a key. */
+export interface ResolvedApiKey {
+  apiKeyId: string;
+  tenantId: string;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  apiKey: string;
+  webhookUrl: string;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const KEY_PREFIX = 'hf_';
+// 32 random bytes in base64url: 43 characters.
+const KEY_PATTERN = /^hf_[A-Za-z0-9_-]{43}$/;
+const CACHE_LIMIT = 10_000;
+
+@Injectable()
+export class ApiKeysService {
+  // Keyed by the key's hash, never by the key. Unknown keys are cached too (as null), so a flood
+  // of wrong keys does not become a flood of database reads.
+  private readonly cache = new Map<string, { value: ResolvedApiKey | null; expiresAt: number }>();
+
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly tenants: TenantsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(tenantId: string, name: string): Promise<CreatedApiKey> {
+    await this.tenants.get(tenantId);
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > 200) {
+      throw new AppError(ErrorCode.InvalidArgument, 'API key name must be 1-200 characters');
+    }
+    const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const entity = Object.assign(new ApiKey(), {
+      id: randomUUID(),
+      tenantId,
+      name: trimmed,
+      keyHash: hashKey(apiKey),
+      keyPrefix: apiKey.slice(0, 8),
+      createdAt: new Date(),
+      revokedAt: null,
+    });
+    await this.keys.insert(entity);
+    return { id: entity.id, name: entity.name, apiKey, webhookUrl: this.webhookUrl(apiKey) };
+  }
+
+  async revoke(tenantId: string, id: string): Promise<void> {
+    const key = await this.keys.findById(tenantId, id);
+    if (!key) throw new AppError(ErrorCode.NotFound, `API key ${id} does not exist in tenant ${tenantId}`);
+    await this.keys.revoke(tenantId, id, new Date());
+    // Other processes learn of it when their cache entry expires (API_KEY_CACHE_MS).
+    this.cache.delete(key.keyHash);
+  }
+
+  async list(tenantId: string): Promise<ApiKeyView[]> {
+    await this.tenants.get(tenantId);
+    return (await this.keys.listByTenant(tenantId)).map((key) => ({
+      id: key.id,
+      name: key.name,
+      prefix: key.keyPrefix,
+      createdAt: key.createdAt.toISOString(),
+      revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
+    }));
+  }
+
+  /** The tenant and key behind a webhook URL; 401 for a malformed, unknown or revoked key. */
+  async resolve(apiKey: string): Promise<ResolvedApiKey> {
+    if (!KEY_PATTERN.test(apiKey)) throw invalidKey();
+    const keyHash = hashKey(apiKey);
+    const now = Date.now();
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.expiresAt > now) {
+      if (!cached.value) throw invalidKey();
+      return cached.value;
+    }
+    const found = await this.keys.findActiveByHash(keyHash);
+    // The lookup is by hash; the comparison of the stored hash is constant-time all the same.
+    const value =
+      found && timingSafeEqual(Buffer.from(found.keyHash), Buffer.from(keyHash))
+        ? { apiKeyId: found.id, tenantId: found.tenantId }
+        : null;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });
+    if (!value) throw invalidKey();
+    return value;
+  }
+
+  webhookUrl(apiKey: string): string {
+    return `${this.config.publicBaseUrl}/webhooks/${apiKey}`;
+  }
+}
+
+function hashKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}
+
+function invalidKey(): AppError {
+  return new AppError(ErrorCode.InvalidApiKey, 'Unknown or revoked API key');
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { TenantsRepository } from './tenants.repository.js';
+import { TenantsService } from './tenants.service.js';
+
+@Module({
+  imports: [CatalogueModule],
+  providers: [TenantsRepository, ApiKeysRepository, TenantsService, ApiKeysService],
+  exports: [TenantsService, ApiKeysService],
+})
+export class TenantsModule {}

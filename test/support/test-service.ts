@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startService, type RunningService } from '../../src/app.js';
+import { RecordsService, type RecordView } from '../../src/catalogue/records.service.js';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { ApiKeysService } from '../../src/tenants/api-keys.service.js';
+import { TenantsService } from '../../src/tenants/tenants.service.js';
+import { WebhookLogService, type WebhookView } from '../../src/webhooks/webhook-log.service.js';
+import type { TestDatabase } from './databases.js';
+
+export interface TestService {
+  url: string;
+  config: AppConfig;
+  service: RunningService;
+  /** A new tenant with one API key, as an operator would set it up with the CLI. */
+  newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; apiKeyId: string }>;
+  post(path: string, body?: RequestInit['body'], headers?: Record<string, string>, method?: string): Promise<Response>;
+  postJson(path: string, body: unknown): Promise<Response>;
+  /** Waits until the worker has finished with the webhook, then answers its log entry. */
+  waitForWebhook(tenantId: string, webhookId: string, timeoutMs?: number): Promise<WebhookView>;
+  webhooks(tenantId: string): Promise<WebhookView[]>;
+  records(tenantId: string, objectName: string): Promise<RecordView[]>;
+  get<T>(type: new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+/**
+ * The real service (HTTP API + worker unless a role is given) on a real database and Redis,
+ * listening on a free loopback port, with a Redis prefix of its own.
+ */
+export async function startTestService(database: TestDatabase, env: Record<string, string> = {}): Promise<TestService> {
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JOB_BACKOFF_MS: '20',
+    ...env,
+  });
+  const service = await startService(config, { logger: false });
+  const url = service.url ?? '';
+  const get = <T>(type: new (...args: never[]) => T): T => service.app.get(type, { strict: false });
+
+  const post = (path: string, body?: RequestInit['body'], headers: Record<string, string> = {}, method = 'POST') =>
+    fetch(`${url}${path}`, { method, body, headers });
+
+  return {
+    url,
+    config,
+    service,
+    get,
+    post,
+    postJson: (path, body) => post(path, JSON.stringify(body), { 'content-type': 'application/json' }),
+    async newTenant(name = 'Tenant') {
+      const tenant = await get(TenantsService).create(name);
+      const key = await get(ApiKeysService).create(tenant.id, 'Test source');
+      return { tenantId: tenant.id, apiKey: key.apiKey, apiKeyId: key.id };
+    },
+    async waitForWebhook(tenantId, webhookId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = (await get(WebhookLogService).list(tenantId, 1000)).find((w) => w.id === webhookId);
+        if (found && found.status !== 'queued') return found;
+        if (Date.now() > deadline) {
+          throw new Error(`Webhook ${webhookId} not finished after ${timeoutMs} ms (${found?.status ?? 'not in the log'})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    webhooks: (tenantId) => get(WebhookLogService).list(tenantId, 1000),
+    records: (tenantId, objectName) => get(RecordsService).list(tenantId, objectName),
+    async close() {
+      await service.close();
+      await deleteKeys(config);
+    },
+  };
+}
+
+/** Removes the test's Redis keys, so a shared Redis is left as it was found. */
+async function deleteKeys(config: AppConfig): Promise<void> {
+  const client = new Redis({ ...config.redis, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${config.redisPrefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis already gone (a test stopped it): nothing to clean.
+  } finally {
+    client.disconnect();
+  }
+}
