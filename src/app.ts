@@ -23,8 +23,7 @@ export interface RunningService {
 export async function startService(config: AppConfig, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? ['log', 'warn', 'error'];
   if (config.role === 'worker') {
-    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { logger });
-    app.enableShutdownHooks();
+    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { logger, abortOnError: false });
     await app.init();
     return { app, close: () => app.close() };
   }
@@ -32,12 +31,13 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger,
     bodyParser: false,
+    // Errors at start are thrown to the caller (main.ts prints them), not turned into process.exit.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

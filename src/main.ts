@@ -12,6 +12,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const service = await startService(config);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // A shutdown must end even when Redis or the database no longer answers.
+      setTimeout(() => {
+        process.stderr.write(`hookflow: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+      void service.close().then(() => process.exit(0));
+    });
+  }
   const logger = new Logger('Hookflow');
   logger.log(
     `Started (role ${config.role}, ${config.database.type} database)` +

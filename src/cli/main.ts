@@ -19,7 +19,10 @@ export async function runCli(argv: string[]): Promise<number> {
   let context: INestApplicationContext | undefined;
   // Nest starts only for a command that runs, so --help and usage errors stay instant.
   const services = async () => {
-    context ??= await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig()), { logger: false });
+    context ??= await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig()), {
+      logger: false,
+      abortOnError: false,
+    });
     return context;
   };
   const program = buildProgram(services);

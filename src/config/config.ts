@@ -31,6 +31,7 @@ export interface AppConfig {
   jobBackoffMs: number;
   /** How long a resolved API key is trusted without asking the database again (revocation delay). */
   apiKeyCacheMs: number;
+  shutdownTimeoutMs: number;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -56,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 5, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }
 

@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -8,6 +8,8 @@ import { WEBHOOKS_QUEUE, type WebhookJob } from './queue.constants.js';
 
 @Processor(WEBHOOKS_QUEUE)
 export class ProcessWebhookProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ProcessWebhookProcessor.name);
+
   constructor(
     private readonly runner: WebhookRunnerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -23,5 +25,11 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     return this.runner.handle(job.data, `${job.id}:${attempt}`, lastAttempt);
+  }
+
+  /** Redis trouble: the worker reconnects by itself; say so once per error rather than crash. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`Worker: ${error.message}`);
   }
 }

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
+import { cliJson, runCli } from './support/cli.js';
+import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
+import { startTestService, type TestService } from './support/test-service.js';
+
+const example = JSON.parse(readFileSync(new URL('../../shared/fixtures/creatio-example.json', import.meta.url), 'utf8'));
+
+describe.each(databaseKinds())('the hookflow command line beside a running service (%s)', (kind) => {
+  let database: TestDatabase;
+  let hookflow: TestService;
+  let env: Record<string, string>;
+  let tenantId: string;
+  let key: { id: string; name: string; apiKey: string; webhookUrl: string };
+
+  beforeAll(async () => {
+    database = await createDatabase(kind);
+    hookflow = await startTestService(database);
+    env = { DATABASE_URL: database.url, PUBLIC_BASE_URL: 'https://hooks.example.com/' };
+  });
+
+  afterAll(async () => {
+    await hookflow?.close();
+    await database?.drop();
+  });
+
+  it('tenant create prints the new tenant', async () => {
+    const tenant = await cliJson<{ id: string; name: string }>(['tenant', 'create', 'Acme Inc'], env);
+    expect(tenant).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme Inc' });
+    tenantId = tenant.id;
+  });
+
+  it('apikey create prints the key once, with the webhook URL', async () => {
+    key = await cliJson(['apikey', 'create', '--tenant', tenantId, '--name', 'Landing page'], env);
+    expect(key).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'Landing page',
+      apiKey: expect.stringMatching(/^hf_[A-Za-z0-9_-]{43}$/),
+      webhookUrl: `https://hooks.example.com/webhooks/${key.apiKey}`,
+    });
+    const listed = await cliJson<Array<Record<string, unknown>>>(['apikey', 'list', '--tenant', tenantId], env);
+    expect(listed).toEqual([expect.objectContaining({ id: key.id, name: 'Landing page', revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(key.apiKey);
+  });
+
+  it('a webhook sent with that key shows in webhooks list and records list', async () => {
+    const response = await hookflow.postJson(`/webhooks/${key.apiKey}`, { ...example, utm_campaign: 'spring' });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await hookflow.waitForWebhook(tenantId, id);
+
+    const leads = await cliJson<Array<Record<string, unknown>>>(['records', 'list', '--tenant', tenantId, '--entity', 'Lead'], env);
+    expect(leads).toEqual([
+      expect.objectContaining({
+        Id: expect.any(String),
+        Contact: 'New user',
+        Email: 'new_user@gmail.com',
+        MobilePhone: '+1 617 221 5187',
+        CountryId: CANADA_ID,
+      }),
+    ]);
+
+    const webhooks = await cliJson<Array<Record<string, unknown>>>(['webhooks', 'list', '--tenant', tenantId], env);
+    expect(webhooks).toEqual([
+      {
+        id,
+        receivedAt: expect.any(String),
+        apiKeyId: key.id,
+        status: 'processed',
+        reason: null,
+        recordIds: [leads[0].Id],
+      },
+    ]);
+
+    const shown = await cliJson<{ runs: Array<{ processId: string; status: string; trace: Array<Record<string, unknown>> }> }>(
+      ['webhooks', 'show', id, '--tenant', tenantId],
+      env,
+    );
+    expect(shown.runs).toHaveLength(1);
+    expect(shown.runs[0]).toMatchObject({ processId: 'create-object-records-from-webhook', status: 'succeeded' });
+    const mapping = shown.runs[0].trace.find((entry) => entry.step === 'fields');
+    expect(mapping).toMatchObject({ status: 'ok', output: { ignored: ['utm_campaign'] } });
+  });
+
+  it('process deactivate and activate switch the default process for the tenant', async () => {
+    const processId = 'create-object-records-from-webhook';
+    const before = await cliJson<Array<{ id: string; active: boolean }>>(['process', 'list', '--tenant', tenantId], env);
+    expect(before).toContainEqual(expect.objectContaining({ id: processId, active: true, version: 1 }));
+
+    await cliJson(['process', 'deactivate', processId, '--tenant', tenantId], env);
+    const response = await hookflow.postJson(`/webhooks/${key.apiKey}`, example);
+    const { id } = (await response.json()) as { id: string };
+    expect(await hookflow.waitForWebhook(tenantId, id)).toMatchObject({ status: 'received', recordIds: [] });
+    expect(await cliJson(['process', 'list', '--tenant', tenantId], env)).toContainEqual(
+      expect.objectContaining({ id: processId, active: false }),
+    );
+
+    await cliJson(['process', 'activate', processId, '--tenant', tenantId], env);
+    const again = await hookflow.postJson(`/webhooks/${key.apiKey}`, example);
+    const second = (await again.json()) as { id: string };
+    expect((await hookflow.waitForWebhook(tenantId, second.id)).status).toBe('processed');
+  });
+
+  it('apikey revoke stops the key at the running service within the key cache time', async () => {
+    const revoked = await runCli(['apikey', 'revoke', key.id, '--tenant', tenantId], env);
+    expect(revoked.code).toBe(0);
+    const deadline = Date.now() + hookflow.config.apiKeyCacheMs + 3000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await hookflow.postJson(`/webhooks/${key.apiKey}`, example)).status;
+      if (status === 401) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(401);
+    const listed = await cliJson<Array<{ revokedAt: string | null }>>(['apikey', 'list', '--tenant', tenantId], env);
+    expect(listed[0].revokedAt).toEqual(expect.any(String));
+  });
+
+  it('mistakes get a message and exit code 1', async () => {
+    const unknownObject = await runCli(['records', 'list', '--tenant', tenantId, '--entity', 'Invoice'], env);
+    expect(unknownObject.code).toBe(1);
+    expect(unknownObject.stderr).toContain('Object "Invoice" does not exist');
+
+    const missingOption = await runCli(['apikey', 'create', '--name', 'x'], env);
+    expect(missingOption.code).toBe(1);
+    expect(missingOption.stderr).toContain("required option '--tenant <tenantId>' not specified");
+
+    const unknownTenant = await runCli(['apikey', 'create', '--tenant', 'nope', '--name', 'x'], env);
+    expect(unknownTenant.code).toBe(1);
+    expect(unknownTenant.stderr).toContain('Tenant nope does not exist');
+
+    const unknownProcess = await runCli(['process', 'deactivate', 'no-such-process', '--tenant', tenantId], env);
+    expect(unknownProcess.code).toBe(1);
+    expect(unknownProcess.stderr).toContain('Process "no-such-process" does not exist');
+
+    const badConfig = await runCli(['tenant', 'list'], { ...env, DATABASE_URL: 'mysql://x' });
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toContain('DATABASE_URL');
+  });
+});
