@@ -15,9 +15,12 @@ import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-s
 export const ENTITIES = [Tenant, ApiKey, CatalogueObject, CatalogueColumn, RecordEntity, Webhook, TenantProcess, ProcessRun];
 export const MIGRATIONS = [InitialSchema1764400000000];
 
-/** Both databases get their schema from the migrations; nothing is synchronised from the entities. */
+/**
+ * Both databases get their schema from the migrations (run by migrate.ts at start); nothing is
+ * synchronised from the entities.
+ */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false, logging: false };
   if (database.type === 'postgres') {
     return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
   }
