@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { cliJson, runCli } from './support/cli.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
@@ -137,5 +140,50 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
     const badConfig = await runCli(['tenant', 'list'], { ...env, DATABASE_URL: 'mysql://x' });
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('DATABASE_URL');
+  });
+});
+
+describe('hookflow process validate and test', () => {
+  const processes = fileURLToPath(new URL('../processes', import.meta.url));
+  const shipped = readdirSync(processes).filter((file) => file.endsWith('.json') && file !== 'process.schema.json');
+  // These commands need no stored data: they must not create a database either.
+  const env = { DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'hookflow-cli-')), 'never-created.sqlite')}` };
+
+  it('validates every shipped definition', async () => {
+    const result = await runCli(['process', 'validate', '--json'], env);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Array<{ file: string; valid: boolean }>;
+    expect(report.map((entry) => entry.valid)).toEqual(shipped.map(() => true));
+    expect(report).toHaveLength(shipped.length);
+  });
+
+  it('names the file, the JSON path and the problem of a broken definition, with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookflow-defs-'));
+    const file = join(dir, 'broken.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'broken',
+        name: 'Broken',
+        version: 1,
+        activeByDefault: true,
+        trigger: { type: 'webhook' },
+        steps: [{ id: 'map', type: 'map', input: { fields: { Name: 'first &' } } }],
+      }),
+    );
+    const result = await runCli(['process', 'validate', file], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('broken.json: /steps/0/input/fields/Name: expression does not parse');
+  });
+
+  it.each(shipped)('dry-runs %s against its sample payload without writing anything', async (file) => {
+    const sample = join(processes, 'samples', file);
+    const dryRun = await cliJson<{ status: string; records: Array<{ action: string; object: string }> }>(
+      ['process', 'test', join(processes, file), '--payload', sample, '--api-key', 'Landing page'],
+      env,
+    );
+    expect(dryRun.status).toBe('succeeded');
+    expect(dryRun.records).toEqual([expect.objectContaining({ action: 'create' })]);
+    expect(readdirSync(join(env.DATABASE_URL.slice('sqlite:'.length), '..'))).toEqual([]);
   });
 });

@@ -277,6 +277,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       webhookId: first.id,
       tenantId,
       apiKeyId,
+      apiKeyName: 'Test source',
       receivedAt: first.receivedAt,
       contentType: 'application/json',
       payload: example,

@@ -109,13 +109,16 @@ function toDateTime(raw: unknown): Conversion {
   ) {
     return fail(`"${show(raw)}" is not a date-time (use ISO 8601, e.g. 2024-05-17T09:30:00Z)`);
   }
-  const instant = new Date(text.replace(' ', 'T'));
+  // Without an offset the time is read as UTC, never as the server's local time.
+  const instant = new Date(text.replace(' ', 'T') + (match[9] ? '' : 'Z'));
   if (Number.isNaN(instant.getTime())) return fail(`"${show(raw)}" is not a date-time`);
   return { ok: true, value: instant.toISOString() };
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
+  // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 

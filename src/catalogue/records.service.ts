@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CatalogueService } from './catalogue.service.js';
+import { CatalogueService, SYSTEM_COLUMNS, type ColumnModel, type ObjectModel } from './catalogue.service.js';
+import { convertValue } from './column-types.js';
 import { RecordEntity } from './record.entity.js';
 import { RecordsRepository } from './records.repository.js';
 
 /** A record as users see it: its Id and column values, plus the system dates. */
 export type RecordView = { Id: string; CreatedOn: string; ModifiedOn: string } & Record<string, unknown>;
+
+export type Prepared = { ok: true; values: Record<string, unknown> } | { ok: false; problems: string[] };
+
+export interface PrepareOptions {
+  /** An update: required columns need not be present. */
+  partial?: boolean;
+}
 
 @Injectable()
 export class RecordsService {
@@ -13,6 +21,66 @@ export class RecordsService {
     private readonly records: RecordsRepository,
     private readonly catalogue: CatalogueService,
   ) {}
+
+  /**
+   * Turns raw values (from a webhook or an expression) into values of the object's columns:
+   * converts each to its column type, checks required columns, and checks that lookup values
+   * reference existing records. A lookup may also be given by name: `Country: "Canada"` for
+   * the lookup column `CountryId` resolves to the Country whose display column is "Canada"
+   * (trimmed, case-insensitive); an explicit `CountryId` wins. Every problem names its column.
+   */
+  async prepare(tenantId: string, object: ObjectModel, raw: Record<string, unknown>, options: PrepareOptions = {}): Promise<Prepared> {
+    const columns = new Map(object.columns.map((column) => [column.name, column]));
+    const values: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [name, value] of Object.entries(raw)) {
+      if (SYSTEM_COLUMNS.has(name)) {
+        problems.push(`${name}: is set by the system and cannot be written`);
+        continue;
+      }
+      const column = columns.get(name) ?? lookupByName(columns, name);
+      if (!column) {
+        problems.push(`${name}: "${object.name}" has no such column`);
+        continue;
+      }
+      if (column.name !== name) continue; // a lookup by name, resolved below
+      const converted = convertValue(column.type, value);
+      if (!converted.ok) problems.push(`${name}: ${converted.problem}`);
+      else if (converted.value !== null) values[name] = converted.value;
+    }
+    for (const [name, value] of Object.entries(raw)) {
+      const column = lookupByName(columns, name);
+      if (!column || columns.has(name) || values[column.name] !== undefined || value === null || value === '') continue;
+      const resolved = await this.resolveByName(tenantId, column, value);
+      if (typeof resolved === 'string' && resolved.startsWith('!')) problems.push(`${name}: ${resolved.slice(1)}`);
+      else values[column.name] = resolved;
+    }
+    for (const column of object.columns) {
+      const value = values[column.name];
+      if (column.lookup && typeof value === 'string' && raw[column.name] !== undefined) {
+        if (!(await this.records.findById(tenantId, column.lookup, value))) {
+          problems.push(`${column.name}: no ${column.lookup} record has Id ${value}`);
+        }
+      }
+      if (!options.partial && column.required && !SYSTEM_COLUMNS.has(column.name) && values[column.name] === undefined) {
+        problems.push(`${column.name}: required column "${column.caption}" has no value`);
+      }
+    }
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, values };
+  }
+
+  /** The Id of the one lookup record whose display column matches, or "!" and the problem. */
+  private async resolveByName(tenantId: string, column: ColumnModel, name: unknown): Promise<string> {
+    if (typeof name !== 'string') return `!expects the name of a ${column.lookup} record, got ${typeof name}`;
+    const target = await this.catalogue.findObject(tenantId, column.lookup!);
+    if (!target) return `!lookup object "${column.lookup}" does not exist`;
+    const ids = await this.records.findIdsByColumn(tenantId, target.name, target.displayColumn, name, 2);
+    if (ids.length === 0) return `!no ${target.name} record has ${target.displayColumn} "${name.trim().slice(0, 100)}"`;
+    if (ids.length > 1) {
+      return `!several ${target.name} records have ${target.displayColumn} "${name.trim().slice(0, 100)}"; send ${column.name} instead`;
+    }
+    return ids[0];
+  }
 
   /**
    * Creates a record once per source key: a retried run that writes the same source key gets
@@ -33,17 +101,45 @@ export class RecordsService {
     );
   }
 
+  /** Merges values into an existing record. Answers false when it does not exist. */
+  async update(tenantId: string, objectName: string, id: string, values: Record<string, unknown>): Promise<boolean> {
+    const record = await this.records.findById(tenantId, objectName, id);
+    if (!record) return false;
+    await this.records.update(tenantId, id, { ...record.data, ...values }, new Date());
+    return true;
+  }
+
+  /** Ids of records whose column equals the value (text: trimmed, case-insensitive). */
+  findIds(tenantId: string, objectName: string, column: string, value: string | number | boolean, limit = 2): Promise<string[]> {
+    return this.records.findIdsByColumn(tenantId, objectName, column, value, limit);
+  }
+
+  async get(tenantId: string, objectName: string, id: string): Promise<RecordView | null> {
+    const record = await this.records.findById(tenantId, objectName, id);
+    return record ? toView(record) : null;
+  }
+
   exists(tenantId: string, objectName: string, id: string): Promise<boolean> {
     return this.records.exists(tenantId, objectName, id);
   }
 
   async list(tenantId: string, objectName: string, limit = 1000): Promise<RecordView[]> {
     await this.catalogue.getObject(tenantId, objectName);
-    return (await this.records.list(tenantId, objectName, limit)).map((record) => ({
-      Id: record.id,
-      ...record.data,
-      CreatedOn: record.createdOn.toISOString(),
-      ModifiedOn: record.modifiedOn.toISOString(),
-    }));
+    return (await this.records.list(tenantId, objectName, limit)).map(toView);
   }
+}
+
+/** The lookup column a parameter names without its Id suffix: Country → CountryId. */
+function lookupByName(columns: Map<string, ColumnModel>, name: string): ColumnModel | undefined {
+  const column = columns.get(`${name}Id`);
+  return column?.lookup ? column : undefined;
+}
+
+function toView(record: RecordEntity): RecordView {
+  return {
+    Id: record.id,
+    ...record.data,
+    CreatedOn: record.createdOn.toISOString(),
+    ModifiedOn: record.modifiedOn.toISOString(),
+  };
 }

@@ -11,19 +11,35 @@ import { RunsService } from '../engine/runs.service.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefinitionCompiler } from '../engine/definition-compiler.js';
+import { DryRunService } from '../engine/dry-run.service.js';
+import { compileFile } from '../engine/process-definitions.js';
+import { buildProcessSchema } from '../engine/process-schema.js';
+import { StepRegistry } from '../engine/step-registry.js';
 import { CliModule } from './cli.module.js';
-import { printList, printObject } from './output.js';
+import { printDryRun, printList, printObject } from './output.js';
 
 /** `hookflow`: the operator's command line. It talks to the database directly, beside a running service. */
 export async function runCli(argv: string[]): Promise<number> {
+  const contexts: INestApplicationContext[] = [];
   let context: INestApplicationContext | undefined;
-  // Nest starts only for a command that runs, so --help and usage errors stay instant.
-  const services = async () => {
-    context ??= await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig()), {
+  let scratch: INestApplicationContext | undefined;
+  const start = async (env: NodeJS.ProcessEnv) => {
+    const started = await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig(env)), {
       logger: false,
       abortOnError: false,
     });
-    return context;
+    contexts.push(started);
+    return started;
+  };
+  // Nest starts only for a command that runs, so --help and usage errors stay instant.
+  const services: Services = {
+    main: async () => (context ??= await start(process.env)),
+    // Commands that need no stored data (validate, schema, a dry run without --tenant) use a
+    // private in-memory database, so they leave nothing behind.
+    scratch: async () => (scratch ??= await start({ ...process.env, DATABASE_URL: 'sqlite::memory:' })),
   };
   const program = buildProgram(services);
   try {
@@ -38,16 +54,22 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`hookflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   } finally {
-    await context?.close();
+    for (const started of contexts) await started.close();
   }
 }
 
-function buildProgram(services: () => Promise<INestApplicationContext>): Command {
+interface Services {
+  main(): Promise<INestApplicationContext>;
+  scratch(): Promise<INestApplicationContext>;
+}
+
+function buildProgram(services: Services): Command {
   const program = new Command('hookflow')
     .description('Hookflow: webhooks in, records out')
     .exitOverride()
     .showHelpAfterError();
-  const get = async <T>(type: new (...args: never[]) => T): Promise<T> => (await services()).get(type);
+  const get = async <T>(type: new (...args: never[]) => T): Promise<T> => (await services.main()).get(type);
+  const scratch = async <T>(type: new (...args: never[]) => T): Promise<T> => (await services.scratch()).get(type);
 
   const tenant = program.command('tenant').description('tenants: one customer each, with its own catalogue and keys');
   tenant
@@ -153,7 +175,67 @@ function buildProgram(services: () => Promise<INestApplicationContext>): Command
         printObject({ id: processId, active }, options.json);
       });
   }
+  processCommand
+    .command('validate [files...]')
+    .description('check definition files (default: every file of the processes directory); exit code 1 on a problem')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const compiler = await scratch(DefinitionCompiler);
+      const paths = files.length > 0 ? files : definitionFiles(loadConfig().processesDir);
+      const results = paths.map((path) => {
+        const result = compileFile(path, compiler);
+        return { file: path, valid: result.ok, problems: result.ok ? [] : result.problems };
+      });
+      if (options.json) printList(results, true);
+      else for (const result of results) process.stdout.write(result.valid ? `ok  ${result.file}\n` : `${result.problems.join('\n')}\n`);
+      if (results.some((result) => !result.valid)) throw new CommanderError(1, 'hookflow.invalid', 'invalid definitions');
+    });
+  processCommand
+    .command('test <file>')
+    .description('dry-run a definition against a sample payload and print the trace; writes nothing')
+    .requiredOption('--payload <json-file>', 'the sample webhook parameters, a JSON object')
+    .option('--tenant <tenantId>', "run against this tenant's catalogue (default: a scratch copy of the default catalogue)")
+    .option('--api-key <name>', 'the name of the API key the webhook is sent with, for triggers restricted to keys')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { payload: string; tenant?: string; apiKey?: string; json?: boolean }) => {
+      const definition = readJson(file);
+      const payload = readJson(options.payload);
+      const dryRun = options.tenant ? await get(DryRunService) : await scratch(DryRunService);
+      const tenantId = options.tenant ?? (await (await scratch(TenantsService)).create('Dry run')).id;
+      const key = options.apiKey ? { id: options.apiKey, name: options.apiKey } : undefined;
+      const result = await dryRun.test(tenantId, definition, payload, key);
+      if (options.json) printObject(result, true);
+      else printDryRun(result);
+    });
+  processCommand
+    .command('schema')
+    .description('print the JSON Schema of process definitions, with every registered step type')
+    .action(async () => {
+      const registry = await scratch(StepRegistry);
+      process.stdout.write(`${JSON.stringify(buildProcessSchema(registry.all()), null, 2)}\n`);
+    });
   return program;
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function definitionFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json') && file !== 'process.schema.json')
+    .sort()
+    .map((file) => join(dir, file));
 }
 
 function limit(raw: string): number {

@@ -30,3 +30,24 @@ function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** A dry run for people: one line per step, then what would be written. */
+export function printDryRun(result: {
+  processId: string;
+  version: number;
+  status: string;
+  error: { message: string } | null;
+  trace: Array<{ step: string; type: string; status: string; output?: unknown; error?: string }>;
+  records: Array<{ action: string; object: string; recordId: string | null; values: Record<string, unknown> }>;
+}): void {
+  const lines = [`${result.processId} v${result.version}: ${result.status}${result.error ? ` — ${result.error.message}` : ''}`];
+  for (const entry of result.trace) {
+    const detail = entry.status === 'ok' ? cell(entry.output) : `FAILED: ${entry.error}`;
+    lines.push(`  ${entry.step.padEnd(16)} ${entry.type.padEnd(16)} ${detail.slice(0, 200)}`);
+  }
+  lines.push(result.records.length === 0 ? 'Would write no record.' : 'Would write:');
+  for (const record of result.records) {
+    lines.push(`  ${record.action} ${record.object}${record.recordId ? ` ${record.recordId}` : ''}: ${JSON.stringify(record.values)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

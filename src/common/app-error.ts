@@ -14,6 +14,10 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   /** A webhook cannot be turned into a record (unknown object, missing or unconvertible value…). */
   Unmappable = 'UNMAPPABLE',
+  /** An expression of a definition failed or ran past its limits while running. */
+  ExpressionFailed = 'EXPRESSION_FAILED',
+  /** A `fail` step of a process stopped the run on purpose. */
+  ProcessFailed = 'PROCESS_FAILED',
   /** A definition file or an unsaved definition breaks the schema or names an unknown step type. */
   InvalidDefinition = 'INVALID_DEFINITION',
   /** Database or network trouble that may pass: the job is retried. */
@@ -32,6 +36,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidArgument]: 400,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.Unmappable]: 422,
+  [ErrorCode.ExpressionFailed]: 422,
+  [ErrorCode.ProcessFailed]: 422,
   [ErrorCode.InvalidDefinition]: 400,
   [ErrorCode.Transient]: 503,
   [ErrorCode.Internal]: 500,

@@ -116,7 +116,7 @@ export function parseRedisUrl(raw: string): RedisConnection {
   const db = url.pathname.replace(/^\//, '') || '0';
   if (!/^\d+$/.test(db)) throw new ConfigError(`REDIS_URL: database "${db}" is not a number`);
   return {
-    host: url.hostname || '127.0.0.1',
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: url.port ? Number(url.port) : 6379,
     username: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,

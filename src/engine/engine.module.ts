@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import { DefinitionValidator } from './definition-validator.js';
+import { DefinitionCompiler } from './definition-compiler.js';
+import { DryRunService } from './dry-run.service.js';
 import { ProcessDefinitions } from './process-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
@@ -20,26 +21,22 @@ import { WebhookRunnerService } from './webhook-runner.service.js';
   imports: [CatalogueModule, TenantsModule, WebhooksModule],
   providers: [
     ...STEP_TYPES,
-    { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType[]) => new StepRegistry(steps) },
-    {
-      provide: DefinitionValidator,
-      inject: [APP_CONFIG, StepRegistry],
-      useFactory: (config: AppConfig, registry: StepRegistry) => new DefinitionValidator(config.processesDir, registry),
-    },
+    { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType<never, unknown>[]) => new StepRegistry(steps) },
+    { provide: DefinitionCompiler, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new DefinitionCompiler(registry) },
     {
       // Loaded once at start: a broken definition file stops the start with its problems.
       provide: ProcessDefinitions,
-      inject: [APP_CONFIG, DefinitionValidator],
-      useFactory: (config: AppConfig, validator: DefinitionValidator) =>
-        ProcessDefinitions.load(config.processesDir, validator),
+      inject: [APP_CONFIG, DefinitionCompiler],
+      useFactory: (config: AppConfig, compiler: DefinitionCompiler) => ProcessDefinitions.load(config.processesDir, compiler),
     },
-    { provide: ProcessRunner, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new ProcessRunner(registry) },
+    { provide: ProcessRunner, useValue: new ProcessRunner() },
     TenantProcessesRepository,
     ProcessRunsRepository,
     ProcessesService,
     RunsService,
+    DryRunService,
     WebhookRunnerService,
   ],
-  exports: [ProcessesService, RunsService, WebhookRunnerService],
+  exports: [ProcessesService, RunsService, DryRunService, DefinitionCompiler, StepRegistry, WebhookRunnerService],
 })
 export class EngineModule {}

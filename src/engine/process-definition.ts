@@ -1,12 +1,23 @@
-/** The shape of a process definition file (processes/*.json, validated by processes/process.schema.json). */
+import type { Expression } from './expression.js';
+import type { StepType } from './step-type.js';
+
+/** The shape of a process definition (processes/*.json, checked against processes/process.schema.json). */
 export interface ProcessDefinition {
   id: string;
   name: string;
   description?: string;
   version: number;
   activeByDefault: boolean;
-  trigger: { type: 'webhook' };
+  trigger: TriggerDefinition;
   steps: StepDefinition[];
+}
+
+export interface TriggerDefinition {
+  type: 'webhook';
+  /** A JSONata expression on the payload; the process runs only when it is true. */
+  condition?: string;
+  /** Names (or ids) of the tenant's API keys whose webhooks start the process; all when absent. */
+  apiKeys?: string[];
 }
 
 export interface StepDefinition {
@@ -14,4 +25,21 @@ export interface StepDefinition {
   type: string;
   description?: string;
   input?: Record<string, unknown>;
+  then?: StepDefinition[];
+  else?: StepDefinition[];
+}
+
+/** A definition ready to run: validated, with its expressions parsed once. */
+export interface CompiledProcess {
+  definition: ProcessDefinition;
+  condition: Expression | null;
+  steps: CompiledStep[];
+}
+
+export interface CompiledStep {
+  definition: StepDefinition;
+  type: StepType<never, unknown>;
+  input: unknown;
+  then: CompiledStep[];
+  else: CompiledStep[];
 }

@@ -1,20 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { ProcessDefinition } from './process-definition.js';
-import type { DefinitionValidator } from './definition-validator.js';
+import type { DefinitionCompiler } from './definition-compiler.js';
+import type { CompiledProcess } from './process-definition.js';
 
 /** A definition file that cannot be used; the message names the file, the JSON path and the problem. */
 export class DefinitionFileError extends Error {}
 
-/** The base process definitions of processes/, loaded and validated once at start. */
+/** The base process definitions of processes/, loaded, checked and compiled once at start. */
 export class ProcessDefinitions {
-  private readonly byId = new Map<string, ProcessDefinition>();
+  private readonly byId = new Map<string, CompiledProcess>();
 
-  constructor(definitions: ProcessDefinition[]) {
-    for (const definition of definitions) this.byId.set(definition.id, definition);
+  constructor(processes: CompiledProcess[]) {
+    for (const process of processes) this.byId.set(process.definition.id, process);
   }
 
-  static load(dir: string, validator: DefinitionValidator): ProcessDefinitions {
+  static load(dir: string, compiler: DefinitionCompiler): ProcessDefinitions {
     let files: string[];
     try {
       files = readdirSync(dir).filter((file) => file.endsWith('.json') && file !== 'process.schema.json');
@@ -22,32 +22,39 @@ export class ProcessDefinitions {
       throw new DefinitionFileError(`Cannot read process definitions from ${dir}: ${(error as Error).message}`);
     }
     const problems: string[] = [];
-    const definitions: ProcessDefinition[] = [];
+    const processes: CompiledProcess[] = [];
     for (const file of files.sort()) {
-      const path = join(dir, file);
-      const shown = relative(process.cwd(), path) || path;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(path, 'utf8'));
-      } catch (error) {
-        problems.push(`${shown}: not valid JSON: ${(error as Error).message}`);
-        continue;
-      }
-      const result = validator.validate(raw, basename(file, '.json'));
-      if (result.ok) definitions.push(result.definition);
-      else problems.push(...result.problems.map((problem) => `${shown}: ${problem}`));
+      const result = compileFile(join(dir, file), compiler);
+      if (result.ok) processes.push(result.process);
+      else problems.push(...result.problems);
     }
     if (problems.length > 0) {
       throw new DefinitionFileError(`Invalid process definition:\n  ${problems.join('\n  ')}`);
     }
-    return new ProcessDefinitions(definitions);
+    return new ProcessDefinitions(processes);
   }
 
-  get(id: string): ProcessDefinition | undefined {
+  get(id: string): CompiledProcess | undefined {
     return this.byId.get(id);
   }
 
-  all(): ProcessDefinition[] {
+  all(): CompiledProcess[] {
     return [...this.byId.values()];
   }
+}
+
+/** Reads and compiles one definition file; problems are prefixed with the file's path. */
+export function compileFile(
+  path: string,
+  compiler: DefinitionCompiler,
+): { ok: true; process: CompiledProcess } | { ok: false; problems: string[] } {
+  const shown = relative(process.cwd(), path) || path;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { ok: false, problems: [`${shown}: ${(error as Error).message}`] };
+  }
+  const result = compiler.compile(raw, basename(path, '.json'));
+  return result.ok ? result : { ok: false, problems: result.problems.map((problem) => `${shown}: ${problem}`) };
 }

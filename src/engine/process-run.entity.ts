@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RunStatus } from './process-runner.js';
 import type { TraceEntry } from './step-type.js';
-
-export type RunStatus = 'succeeded' | 'failed';
 
 /** One execution of one process for one webhook, with the trace of its steps. */
 @Entity('process_runs')

@@ -1,54 +1,95 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { ProcessDefinition } from './process-definition.js';
-import type { StepRegistry } from './step-registry.js';
-import type { RunContext, TraceEntry } from './step-type.js';
+import type { CompiledProcess, CompiledStep } from './process-definition.js';
+import { evaluate, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
+
+export type RunStatus = 'succeeded' | 'skipped' | 'failed';
 
 export interface RunOutcome {
-  status: 'succeeded' | 'failed';
+  status: RunStatus;
   error: AppError | null;
   trace: TraceEntry[];
   recordIds: string[];
+  plannedWrites: PlannedWrite[];
 }
+
+export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { dryRun?: boolean };
 
 const MAX_TRACE_OUTPUT_CHARS = 4000;
 
-/** Runs the steps of one definition in order, keeping a trace; stops at the first failing step. */
+/**
+ * Runs one compiled process for one webhook: the trigger condition, then the steps in order
+ * (into a condition's branch when it says so), keeping a trace. Stops at the first failing step.
+ * A step that throws is trouble of the system: it is rethrown as a retryable error.
+ */
 export class ProcessRunner {
-  constructor(private readonly registry: StepRegistry) {}
-
-  async run(
-    definition: ProcessDefinition,
-    context: Omit<RunContext, 'outputs' | 'recordIds' | 'processId'>,
-  ): Promise<RunOutcome> {
-    const run: RunContext = { ...context, processId: definition.id, outputs: {}, recordIds: [] };
+  async run(process: CompiledProcess, input: RunInput): Promise<RunOutcome> {
+    const run: RunContext = {
+      ...input,
+      processId: process.definition.id,
+      outputs: {},
+      vars: {},
+      recordIds: [],
+      dryRun: input.dryRun ?? false,
+      plannedWrites: [],
+    };
     const trace: TraceEntry[] = [];
-    for (const step of definition.steps) {
-      const type = this.registry.get(step.type);
-      // Definitions are validated on load, so this means a definition bypassed validation.
-      if (!type) throw new AppError(ErrorCode.InvalidDefinition, `Unknown step type "${step.type}"`);
+    const finish = (status: RunStatus, error: AppError | null = null): RunOutcome => ({
+      status,
+      error,
+      trace,
+      recordIds: run.recordIds,
+      plannedWrites: run.plannedWrites,
+    });
+    if (process.condition) {
+      let matches: unknown;
+      try {
+        matches = await evaluate(run, process.condition);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        trace.push({ step: 'trigger', type: 'condition', status: 'failed', durationMs: 0, error: error.message });
+        return finish('failed', error);
+      }
+      trace.push({ step: 'trigger', type: 'condition', status: 'ok', durationMs: 0, output: Boolean(matches) });
+      if (!matches) return finish('skipped');
+    }
+    const failure = await this.runSteps(process.steps, run, trace);
+    return failure === 'stop' || failure === null ? finish('succeeded') : finish('failed', failure);
+  }
+
+  /** Null when every step succeeded, 'stop' when a step ended the run, else the error. */
+  private async runSteps(steps: CompiledStep[], run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+    for (const step of steps) {
+      const { id, type } = step.definition;
       const started = performance.now();
       let result;
       try {
-        result = await type.execute({ stepId: step.id, input: step.input ?? {}, run });
+        result = await step.type.execute({ step: step.definition, input: step.input as never, run });
       } catch (error) {
-        // A thrown error is trouble of the system, not of the webhook: worth another attempt.
-        throw error instanceof AppError ? error : new AppError(ErrorCode.Transient, describe(error, step.id));
+        if (error instanceof AppError && !error.retryable) {
+          result = { ok: false as const, error };
+        } else {
+          throw error instanceof AppError ? error : new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
+        }
       }
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       if (!result.ok) {
-        trace.push({ step: step.id, type: step.type, status: 'failed', durationMs, error: result.error.message });
-        return { status: 'failed', error: result.error, trace, recordIds: run.recordIds };
+        trace.push({ step: id, type, status: 'failed', durationMs, error: result.error.message });
+        return result.error;
       }
-      run.outputs[step.id] = result.output;
-      trace.push({ step: step.id, type: step.type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output) });
+      run.outputs[id] = result.output ?? null;
+      trace.push({ step: id, type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
+      if (result.stop) return 'stop';
+      if (result.branch) {
+        const outcome = await this.runSteps(result.branch === 'then' ? step.then : step.else, run, trace);
+        if (outcome !== null) return outcome;
+      }
     }
-    return { status: 'succeeded', error: null, trace, recordIds: run.recordIds };
+    return null;
   }
 }
 
-function describe(error: unknown, stepId: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `Step "${stepId}" failed: ${message}`;
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Keeps traces small: a long output is cut to a preview. */

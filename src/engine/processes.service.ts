@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import type { ProcessDefinition } from './process-definition.js';
+import type { CompiledProcess } from './process-definition.js';
 import { ProcessDefinitions } from './process-definitions.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
@@ -24,22 +24,30 @@ export class ProcessesService {
   async list(tenantId: string): Promise<ProcessView[]> {
     await this.tenants.get(tenantId);
     const active = await this.activeIds(tenantId);
-    return this.definitions.all().map(({ id, name, version }) => ({ id, name, version, active: active.has(id) }));
+    return this.definitions
+      .all()
+      .map(({ definition: { id, name, version } }) => ({ id, name, version, active: active.has(id) }));
   }
 
   async setActive(tenantId: string, processId: string, active: boolean): Promise<void> {
     await this.tenants.get(tenantId);
     if (!this.definitions.get(processId)) {
-      const known = this.definitions.all().map((definition) => definition.id).join(', ');
+      const known = this.definitions.all().map((process) => process.definition.id).join(', ');
       throw new AppError(ErrorCode.NotFound, `Process "${processId}" does not exist (known: ${known})`);
     }
     await this.settings.setActive(tenantId, processId, active);
   }
 
-  /** The definitions that run for this tenant's webhooks. Read per webhook, so a switch applies at once. */
-  async activeFor(tenantId: string): Promise<ProcessDefinition[]> {
+  /**
+   * The processes that start for a webhook sent with this key: active for the tenant, and not
+   * restricted to other keys. Read per webhook, so a switch applies to the next one.
+   */
+  async startedBy(tenantId: string, apiKey: { id: string; name: string }): Promise<CompiledProcess[]> {
     const active = await this.activeIds(tenantId);
-    return this.definitions.all().filter((definition) => active.has(definition.id));
+    return this.definitions.all().filter(({ definition }) => {
+      const keys = definition.trigger.apiKeys;
+      return active.has(definition.id) && (!keys || keys.includes(apiKey.name) || keys.includes(apiKey.id));
+    });
   }
 
   private async activeIds(tenantId: string): Promise<Set<string>> {
@@ -47,6 +55,7 @@ export class ProcessesService {
     return new Set(
       this.definitions
         .all()
+        .map((process) => process.definition)
         .filter((definition) => choices.get(definition.id) ?? definition.activeByDefault)
         .map((definition) => definition.id),
     );

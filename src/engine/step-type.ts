@@ -1,40 +1,107 @@
 import type { AppError } from '../common/app-error.js';
+import { Expression, ExpressionSyntaxError } from './expression.js';
+import type { StepDefinition } from './process-definition.js';
 
 /** What a step can see of the run it belongs to. */
 export interface RunContext {
   tenantId: string;
   webhookId: string;
   processId: string;
+  /** The webhook's parameters: the root (`$`) of every expression. */
   payload: Record<string, unknown>;
-  /** Outputs of the steps run so far, by step id. */
+  webhook: { id: string; apiKeyId: string; apiKeyName: string; receivedAt: string };
+  /** Outputs of the steps run so far, by step id (`$steps` in expressions). */
   outputs: Record<string, unknown>;
-  /** Records written by this run. */
+  /** Variables set by set-variable steps (`$vars` in expressions). */
+  vars: Record<string, unknown>;
+  /** Records written (or, in a dry run, that would be written) by this run. */
   recordIds: string[];
+  /** A dry run writes nothing; record steps describe what they would write here instead. */
+  dryRun: boolean;
+  plannedWrites: PlannedWrite[];
 }
 
-export interface StepCall<I> {
-  stepId: string;
-  input: I;
+export interface PlannedWrite {
+  step: string;
+  action: 'create' | 'update';
+  object: string;
+  recordId: string | null;
+  values: Record<string, unknown>;
+}
+
+export interface StepCall<C> {
+  step: StepDefinition;
+  input: C;
   run: RunContext;
 }
 
 /**
  * A step returns its output or an error; it does not throw for a webhook it cannot handle.
  * An exception thrown by a step means trouble of the system (database, network) and makes
- * the job retry.
+ * the job retry. `branch` picks the nested steps to run next; `stop` ends the run.
  */
-export type StepResult = { ok: true; output: unknown; trace?: unknown } | { ok: false; error: AppError };
+export type StepResult =
+  | { ok: true; output?: unknown; trace?: unknown; branch?: 'then' | 'else'; stop?: boolean }
+  | { ok: false; error: AppError };
 
 /** A step type: a plug-in the engine runs for each step of a definition that names it. */
-export interface StepType<I = Record<string, unknown>> {
+export interface StepType<I = Record<string, unknown>, C = I> {
   readonly type: string;
-  /** JSON Schema of the step's input, checked when a definition is loaded. */
+  /** One line for people choosing a step type. */
+  readonly description: string;
+  /** JSON Schema of the step's input, checked when a definition is loaded or saved. */
   readonly inputSchema: Record<string, unknown>;
-  /** Input properties whose value is the id of an earlier step whose output this step reads. */
-  readonly outputInputs: readonly string[];
-  execute(call: StepCall<I>): Promise<StepResult>;
+  /** Turns the checked input into what execute receives: expressions are parsed here, once per definition version. */
+  compile?(input: I): C;
+  execute(call: StepCall<C>): Promise<StepResult>;
 }
 
+/** A problem of one input property, found while compiling; the validator adds the step's path. */
+export class InputProblem extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function compileExpression(source: string, path: string): Expression {
+  try {
+    return Expression.compile(source);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) throw new InputProblem(path, error.message);
+    throw error;
+  }
+}
+
+/** A value in a definition: a string is an expression, anything else a constant. */
+export type ValueSource = Expression | { constant: unknown };
+
+export function compileValue(value: unknown, path: string): ValueSource {
+  return typeof value === 'string' ? compileExpression(value, path) : { constant: value };
+}
+
+export function compileFields(fields: Record<string, unknown>, path: string): Map<string, ValueSource> {
+  return new Map(Object.entries(fields).map(([name, value]) => [name, compileValue(value, `${path}/${name}`)]));
+}
+
+export async function evaluate(run: RunContext, source: ValueSource): Promise<unknown> {
+  if (!(source instanceof Expression)) return source.constant;
+  return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook });
+}
+
+/** Evaluates each field; fields whose expression yields nothing are left out. */
+export async function evaluateFields(run: RunContext, fields: Map<string, ValueSource>): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  for (const [name, source] of fields) {
+    const value = await evaluate(run, source);
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}
+
+/** A trace entry per step that ran, in order. */
 export interface TraceEntry {
   step: string;
   type: string;
@@ -42,9 +109,4 @@ export interface TraceEntry {
   durationMs: number;
   output?: unknown;
   error?: string;
-}
-
-/** Reads the output of an earlier step, which the definition loader guaranteed exists. */
-export function outputOf<T>(run: RunContext, stepId: string): T {
-  return run.outputs[stepId] as T;
 }

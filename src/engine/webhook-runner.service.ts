@@ -16,8 +16,17 @@ export interface WebhookOutcome {
 }
 
 const NO_ACTIVE_PROCESS = 'No active process for this webhook: it was kept without creating a record';
+const NO_MATCHING_PROCESS = 'No process started: the trigger conditions of the active processes were false';
 
-/** Takes one queued webhook through every process active for its tenant and logs the outcome. */
+/** Failures that say what is wrong with the webhook (or the definition), not with the system. */
+const WEBHOOK_PROBLEMS = new Set<string>([
+  ErrorCode.Unmappable,
+  ErrorCode.ExpressionFailed,
+  ErrorCode.ProcessFailed,
+  ErrorCode.InvalidDefinition,
+]);
+
+/** Takes one queued webhook through every process it starts and logs the outcome. */
 @Injectable()
 export class WebhookRunnerService {
   constructor(
@@ -30,26 +39,28 @@ export class WebhookRunnerService {
   /**
    * Safe to call again for the same job: the log entry, the runs and the records are all written
    * once. A system error is rethrown (so the queue retries) unless this is the last attempt,
-   * in which case the run is stored as failed.
+   * in which case the run is stored as failed. One process failing does not stop the others.
    */
   async handle(job: WebhookJob, attemptKey: string, lastAttempt: boolean): Promise<WebhookOutcome> {
     await this.log.recordTaken(job);
-    const definitions = await this.processes.activeFor(job.tenantId);
+    const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     const runs: ProcessRun[] = [];
-    for (const definition of definitions) {
+    for (const process of processes) {
       const startedAt = new Date();
       let outcome: RunOutcome;
       try {
-        outcome = await this.runner.run(definition, {
+        outcome = await this.runner.run(process, {
           tenantId: job.tenantId,
           webhookId: job.webhookId,
           payload: job.payload,
+          webhook: { id: job.webhookId, apiKeyId: job.apiKeyId, apiKeyName: job.apiKeyName, receivedAt: job.receivedAt },
         });
       } catch (error) {
         const failure = error instanceof AppError ? error : new AppError(ErrorCode.Transient, String(error));
         if (!lastAttempt) throw failure;
-        outcome = { status: 'failed', error: failure, trace: [], recordIds: [] };
+        outcome = { status: 'failed', error: failure, trace: [], recordIds: [], plannedWrites: [] };
       }
+      const { definition } = process;
       runs.push(
         Object.assign(new ProcessRun(), {
           id: stableUuid(`${attemptKey}:${definition.id}`),
@@ -76,16 +87,21 @@ export class WebhookRunnerService {
 
 /**
  * The webhook's status from its runs: `failed` when a run could not finish for a system reason
- * (replayable), `processed` when a run succeeded, otherwise `received` (kept without a record).
+ * (worth a replay once the system is well), `processed` when a run succeeded, otherwise
+ * `received` (kept, with the reason). Skipped runs (trigger condition false) do not count.
  */
-export function summarize(runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'>>): WebhookOutcome {
+export function summarize(
+  runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'>>,
+): WebhookOutcome {
   const recordIds = runs.flatMap((run) => run.recordIds);
-  const failures = runs.filter((run) => run.status === 'failed');
-  const systemFailure = failures.find((run) => run.errorCode !== ErrorCode.Unmappable);
+  const started = runs.filter((run) => run.status !== 'skipped');
+  const failures = started.filter((run) => run.status === 'failed');
+  const systemFailure = failures.find((run) => !WEBHOOK_PROBLEMS.has(run.errorCode ?? ''));
   if (runs.length === 0) return { status: 'received', reason: NO_ACTIVE_PROCESS, recordIds };
+  if (started.length === 0) return { status: 'received', reason: NO_MATCHING_PROCESS, recordIds };
   if (systemFailure) return { status: 'failed', reason: systemFailure.reason, recordIds };
   const reason = failures[0]?.reason ?? null;
-  if (runs.some((run) => run.status === 'succeeded')) return { status: 'processed', reason, recordIds };
+  if (started.some((run) => run.status === 'succeeded')) return { status: 'processed', reason, recordIds };
   return { status: 'received', reason, recordIds };
 }
 

@@ -30,6 +30,7 @@ export class IngestionService {
       webhookId,
       tenantId: key.tenantId,
       apiKeyId: key.apiKeyId,
+      apiKeyName: key.apiKeyName,
       receivedAt: new Date().toISOString(),
       contentType: mediaType(request),
       payload,

@@ -9,6 +9,8 @@ export interface WebhookJob {
   webhookId: string;
   tenantId: string;
   apiKeyId: string;
+  /** The key's name, which process triggers may name. */
+  apiKeyName: string;
   /** ISO 8601 */
   receivedAt: string;
   contentType: string;

@@ -10,6 +10,7 @@ import { TenantsService } from './tenants.service.js';
 /** What the ingestion path needs to know about a key. */
 export interface ResolvedApiKey {
   apiKeyId: string;
+  apiKeyName: string;
   tenantId: string;
 }
 
@@ -98,7 +99,7 @@ export class ApiKeysService {
     // The lookup is by hash; the comparison of the stored hash is constant-time all the same.
     const value =
       found && timingSafeEqual(Buffer.from(found.keyHash), Buffer.from(keyHash))
-        ? { apiKeyId: found.id, tenantId: found.tenantId }
+        ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId }
         : null;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });

@@ -1,34 +1,55 @@
 import { Injectable } from '@nestjs/common';
-import type { ObjectModel } from '../../catalogue/catalogue.service.js';
+import { AppError, ErrorCode } from '../../common/app-error.js';
+import { CatalogueService } from '../../catalogue/catalogue.service.js';
 import { RecordsService } from '../../catalogue/records.service.js';
-import { outputOf, type StepCall, type StepResult, type StepType } from '../step-type.js';
+import type { StepCall, StepResult, StepType } from '../step-type.js';
+import {
+  compileRecordInput,
+  RECORD_INPUT_PROPERTIES,
+  RECORD_INPUT_RULES,
+  resolveRecordInput,
+  type CompiledRecordInput,
+  type RecordInput,
+} from './record-input.js';
 
-interface Input {
-  object: string;
-  values: string;
-}
-
-/** Creates a record of the object from the typed values. Output: { recordId }. */
+/**
+ * Creates a record: converts each value to its column's type, checks required columns and
+ * lookups (by Id, or by name without the Id suffix), then writes. Output: { recordId }.
+ */
 @Injectable()
-export class CreateRecordStep implements StepType<Input> {
+export class CreateRecordStep implements StepType<RecordInput, CompiledRecordInput> {
   readonly type = 'create-record';
-  readonly outputInputs = ['object', 'values'];
+  readonly description = 'Creates a record of an object of the Webhook entities lookup from column values.';
   readonly inputSchema = {
     type: 'object',
     additionalProperties: false,
-    required: ['object', 'values'],
-    properties: { object: { type: 'string' }, values: { type: 'string' } },
+    properties: RECORD_INPUT_PROPERTIES,
+    allOf: RECORD_INPUT_RULES,
   };
 
-  constructor(private readonly records: RecordsService) {}
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly records: RecordsService,
+  ) {}
 
-  async execute({ stepId, input, run }: StepCall<Input>): Promise<StepResult> {
-    const object = outputOf<ObjectModel>(run, input.object);
-    const values = outputOf<Record<string, unknown>>(run, input.values);
+  compile(input: RecordInput): CompiledRecordInput {
+    return compileRecordInput(input);
+  }
+
+  async execute({ step, input, run }: StepCall<CompiledRecordInput>): Promise<StepResult> {
+    const resolved = await resolveRecordInput(run, input, this.catalogue);
+    if (!resolved.ok) return resolved;
+    const prepared = await this.records.prepare(run.tenantId, resolved.object, resolved.raw);
+    if (!prepared.ok) return { ok: false, error: new AppError(ErrorCode.Unmappable, prepared.problems.join('; ')) };
+    const object = resolved.object.name;
+    if (run.dryRun) {
+      run.plannedWrites.push({ step: step.id, action: 'create', object, recordId: null, values: prepared.values });
+      return { ok: true, output: { recordId: null }, trace: { object, values: prepared.values, dryRun: true } };
+    }
     // One record per webhook, process and step, however often the job runs.
-    const sourceKey = `${run.webhookId}:${run.processId}:${stepId}`;
-    const recordId = await this.records.createOnce(run.tenantId, object.name, values, sourceKey);
+    const sourceKey = `${run.webhookId}:${run.processId}:${step.id}`;
+    const recordId = await this.records.createOnce(run.tenantId, object, prepared.values, sourceKey);
     run.recordIds.push(recordId);
-    return { ok: true, output: { recordId }, trace: { object: object.name, recordId } };
+    return { ok: true, output: { recordId }, trace: { object, recordId } };
   }
 }

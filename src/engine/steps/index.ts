@@ -1,8 +1,24 @@
-import { CheckLookupsStep } from './check-lookups.step.js';
-import { ConvertValuesStep } from './convert-values.step.js';
+import { ConditionStep } from './condition.step.js';
 import { CreateRecordStep } from './create-record.step.js';
+import { FailStep } from './fail.step.js';
+import { FindRecordStep } from './find-record.step.js';
 import { MapParametersStep } from './map-parameters.step.js';
+import { MapStep } from './map.step.js';
 import { ResolveObjectStep } from './resolve-object.step.js';
+import { SetVariableStep } from './set-variable.step.js';
+import { StopStep } from './stop.step.js';
+import { UpsertRecordStep } from './upsert-record.step.js';
 
 /** Every step type of the engine. A new step type is one file plus one line here. */
-export const STEP_TYPES = [ResolveObjectStep, MapParametersStep, ConvertValuesStep, CheckLookupsStep, CreateRecordStep];
+export const STEP_TYPES = [
+  ResolveObjectStep,
+  MapParametersStep,
+  MapStep,
+  SetVariableStep,
+  ConditionStep,
+  FindRecordStep,
+  CreateRecordStep,
+  UpsertRecordStep,
+  FailStep,
+  StopStep,
+];

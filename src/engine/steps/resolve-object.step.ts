@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode } from '../../common/app-error.js';
 import { CatalogueService } from '../../catalogue/catalogue.service.js';
 import type { StepCall, StepResult, StepType } from '../step-type.js';
+import { unmappable } from './record-input.js';
 
 interface Input {
   /** The webhook parameter that names the object, "EntityName" in the reference protocol. */
@@ -12,12 +12,12 @@ interface Input {
 @Injectable()
 export class ResolveObjectStep implements StepType<Input> {
   readonly type = 'resolve-object';
-  readonly outputInputs = [];
+  readonly description = "Finds the object a webhook parameter names in the tenant's Webhook entities lookup.";
   readonly inputSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['parameter'],
-    properties: { parameter: { type: 'string', minLength: 1 } },
+    properties: { parameter: { type: 'string', minLength: 1, description: 'e.g. "EntityName"' } },
   };
 
   constructor(private readonly catalogue: CatalogueService) {}
@@ -36,8 +36,4 @@ export class ResolveObjectStep implements StepType<Input> {
     }
     return { ok: true, output: object, trace: { object: object.name } };
   }
-}
-
-function unmappable(message: string): StepResult {
-  return { ok: false, error: new AppError(ErrorCode.Unmappable, message) };
 }

@@ -1,0 +1,96 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { compileExpression, InputProblem, type StepType } from './step-type.js';
+import type { CompiledProcess, CompiledStep, ProcessDefinition, StepDefinition } from './process-definition.js';
+import { buildProcessSchema } from './process-schema.js';
+import type { StepRegistry } from './step-registry.js';
+
+export type Compilation = { ok: true; process: CompiledProcess } | { ok: false; problems: string[] };
+
+/**
+ * Checks a definition (the JSON Schema, known step types, each step's input, unique step ids,
+ * expressions that parse) and compiles it for running. Every problem names its JSON path.
+ */
+export class DefinitionCompiler {
+  private readonly validateSchema: ValidateFunction;
+
+  constructor(private readonly registry: StepRegistry) {
+    this.validateSchema = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(buildProcessSchema(registry.all()));
+  }
+
+  compile(raw: unknown, expectedId?: string): Compilation {
+    if (!this.validateSchema(raw)) {
+      return { ok: false, problems: describeSchemaErrors(this.validateSchema.errors ?? []) };
+    }
+    const definition = raw as ProcessDefinition;
+    const problems: string[] = [];
+    if (expectedId !== undefined && definition.id !== expectedId) {
+      problems.push(`/id: "${definition.id}" must equal the file name "${expectedId}"`);
+    }
+    let condition = null;
+    if (definition.trigger.condition !== undefined) {
+      try {
+        condition = compileExpression(definition.trigger.condition, '/trigger/condition');
+      } catch (error) {
+        problems.push(describe(error, ''));
+      }
+    }
+    const seen = new Set<string>();
+    const steps = this.compileSteps(definition.steps, '/steps', seen, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, process: { definition, condition, steps } };
+  }
+
+  private compileSteps(steps: StepDefinition[], path: string, seen: Set<string>, problems: string[]): CompiledStep[] {
+    return steps.map((step, index) => {
+      const at = `${path}/${index}`;
+      if (seen.has(step.id)) problems.push(`${at}/id: "${step.id}" is the id of another step`);
+      seen.add(step.id);
+      const type = this.registry.get(step.type)!;
+      let input: unknown = step.input ?? {};
+      try {
+        input = type.compile ? type.compile(input as never) : input;
+      } catch (error) {
+        problems.push(describe(error, `${at}/input`));
+      }
+      if ((step.then || step.else) && step.type !== 'condition') {
+        problems.push(`${at}: only condition steps have "then" and "else"`);
+      }
+      return {
+        definition: step,
+        type: type as StepType<never, unknown>,
+        input,
+        then: this.compileSteps(step.then ?? [], `${at}/then`, seen, problems),
+        else: this.compileSteps(step.else ?? [], `${at}/else`, seen, problems),
+      };
+    });
+  }
+}
+
+function describe(error: unknown, base: string): string {
+  if (error instanceof InputProblem) return `${base}${error.path}: ${error.message}`;
+  throw error;
+}
+
+/**
+ * Ajv reports a failed "if/then" per step type and the branches of every keyword; keep the
+ * errors a person can act on, most specific first.
+ */
+function describeSchemaErrors(errors: ErrorObject[]): string[] {
+  const messages = errors
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const path = error.instancePath || '/';
+      switch (error.keyword) {
+        case 'additionalProperties':
+          return `${path}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+        case 'enum':
+          return path.endsWith('/type')
+            ? `${path}: unknown step type ${JSON.stringify(error.data)} (known: ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})`
+            : `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+        case 'const':
+          return `${path}: must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+        default:
+          return `${path}: ${error.message ?? 'is invalid'}`;
+      }
+    });
+  return [...new Set(messages)];
+}

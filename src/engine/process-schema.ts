@@ -1,0 +1,78 @@
+import type { StepType } from './step-type.js';
+
+/**
+ * The JSON Schema of process definitions, built from the registered step types so that the
+ * published file (processes/process.schema.json, written by `hookflow process schema`) lets
+ * editors complete and check each step's input.
+ */
+export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Record<string, unknown> {
+  const stepRef = { $ref: '#/definitions/step' };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://hookflow.dev/schemas/process.schema.json',
+    title: 'Hookflow process definition',
+    description:
+      'A declarative business process: which webhooks start it and the steps it runs. One process per file; the file name (without .json) is the process id. See docs/processes.md.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name', 'version', 'activeByDefault', 'trigger', 'steps'],
+    properties: {
+      $schema: { type: 'string' },
+      id: {
+        description: 'Process id: lower-case letters, digits and dashes; equal to the file name without .json.',
+        type: 'string',
+        pattern: '^[a-z0-9][a-z0-9-]{0,99}$',
+      },
+      name: { description: 'Name shown to analysts.', type: 'string', minLength: 1, maxLength: 200 },
+      description: { type: 'string', maxLength: 2000 },
+      version: { description: 'Increases with every change of the definition.', type: 'integer', minimum: 1 },
+      activeByDefault: {
+        description: 'Whether the process runs for a tenant that has not switched it on or off.',
+        type: 'boolean',
+      },
+      trigger: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type'],
+        properties: {
+          type: { description: 'What starts the process.', const: 'webhook' },
+          condition: {
+            description: 'JSONata expression on the webhook parameters; the process runs only when it is true.',
+            type: 'string',
+            minLength: 1,
+          },
+          apiKeys: {
+            description: "Names or ids of the tenant's API keys whose webhooks start the process (all keys when absent).",
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            minItems: 1,
+          },
+        },
+      },
+      steps: { description: 'Run in order.', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
+    },
+    definitions: {
+      step: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'type'],
+        properties: {
+          id: {
+            description: 'Unique in the process; the step output is $steps.<id> in later expressions.',
+            type: 'string',
+            pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
+          },
+          type: { enum: stepTypes.map((step) => step.type) },
+          description: { type: 'string', maxLength: 500 },
+          input: { type: 'object' },
+          then: { description: 'condition: steps run when "if" is true.', type: 'array', maxItems: 100, items: stepRef },
+          else: { description: 'condition: steps run when "if" is false.', type: 'array', maxItems: 100, items: stepRef },
+        },
+        allOf: stepTypes.map((step) => ({
+          if: { properties: { type: { const: step.type } } },
+          then: { description: step.description, properties: { input: step.inputSchema } },
+        })),
+      },
+    },
+  };
+}
