@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/config.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { dataSourceOptions, MIGRATIONS } from '../src/database/data-source-options.js';
 import { migrate } from '../src/database/migrate.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 
@@ -26,13 +26,13 @@ describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
     const sources = await Promise.all(Array.from({ length: replicas }, connect));
     await Promise.all(sources.map(migrate));
 
-    const executed = await sources[0].query('SELECT name FROM migrations');
-    expect(executed).toEqual([{ name: 'InitialSchema1764400000000' }]);
-    for (const table of ['tenants', 'api_keys', 'catalogue_objects', 'catalogue_columns', 'records', 'webhooks', 'tenant_processes', 'process_runs']) {
+    const names = MIGRATIONS.map((migration) => ({ name: migration.name }));
+    expect(await sources[0].query('SELECT name FROM migrations ORDER BY id')).toEqual(names);
+    for (const table of ['tenants', 'api_keys', 'catalogue_objects', 'catalogue_columns', 'records', 'webhooks', 'tenant_processes', 'process_versions', 'process_runs']) {
       expect(await sources[0].createQueryRunner().hasTable(table)).toBe(true);
     }
     // A later start finds nothing to do.
     await migrate(await connect());
-    expect(await sources[0].query('SELECT name FROM migrations')).toHaveLength(1);
+    expect(await sources[0].query('SELECT name FROM migrations')).toHaveLength(names.length);
   });
 });

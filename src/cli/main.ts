@@ -128,7 +128,7 @@ function buildProgram(services: Services): Command {
     .option('--limit <n>', 'at most this many, newest first', '100')
     .option('--json', 'machine-readable output')
     .action(async (options: { tenant: string; entity: string; limit: string; json?: boolean }) => {
-      const records = await (await get(RecordsService)).list(options.tenant, options.entity, limit(options.limit));
+      const records = await (await get(RecordsService)).list(options.tenant, options.entity, wholeNumber(options.limit, '--limit'));
       printList(records, options.json);
     });
 
@@ -139,7 +139,7 @@ function buildProgram(services: Services): Command {
     .option('--limit <n>', 'at most this many, newest first', '100')
     .option('--json', 'machine-readable output')
     .action(async (options: { tenant: string; limit: string; json?: boolean }) => {
-      const list = await (await get(WebhookLogService)).list(options.tenant, limit(options.limit));
+      const list = await (await get(WebhookLogService)).list(options.tenant, wholeNumber(options.limit, '--limit'));
       printList(list, options.json, ['id', 'receivedAt', 'status', 'reason', 'recordIds']);
     });
   webhooks
@@ -159,7 +159,75 @@ function buildProgram(services: Services): Command {
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .option('--json', 'machine-readable output')
     .action(async (options: { tenant: string; json?: boolean }) => {
-      printList(await (await get(ProcessesService)).list(options.tenant), options.json, ['id', 'name', 'version', 'active']);
+      printList(await (await get(ProcessesService)).list(options.tenant), options.json, [
+        'id',
+        'name',
+        'source',
+        'version',
+        'active',
+      ]);
+    });
+  processCommand
+    .command('show <processId>')
+    .description('the definition that runs for the tenant, the base definition and the saved versions')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).get(options.tenant, processId), options.json);
+    });
+  processCommand
+    .command('override <processId>')
+    .description('run a modified definition of a base process for this tenant (saved as a new version)')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--file <definition>', 'the modified definition (JSON)')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; file: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).override(options.tenant, processId, readJson(options.file)), options.json);
+    });
+  processCommand
+    .command('revert <processId>')
+    .description('run the base definition again (the saved versions stay in the history)')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).revert(options.tenant, processId), options.json);
+    });
+  processCommand
+    .command('rollback <processId>')
+    .description('save an earlier version again as the newest')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--to-version <n>', 'the saved version to run again')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; toVersion: string; json?: boolean }) => {
+      const processes = await get(ProcessesService);
+      printObject(await processes.rollback(options.tenant, processId, wholeNumber(options.toVersion, '--to-version')), options.json);
+    });
+  processCommand
+    .command('create')
+    .description("add a custom process to the tenant (its id must not be a base process's)")
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--file <definition>', 'the definition (JSON)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { tenant: string; file: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).create(options.tenant, readJson(options.file)), options.json);
+    });
+  processCommand
+    .command('update <processId>')
+    .description('save a new version of a custom process')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--file <definition>', 'the definition (JSON)')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; file: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).update(options.tenant, processId, readJson(options.file)), options.json);
+    });
+  processCommand
+    .command('delete <processId>')
+    .description('delete a custom process and its history')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
+      await (await get(ProcessesService)).remove(options.tenant, processId);
+      printObject({ id: processId, deleted: true }, options.json);
     });
   for (const [verb, active] of [
     ['activate', true],
@@ -171,8 +239,7 @@ function buildProgram(services: Services): Command {
       .requiredOption('--tenant <tenantId>', 'tenant id')
       .option('--json', 'machine-readable output')
       .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
-        await (await get(ProcessesService)).setActive(options.tenant, processId, active);
-        printObject({ id: processId, active }, options.json);
+        printObject(await (await get(ProcessesService)).setActive(options.tenant, processId, active), options.json);
       });
   }
   processCommand
@@ -238,10 +305,10 @@ function definitionFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
-function limit(raw: string): number {
+function wholeNumber(raw: string, option: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 10_000) {
-    throw new ConfigError(`--limit: "${raw}" must be a whole number from 1 to 10000`);
+    throw new ConfigError(`${option}: "${raw}" must be a whole number from 1 to 10000`);
   }
   return value;
 }

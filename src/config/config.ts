@@ -32,6 +32,8 @@ export interface AppConfig {
   /** How long a resolved API key is trusted without asking the database again (revocation delay). */
   apiKeyCacheMs: number;
   shutdownTimeoutMs: number;
+  /** How long a worker trusts its copy of a tenant's processes (the delay of a change made elsewhere). */
+  processCacheMs: number;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    processCacheMs: integer(env, 'PROCESS_CACHE_MS', 1000, 0, 60_000),
   };
 }
 

@@ -11,9 +11,21 @@ import { Webhook } from '../webhooks/webhook.entity.js';
 import { TenantProcess } from '../engine/tenant-process.entity.js';
 import { ProcessRun } from '../engine/process-run.entity.js';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema.js';
+import { TenantProcessVersions1764500000000 } from './migrations/1764500000000-tenant-process-versions.js';
+import { ProcessVersion } from '../engine/process-version.entity.js';
 
-export const ENTITIES = [Tenant, ApiKey, CatalogueObject, CatalogueColumn, RecordEntity, Webhook, TenantProcess, ProcessRun];
-export const MIGRATIONS = [InitialSchema1764400000000];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  CatalogueObject,
+  CatalogueColumn,
+  RecordEntity,
+  Webhook,
+  TenantProcess,
+  ProcessVersion,
+  ProcessRun,
+];
+export const MIGRATIONS = [InitialSchema1764400000000, TenantProcessVersions1764500000000];
 
 /**
  * Both databases get their schema from the migrations (run by migrate.ts at start); nothing is

@@ -6,6 +6,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { DryRunService } from './dry-run.service.js';
+import { EffectiveProcesses } from './effective-processes.js';
 import { ProcessDefinitions } from './process-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
@@ -32,6 +33,7 @@ import { WebhookRunnerService } from './webhook-runner.service.js';
     { provide: ProcessRunner, useValue: new ProcessRunner() },
     TenantProcessesRepository,
     ProcessRunsRepository,
+    EffectiveProcesses,
     ProcessesService,
     RunsService,
     DryRunService,

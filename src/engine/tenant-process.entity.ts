@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A tenant's choice for one process; absent means the definition's activeByDefault. */
+export type ProcessSource = 'base' | 'override' | 'custom';
+
+/**
+ * A tenant's setting for one process: switched on or off, and which of its stored versions
+ * runs (none for a base process that is not overridden). Absent means the base definition
+ * with its activeByDefault.
+ */
 @Entity('tenant_processes')
 export class TenantProcess {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })
@@ -11,6 +17,12 @@ export class TenantProcess {
 
   @Column({ type: 'boolean' })
   active: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  source: ProcessSource;
+
+  @Column({ type: 'integer', nullable: true })
+  version: number | null;
 
   @Column({ name: 'updated_at' })
   updatedAt: Date;

@@ -1,20 +1,57 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { ProcessVersion } from './process-version.entity.js';
 import { TenantProcess } from './tenant-process.entity.js';
 
+/** A tenant's process settings and the saved versions of its overrides and custom processes. */
 @Injectable()
 export class TenantProcessesRepository {
   private readonly settings: Repository<TenantProcess>;
+  private readonly versions: Repository<ProcessVersion>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.settings = dataSource.getRepository(TenantProcess);
+    this.versions = dataSource.getRepository(ProcessVersion);
   }
 
   listByTenant(tenantId: string): Promise<TenantProcess[]> {
     return this.settings.findBy({ tenantId });
   }
 
-  async setActive(tenantId: string, processId: string, active: boolean): Promise<void> {
-    await this.settings.upsert({ tenantId, processId, active, updatedAt: new Date() }, ['tenantId', 'processId']);
+  find(tenantId: string, processId: string): Promise<TenantProcess | null> {
+    return this.settings.findOneBy({ tenantId, processId });
+  }
+
+  async save(setting: TenantProcess): Promise<void> {
+    await this.settings.upsert(setting, ['tenantId', 'processId']);
+  }
+
+  /** Stores a new version and makes it the one that runs, in one transaction. */
+  async saveVersion(version: ProcessVersion, setting: TenantProcess): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ProcessVersion, version as QueryDeepPartialEntity<ProcessVersion>);
+      await manager.upsert(TenantProcess, setting, ['tenantId', 'processId']);
+    });
+  }
+
+  findVersion(tenantId: string, processId: string, version: number): Promise<ProcessVersion | null> {
+    return this.versions.findOneBy({ tenantId, processId, version });
+  }
+
+  listVersions(tenantId: string, processId: string): Promise<ProcessVersion[]> {
+    return this.versions.find({ where: { tenantId, processId }, order: { version: 'DESC' } });
+  }
+
+  async latestVersion(tenantId: string, processId: string): Promise<number> {
+    const latest = await this.versions.findOne({ where: { tenantId, processId }, order: { version: 'DESC' }, select: { version: true } });
+    return latest?.version ?? 0;
+  }
+
+  /** Removes a custom process with its history. */
+  async remove(tenantId: string, processId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(ProcessVersion, { tenantId, processId });
+      await manager.delete(TenantProcess, { tenantId, processId });
+    });
   }
 }

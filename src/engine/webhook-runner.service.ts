@@ -7,7 +7,7 @@ import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { ProcessRun } from './process-run.entity.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
-import { ProcessesService } from './processes.service.js';
+import { EffectiveProcesses } from './effective-processes.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -31,7 +31,7 @@ const WEBHOOK_PROBLEMS = new Set<string>([
 export class WebhookRunnerService {
   constructor(
     private readonly log: WebhookLogService,
-    private readonly processes: ProcessesService,
+    private readonly processes: EffectiveProcesses,
     private readonly runner: ProcessRunner,
     private readonly runs: ProcessRunsRepository,
   ) {}

@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ProcessDefinition } from './process-definition.js';
+
+/** One saved version of a tenant's override or custom process. Versions are never changed. */
+@Entity('process_versions')
+export class ProcessVersion {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })
+  tenantId: string;
+
+  @PrimaryColumn({ name: 'process_id', type: 'varchar', length: 100 })
+  processId: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  version: number;
+
+  @Column({ type: 'simple-json' })
+  definition: ProcessDefinition;
+
+  /** Why this version exists, e.g. "rollback to version 2". */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  note: string | null;
+
+  @Column({ name: 'created_at' })
+  createdAt: Date;
+}

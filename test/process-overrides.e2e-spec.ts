@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { AppError } from '../src/common/app-error.js';
+import { ProcessesService } from '../src/engine/processes.service.js';
+import { RunsService } from '../src/engine/runs.service.js';
+import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
+import { startTestService, type TestService } from './support/test-service.js';
+
+const DEFAULT_PROCESS = 'create-object-records-from-webhook';
+const base = JSON.parse(readFileSync(new URL(`../processes/${DEFAULT_PROCESS}.json`, import.meta.url), 'utf8'));
+const upsertExample = JSON.parse(readFileSync(new URL('../processes/upsert-contact-by-email.json', import.meta.url), 'utf8'));
+
+/** The default process, overridden for a form builder that nests its answers. */
+const nestedOverride = {
+  ...base,
+  description: 'Form builder answers become a FormSubmit',
+  steps: [
+    {
+      id: 'submission',
+      type: 'create-record',
+      input: {
+        object: 'FormSubmit',
+        values: {
+          Name: "form_response.answers[field.ref='name'].text",
+          Email: "form_response.answers[field.ref='email'].email",
+          Notes: "'Form ' & form_response.form_id",
+        },
+      },
+    },
+  ],
+};
+
+const formBuilderPayload = {
+  form_response: {
+    form_id: 'lT4Z3j',
+    answers: [
+      { field: { ref: 'name' }, type: 'text', text: 'Katherine Johnson' },
+      { field: { ref: 'email' }, type: 'email', email: 'kj@example.com' },
+    ],
+  },
+};
+
+describe.each(databaseKinds())('per-tenant overrides, versions and custom processes (%s)', (kind) => {
+  let database: TestDatabase;
+  let hookflow: TestService;
+  let processes: ProcessesService;
+
+  beforeAll(async () => {
+    database = await createDatabase(kind);
+    hookflow = await startTestService(database);
+    processes = hookflow.get(ProcessesService);
+  });
+
+  afterAll(async () => {
+    await hookflow?.close();
+    await database?.drop();
+  });
+
+  async function deliver(tenantId: string, apiKey: string, body: unknown) {
+    const response = await hookflow.postJson(`/webhooks/${apiKey}`, body);
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    return hookflow.waitForWebhook(tenantId, id);
+  }
+
+  it('override, revert and rollback change what runs for one tenant only, and runs pin their version', async () => {
+    const a = await hookflow.newTenant('A');
+    const b = await hookflow.newTenant('B');
+
+    // Before: the default process cannot map a nested payload.
+    expect((await deliver(a.tenantId, a.apiKey, formBuilderPayload)).status).toBe('received');
+
+    const overridden = await processes.override(a.tenantId, DEFAULT_PROCESS, nestedOverride);
+    expect(overridden).toMatchObject({ id: DEFAULT_PROCESS, source: 'override', version: 2, active: true });
+    const mapped = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    expect(mapped.status).toBe('processed');
+    expect(await hookflow.records(a.tenantId, 'FormSubmit')).toEqual([
+      expect.objectContaining({ Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' }),
+    ]);
+    const [run] = await hookflow.get(RunsService).forWebhook(a.tenantId, mapped.id);
+    expect(run).toMatchObject({ processId: DEFAULT_PROCESS, processVersion: 2, status: 'succeeded' });
+
+    // Tenant B still runs the base definition.
+    expect((await deliver(b.tenantId, b.apiKey, formBuilderPayload)).status).toBe('received');
+    expect((await processes.list(b.tenantId)).find((p) => p.id === DEFAULT_PROCESS)).toMatchObject({ source: 'base', version: 1 });
+
+    // Revert: the base runs again; the override stays in the history.
+    expect(await processes.revert(a.tenantId, DEFAULT_PROCESS)).toMatchObject({ source: 'base', version: 1 });
+    const reverted = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    expect(reverted).toMatchObject({ status: 'received', reason: expect.stringMatching(/EntityName/) });
+    expect((await processes.get(a.tenantId, DEFAULT_PROCESS)).versions.map((v) => v.version)).toEqual([2]);
+
+    // A third version, then a rollback to the second, saved as the fourth.
+    await processes.override(a.tenantId, DEFAULT_PROCESS, { ...nestedOverride, steps: [{ id: 'nothing', type: 'stop' }] });
+    const rolledBack = await processes.rollback(a.tenantId, DEFAULT_PROCESS, 2);
+    expect(rolledBack).toMatchObject({ source: 'override', version: 4 });
+    const detail = await processes.get(a.tenantId, DEFAULT_PROCESS);
+    expect(detail.versions.map((v) => [v.version, v.note])).toEqual([
+      [4, 'rollback to version 2'],
+      [3, null],
+      [2, null],
+    ]);
+    expect(detail.definition.steps).toEqual(nestedOverride.steps);
+    expect(detail.base?.version).toBe(1);
+    const again = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    expect(again.status).toBe('processed');
+    expect((await hookflow.get(RunsService).forWebhook(a.tenantId, again.id))[0].processVersion).toBe(4);
+  });
+
+  it('an invalid override is refused with the JSON path and the problem, and changes nothing', async () => {
+    const { tenantId } = await hookflow.newTenant();
+    const broken = { ...base, steps: [{ id: 'x', type: 'map', input: { fields: { Name: 'first &' } } }] };
+    const error = await processes.override(tenantId, DEFAULT_PROCESS, broken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('INVALID_DEFINITION');
+    expect((error as AppError).message).toContain('/steps/0/input/fields/Name: expression does not parse');
+    expect((await processes.list(tenantId)).find((p) => p.id === DEFAULT_PROCESS)).toMatchObject({ source: 'base', version: 1 });
+  });
+
+  it('a custom process with an upsert runs beside the base ones until it is deleted', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant();
+    await processes.setActive(tenantId, DEFAULT_PROCESS, false);
+    const custom = { ...upsertExample, id: 'crm-contacts', name: 'CRM contacts', activeByDefault: true };
+    expect(await processes.create(tenantId, custom)).toMatchObject({ id: 'crm-contacts', source: 'custom', version: 1, active: true });
+
+    const first = await deliver(tenantId, apiKey, { Email: 'Mary@Example.com', Name: 'Mary' });
+    const second = await deliver(tenantId, apiKey, { Email: 'mary@example.com', JobTitle: 'Engineer' });
+    expect(second.recordIds).toEqual(first.recordIds);
+    expect(await hookflow.records(tenantId, 'Contact')).toEqual([
+      expect.objectContaining({ Name: 'Mary', Email: 'mary@example.com', JobTitle: 'Engineer' }),
+    ]);
+
+    await expect(processes.create(tenantId, custom)).rejects.toThrow('A process "crm-contacts" exists already');
+    await expect(processes.create(tenantId, { ...custom, id: DEFAULT_PROCESS })).rejects.toThrow(/exists already/);
+    expect(await processes.update(tenantId, 'crm-contacts', { ...custom, name: 'CRM contacts v2' })).toMatchObject({
+      name: 'CRM contacts v2',
+      version: 2,
+    });
+
+    await processes.remove(tenantId, 'crm-contacts');
+    expect((await processes.list(tenantId)).map((p) => p.id)).not.toContain('crm-contacts');
+    const after = await deliver(tenantId, apiKey, { Email: 'other@example.com' });
+    expect(after).toMatchObject({ status: 'received', reason: expect.stringMatching(/No active process/) });
+    await expect(processes.remove(tenantId, DEFAULT_PROCESS)).rejects.toThrow(/base process/);
+  });
+});
