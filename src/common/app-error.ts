@@ -16,6 +16,8 @@ export enum ErrorCode {
   Unmappable = 'UNMAPPABLE',
   /** An expression of a definition failed or ran past its limits while running. */
   ExpressionFailed = 'EXPRESSION_FAILED',
+  /** An external system refused a request of an http-request step (4xx), or the address is not allowed. */
+  HttpRejected = 'HTTP_REJECTED',
   /** A `fail` step of a process stopped the run on purpose. */
   ProcessFailed = 'PROCESS_FAILED',
   /** A definition file or an unsaved definition breaks the schema or names an unknown step type. */
@@ -38,6 +40,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Unmappable]: 422,
   [ErrorCode.ExpressionFailed]: 422,
   [ErrorCode.ProcessFailed]: 422,
+  [ErrorCode.HttpRejected]: 502,
   [ErrorCode.InvalidDefinition]: 400,
   [ErrorCode.Transient]: 503,
   [ErrorCode.Internal]: 500,

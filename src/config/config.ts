@@ -34,6 +34,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** How long a worker trusts its copy of a tenant's processes (the delay of a change made elsewhere). */
   processCacheMs: number;
+  /** Let http-request steps reach loopback, link-local and private addresses (off: they are refused). */
+  httpAllowPrivateNetworks: boolean;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     processCacheMs: integer(env, 'PROCESS_CACHE_MS', 1000, 0, 60_000),
+    httpAllowPrivateNetworks: flag(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
   };
 }
 
@@ -71,6 +74,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name}: "${raw}" must be true or false`);
 }
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {

@@ -7,6 +7,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { DryRunService } from './dry-run.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
+import { OutboundHttp } from './outbound-http.js';
 import { ProcessDefinitions } from './process-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
@@ -21,6 +22,7 @@ import { WebhookRunnerService } from './webhook-runner.service.js';
 @Module({
   imports: [CatalogueModule, TenantsModule, WebhooksModule],
   providers: [
+    OutboundHttp,
     ...STEP_TYPES,
     { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType<never, unknown>[]) => new StepRegistry(steps) },
     { provide: DefinitionCompiler, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new DefinitionCompiler(registry) },

@@ -23,6 +23,7 @@ const WEBHOOK_PROBLEMS = new Set<string>([
   ErrorCode.Unmappable,
   ErrorCode.ExpressionFailed,
   ErrorCode.ProcessFailed,
+  ErrorCode.HttpRejected,
   ErrorCode.InvalidDefinition,
 ]);
 

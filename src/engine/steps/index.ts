@@ -2,6 +2,7 @@ import { ConditionStep } from './condition.step.js';
 import { CreateRecordStep } from './create-record.step.js';
 import { FailStep } from './fail.step.js';
 import { FindRecordStep } from './find-record.step.js';
+import { HttpRequestStep } from './http-request.step.js';
 import { MapParametersStep } from './map-parameters.step.js';
 import { MapStep } from './map.step.js';
 import { ResolveObjectStep } from './resolve-object.step.js';
@@ -19,6 +20,7 @@ export const STEP_TYPES = [
   FindRecordStep,
   CreateRecordStep,
   UpsertRecordStep,
+  HttpRequestStep,
   FailStep,
   StopStep,
 ];
