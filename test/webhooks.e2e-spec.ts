@@ -269,22 +269,15 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     expect(sameTenantOrder.status).toBe('processed');
   });
 
-  it('a retried job does not create a second record', async () => {
-    const { tenantId, apiKey, apiKeyId } = await hookflow.newTenant();
+  it('a retried run does not create a second record', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant();
     const first = await deliver(tenantId, apiKey, example);
     const runner = hookflow.get(WebhookRunnerService);
-    const job = {
-      webhookId: first.id,
-      tenantId,
-      apiKeyId,
-      apiKeyName: 'Test source',
-      receivedAt: first.receivedAt,
-      contentType: 'application/json',
-      payload: example,
-    };
-    const again = await runner.handle(job, `${first.id}:2`, false);
-    expect(again.recordIds).toEqual(first.recordIds);
+    // The same run job again, as after a worker crash or a stalled job (another attempt).
+    const job = { tenantId, webhookId: first.id, apiKeyName: 'Test source', processId: DEFAULT_PROCESS, version: 1 };
+    expect(await runner.runProcess(job, `${first.id}.${DEFAULT_PROCESS}.v1:2`, false)).toBe('succeeded');
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(1);
+    expect((await hookflow.waitForWebhook(tenantId, first.id)).recordIds).toEqual(first.recordIds);
   });
 
   describe('the catalogue endpoints of the reference protocol', () => {

@@ -13,6 +13,7 @@ import { ProcessRun } from '../engine/process-run.entity.js';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema.js';
 import { TenantProcessVersions1764500000000 } from './migrations/1764500000000-tenant-process-versions.js';
 import { ProcessVersion } from '../engine/process-version.entity.js';
+import { WebhookProcessIds1764600000000 } from './migrations/1764600000000-webhook-process-ids.js';
 
 export const ENTITIES = [
   Tenant,
@@ -25,7 +26,7 @@ export const ENTITIES = [
   ProcessVersion,
   ProcessRun,
 ];
-export const MIGRATIONS = [InitialSchema1764400000000, TenantProcessVersions1764500000000];
+export const MIGRATIONS = [InitialSchema1764400000000, TenantProcessVersions1764500000000, WebhookProcessIds1764600000000];
 
 /**
  * Both databases get their schema from the migrations (run by migrate.ts at start); nothing is

@@ -44,6 +44,14 @@ export class EffectiveProcesses {
       .map(({ process }) => process);
   }
 
+  /** One version of a process, as a run pinned to it needs it: the base definition or a saved version. */
+  async pinned(tenantId: string, processId: string, version: number): Promise<CompiledProcess | null> {
+    const base = this.base.get(processId);
+    // Saved versions count on from the base version, so the base's own number means the base.
+    if (base && base.definition.version === version) return base;
+    return this.version(tenantId, processId, version);
+  }
+
   /** Forgets the copy of this process; other processes' copies expire by themselves. */
   invalidate(tenantId: string): void {
     this.byTenant.delete(tenantId);

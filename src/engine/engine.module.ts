@@ -17,7 +17,6 @@ import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
 import { STEP_TYPES } from './steps/index.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
-import { WebhookRunnerService } from './webhook-runner.service.js';
 
 @Module({
   imports: [CatalogueModule, TenantsModule, WebhooksModule],
@@ -39,8 +38,17 @@ import { WebhookRunnerService } from './webhook-runner.service.js';
     ProcessesService,
     RunsService,
     DryRunService,
-    WebhookRunnerService,
   ],
-  exports: [ProcessesService, RunsService, DryRunService, DefinitionCompiler, StepRegistry, WebhookRunnerService],
+  exports: [
+    ProcessesService,
+    RunsService,
+    DryRunService,
+    DefinitionCompiler,
+    StepRegistry,
+    // For the worker's WebhookRunnerService:
+    EffectiveProcesses,
+    ProcessRunner,
+    ProcessRunsRepository,
+  ],
 })
 export class EngineModule {}

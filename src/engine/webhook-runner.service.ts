@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { WebhookJob } from '../queue/queue.constants.js';
+import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { EffectiveProcesses } from './effective-processes.js';
 import { ProcessRun } from './process-run.entity.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
-import { EffectiveProcesses } from './effective-processes.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -27,7 +28,11 @@ const WEBHOOK_PROBLEMS = new Set<string>([
   ErrorCode.InvalidDefinition,
 ]);
 
-/** Takes one queued webhook through every process it starts and logs the outcome. */
+/**
+ * Takes a queued webhook through its processes: dispatch logs it and queues one run job per
+ * process it starts; each run job runs its process, stores the run and, when every process of
+ * the webhook has a run, sets the webhook's status. Both are safe to repeat for the same job.
+ */
 @Injectable()
 export class WebhookRunnerService {
   constructor(
@@ -35,54 +40,86 @@ export class WebhookRunnerService {
     private readonly processes: EffectiveProcesses,
     private readonly runner: ProcessRunner,
     private readonly runs: ProcessRunsRepository,
+    private readonly queue: WebhookQueue,
   ) {}
 
-  /**
-   * Safe to call again for the same job: the log entry, the runs and the records are all written
-   * once. A system error is rethrown (so the queue retries) unless this is the last attempt,
-   * in which case the run is stored as failed. One process failing does not stop the others.
-   */
-  async handle(job: WebhookJob, attemptKey: string, lastAttempt: boolean): Promise<WebhookOutcome> {
+  async dispatch(job: WebhookJob): Promise<string[]> {
     await this.log.recordTaken(job);
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
-    const runs: ProcessRun[] = [];
-    for (const process of processes) {
-      const startedAt = new Date();
-      let outcome: RunOutcome;
+    if (processes.length === 0) {
+      await this.log.finish(job.tenantId, job.webhookId, 'received', NO_ACTIVE_PROCESS, []);
+      return [];
+    }
+    const processIds = processes.map((process) => process.definition.id);
+    await this.log.dispatched(job.tenantId, job.webhookId, processIds);
+    await this.queue.addRuns(
+      processes.map(({ definition }) => ({
+        tenantId: job.tenantId,
+        webhookId: job.webhookId,
+        apiKeyName: job.apiKeyName,
+        processId: definition.id,
+        version: definition.version,
+      })),
+    );
+    return processIds;
+  }
+
+  /**
+   * Runs one process for one webhook. A system error is rethrown (so the queue retries this
+   * run alone) unless this is the last attempt, in which case the run is stored as failed.
+   */
+  async runProcess(job: RunProcessJob, attemptKey: string, lastAttempt: boolean): Promise<RunOutcome['status']> {
+    const webhook = await this.log.get(job.tenantId, job.webhookId);
+    const process = await this.processes.pinned(job.tenantId, job.processId, job.version);
+    const startedAt = new Date();
+    let outcome: RunOutcome;
+    if (!process) {
+      const error = new AppError(ErrorCode.InvalidDefinition, `Process "${job.processId}" version ${job.version} no longer exists`);
+      outcome = { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [] };
+    } else {
       try {
         outcome = await this.runner.run(process, {
           tenantId: job.tenantId,
           webhookId: job.webhookId,
-          payload: job.payload,
-          webhook: { id: job.webhookId, apiKeyId: job.apiKeyId, apiKeyName: job.apiKeyName, receivedAt: job.receivedAt },
+          payload: webhook.payload,
+          webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: job.apiKeyName, receivedAt: webhook.receivedAt },
         });
       } catch (error) {
         const failure = error instanceof AppError ? error : new AppError(ErrorCode.Transient, String(error));
         if (!lastAttempt) throw failure;
         outcome = { status: 'failed', error: failure, trace: [], recordIds: [], plannedWrites: [] };
       }
-      const { definition } = process;
-      runs.push(
-        Object.assign(new ProcessRun(), {
-          id: stableUuid(`${attemptKey}:${definition.id}`),
-          tenantId: job.tenantId,
-          webhookId: job.webhookId,
-          processId: definition.id,
-          processVersion: definition.version,
-          status: outcome.status,
-          errorCode: outcome.error?.code ?? null,
-          reason: outcome.error?.message ?? null,
-          trace: outcome.trace,
-          recordIds: outcome.recordIds,
-          startedAt,
-          finishedAt: new Date(),
-        }),
-      );
     }
-    await this.runs.insert(runs);
-    const result = summarize(runs);
-    await this.log.finish(job.tenantId, job.webhookId, result.status, result.reason, result.recordIds);
-    return result;
+    await this.runs.insert([
+      Object.assign(new ProcessRun(), {
+        id: stableUuid(attemptKey),
+        tenantId: job.tenantId,
+        webhookId: job.webhookId,
+        processId: job.processId,
+        processVersion: job.version,
+        status: outcome.status,
+        errorCode: outcome.error?.code ?? null,
+        reason: outcome.error?.message ?? null,
+        trace: outcome.trace,
+        recordIds: outcome.recordIds,
+        startedAt,
+        finishedAt: new Date(),
+      }),
+    ]);
+    await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.processIds);
+    return outcome.status;
+  }
+
+  /**
+   * Sets the webhook's status once each of its processes has a run. Every run job checks after
+   * storing its run, so whichever finishes last sees them all.
+   */
+  private async finishWhenComplete(tenantId: string, webhookId: string, processIds: string[]): Promise<void> {
+    const latest = new Map<string, ProcessRun>();
+    for (const run of await this.runs.listByWebhook(tenantId, webhookId)) latest.set(run.processId, run);
+    if (!processIds.every((id) => latest.has(id))) return;
+    const result = summarize(processIds.map((id) => latest.get(id)!));
+    await this.log.finish(tenantId, webhookId, result.status, result.reason, result.recordIds);
   }
 }
 

@@ -3,9 +3,10 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { WebhookRunnerService, type WebhookOutcome } from '../engine/webhook-runner.service.js';
-import { WEBHOOKS_QUEUE, type WebhookJob } from './queue.constants.js';
+import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
+import { JOB_PROCESS_WEBHOOK, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 
+/** Hands each job of the webhooks queue to the engine, by job name. */
 @Processor(WEBHOOKS_QUEUE)
 export class ProcessWebhookProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProcessWebhookProcessor.name);
@@ -21,13 +22,20 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
     this.worker.concurrency = this.config.workerConcurrency;
   }
 
-  process(job: Job<WebhookJob>): Promise<WebhookOutcome> {
+  async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {
     const attempt = job.attemptsMade + 1;
-    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
-    return this.runner.handle(job.data, `${job.id}:${attempt}`, lastAttempt);
+    switch (job.name) {
+      case JOB_PROCESS_WEBHOOK:
+        return this.runner.dispatch(job.data as WebhookJob);
+      case JOB_RUN_PROCESS:
+        return this.runner.runProcess(job.data as RunProcessJob, `${job.id}:${attempt}`, attempt >= (job.opts.attempts ?? 1));
+      default:
+        // A job this version does not know (a newer producer?): fail it visibly, do not drop it.
+        throw new Error(`No handler for job "${job.name}"`);
+    }
   }
 
-  /** Redis trouble: the worker reconnects by itself; say so once per error rather than crash. */
+  /** Redis trouble: the worker reconnects by itself; say so rather than crash. */
   @OnWorkerEvent('error')
   onError(error: Error): void {
     this.logger.warn(`Worker: ${error.message}`);

@@ -2,7 +2,10 @@
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 
+/** A received webhook: the worker logs it and queues one run job per process it starts. */
 export const JOB_PROCESS_WEBHOOK = 'process-webhook';
+/** One process for one webhook; runs are independent, each retried on its own. */
+export const JOB_RUN_PROCESS = 'run-process';
 
 /** A received webhook on its way to the worker. The tenant comes from the API key, never the payload. */
 export interface WebhookJob {
@@ -15,4 +18,13 @@ export interface WebhookJob {
   receivedAt: string;
   contentType: string;
   payload: Record<string, unknown>;
+}
+
+/** One run of one process, pinned to the version that was current when the webhook was dispatched. */
+export interface RunProcessJob {
+  tenantId: string;
+  webhookId: string;
+  apiKeyName: string;
+  processId: string;
+  version: number;
 }

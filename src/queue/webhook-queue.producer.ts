@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { JOB_PROCESS_WEBHOOK, WEBHOOKS_QUEUE, type WebhookJob } from './queue.constants.js';
+import { JOB_PROCESS_WEBHOOK, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 import { webhookJobOptions } from './job-options.js';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
@@ -13,10 +13,10 @@ const RETRY_AFTER_SECONDS = '5';
 @Injectable()
 export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookQueue.name);
-  private readonly queue: Queue<WebhookJob>;
+  private readonly queue: Queue<WebhookJob | RunProcessJob>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.queue = new Queue<WebhookJob>(WEBHOOKS_QUEUE, {
+    this.queue = new Queue<WebhookJob | RunProcessJob>(WEBHOOKS_QUEUE, {
       // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
       // after the sender has already been told 503 (it would then be queued twice).
       connection: { ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
@@ -32,6 +32,16 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
+  }
+
+  /**
+   * Queues the runs of a dispatched webhook. Job ids are derived from webhook, process and
+   * version, so a repeated dispatch does not queue a run twice.
+   */
+  async addRuns(runs: RunProcessJob[]): Promise<void> {
+    await this.queue.addBulk(
+      runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `${run.webhookId}.${run.processId}.v${run.version}` } })),
+    );
   }
 
   /** Resolves once Redis holds the job; otherwise a 503 error with Retry-After. */

@@ -3,7 +3,10 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EngineModule } from '../engine/engine.module.js';
+import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ProcessWebhookProcessor } from './process-webhook.processor.js';
+import { QueueModule } from './queue.module.js';
 import { WEBHOOKS_QUEUE } from './queue.constants.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the engine. */
@@ -19,7 +22,10 @@ import { WEBHOOKS_QUEUE } from './queue.constants.js';
     }),
     BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),
     EngineModule,
+    WebhooksModule,
+    QueueModule,
   ],
-  providers: [ProcessWebhookProcessor],
+  // The runner lives here, not in EngineModule: it needs the queue, which the CLI does not start.
+  providers: [ProcessWebhookProcessor, WebhookRunnerService],
 })
 export class WorkerModule {}

@@ -13,6 +13,12 @@ export interface WebhookView {
   recordIds: string[];
 }
 
+export interface WebhookDetail extends WebhookView {
+  contentType: string;
+  payload: Record<string, unknown>;
+  processIds: string[];
+}
+
 /** The per-tenant log of every webhook received and what became of it. */
 @Injectable()
 export class WebhookLogService {
@@ -31,6 +37,7 @@ export class WebhookLogService {
         status: 'queued',
         reason: null,
         recordIds: [],
+        processIds: null,
         processedAt: null,
       }),
     );
@@ -40,14 +47,19 @@ export class WebhookLogService {
     await this.webhooks.finish(tenantId, id, { status, reason, recordIds, processedAt: new Date() });
   }
 
+  /** Notes the processes a webhook was dispatched to. */
+  async dispatched(tenantId: string, id: string, processIds: string[]): Promise<void> {
+    await this.webhooks.setProcessIds(tenantId, id, processIds);
+  }
+
   async list(tenantId: string, limit = 100): Promise<WebhookView[]> {
     return (await this.webhooks.list(tenantId, limit)).map(toView);
   }
 
-  async get(tenantId: string, id: string): Promise<WebhookView & { payload: Record<string, unknown> }> {
+  async get(tenantId: string, id: string): Promise<WebhookDetail> {
     const webhook = await this.webhooks.findById(tenantId, id);
     if (!webhook) throw new AppError(ErrorCode.NotFound, `Webhook ${id} does not exist in this tenant`);
-    return { ...toView(webhook), payload: webhook.payload };
+    return { ...toView(webhook), contentType: webhook.contentType, payload: webhook.payload, processIds: webhook.processIds ?? [] };
   }
 }
 

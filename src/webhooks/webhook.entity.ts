@@ -32,6 +32,10 @@ export class Webhook {
   @Column({ name: 'record_ids', type: 'simple-json' })
   recordIds: string[];
 
+  /** The processes the webhook was dispatched to; it is finished when each has a run. */
+  @Column({ name: 'process_ids', type: 'simple-json', nullable: true })
+  processIds: string[] | null;
+
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt: Date | null;
 }

@@ -23,6 +23,10 @@ export class WebhooksRepository {
     await this.webhooks.update({ tenantId, id }, outcome);
   }
 
+  async setProcessIds(tenantId: string, id: string, processIds: string[]): Promise<void> {
+    await this.webhooks.update({ tenantId, id }, { processIds });
+  }
+
   findById(tenantId: string, id: string): Promise<Webhook | null> {
     return this.webhooks.findOneBy({ tenantId, id });
   }
