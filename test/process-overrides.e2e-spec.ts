@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../src/common/app-error.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
+import { WhatIfService } from '../src/engine/what-if.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -142,5 +143,31 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     const after = await deliver(tenantId, apiKey, { Email: 'other@example.com' });
     expect(after).toMatchObject({ status: 'received', reason: expect.stringMatching(/No active process/) });
     await expect(processes.remove(tenantId, DEFAULT_PROCESS)).rejects.toThrow(/base process/);
+  });
+
+  it('what-if shows which stored webhooks a draft would map, and writes nothing', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant();
+    const unmapped = [
+      await deliver(tenantId, apiKey, formBuilderPayload),
+      await deliver(tenantId, apiKey, { form_response: { form_id: 'x', answers: [] } }),
+    ];
+    const mapped = await deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'Fine already' });
+    expect(unmapped.map((w) => w.status)).toEqual(['received', 'received']);
+
+    const report = await hookflow.get(WhatIfService).compare(tenantId, nestedOverride, { status: 'received' });
+    expect(report).toMatchObject({ processId: DEFAULT_PROCESS, compared: 2, wouldNowWrite: 2 });
+    expect(report.entries.map((entry) => entry.webhook.id)).toEqual([unmapped[1].id, unmapped[0].id]);
+    expect(report.entries[1]).toMatchObject({
+      webhook: { status: 'received', recordIds: [] },
+      draft: {
+        status: 'succeeded',
+        records: [{ action: 'create', object: 'FormSubmit', values: { Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' } }],
+      },
+    });
+
+    const byId = await hookflow.get(WhatIfService).compare(tenantId, nestedOverride, { webhookIds: [mapped.id] });
+    expect(byId.entries).toEqual([expect.objectContaining({ webhook: expect.objectContaining({ id: mapped.id, status: 'processed' }) })]);
+    expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([]);
+    expect((await processes.list(tenantId)).find((p) => p.id === DEFAULT_PROCESS)).toMatchObject({ source: 'base' });
   });
 });

@@ -15,6 +15,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService } from '../engine/dry-run.service.js';
+import { WhatIfService } from '../engine/what-if.service.js';
+import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { compileFile } from '../engine/process-definitions.js';
 import { buildProcessSchema } from '../engine/process-schema.js';
 import { StepRegistry } from '../engine/step-registry.js';
@@ -275,6 +277,40 @@ function buildProgram(services: Services): Command {
       else printDryRun(result);
     });
   processCommand
+    .command('what-if <file>')
+    .description("dry-run a draft definition against the tenant's stored webhooks, next to what actually happened")
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--webhook <id...>', 'these webhooks')
+    .option('--status <status>', 'webhooks with this status: processed, received, failed')
+    .option('--since <time>', 'webhooks received since an ISO 8601 time, or a duration such as 7d or 12h')
+    .option('--limit <n>', 'at most this many, newest first', '50')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        file: string,
+        options: { tenant: string; webhook?: string[]; status?: string; since?: string; limit: string; json?: boolean },
+      ) => {
+        const report = await (await get(WhatIfService)).compare(options.tenant, readJson(file), {
+          webhookIds: options.webhook,
+          status: webhookStatus(options.status),
+          from: options.since ? since(options.since) : undefined,
+          limit: wholeNumber(options.limit, '--limit'),
+        });
+        if (options.json) printObject(report, true);
+        else
+          printList(
+            report.entries.map(({ webhook, draft }) => ({
+              webhook: webhook.id,
+              receivedAt: webhook.receivedAt,
+              was: webhook.status,
+              draft: draft.status,
+              wouldWrite: draft.records.map((record) => `${record.action} ${record.object}`).join(', '),
+              problem: draft.error?.message ?? '',
+            })),
+          );
+      },
+    );
+  processCommand
     .command('schema')
     .description('print the JSON Schema of process definitions, with every registered step type')
     .action(async () => {
@@ -296,6 +332,23 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function webhookStatus(raw: string | undefined): WebhookStatus | undefined {
+  if (raw === undefined) return undefined;
+  if (!['queued', 'processed', 'received', 'failed'].includes(raw)) {
+    throw new ConfigError(`--status: "${raw}" is not one of queued, processed, received, failed`);
+  }
+  return raw as WebhookStatus;
+}
+
+/** An ISO 8601 time, or a duration back from now: 30m, 12h, 7d. */
+function since(raw: string): Date {
+  const duration = /^(\d+)([mhd])$/.exec(raw);
+  if (duration) return new Date(Date.now() - Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as 'm' | 'h' | 'd']);
+  const time = new Date(raw);
+  if (Number.isNaN(time.getTime())) throw new ConfigError(`--since: "${raw}" is neither an ISO 8601 time nor a duration like 7d`);
+  return time;
 }
 
 function definitionFiles(dir: string): string[] {

@@ -6,6 +6,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { DryRunService } from './dry-run.service.js';
+import { WhatIfService } from './what-if.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
 import { OutboundHttp } from './outbound-http.js';
 import { ProcessDefinitions } from './process-definitions.js';
@@ -38,11 +39,13 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     ProcessesService,
     RunsService,
     DryRunService,
+    WhatIfService,
   ],
   exports: [
     ProcessesService,
     RunsService,
     DryRunService,
+    WhatIfService,
     DefinitionCompiler,
     StepRegistry,
     // For the worker's WebhookRunnerService:

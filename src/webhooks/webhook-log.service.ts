@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { WebhookJob } from '../queue/queue.constants.js';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
-import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksRepository, type WebhookFilter } from './webhooks.repository.js';
 
 export interface WebhookView {
   id: string;
@@ -50,6 +50,16 @@ export class WebhookLogService {
   /** Notes the processes a webhook was dispatched to. */
   async dispatched(tenantId: string, id: string, processIds: string[]): Promise<void> {
     await this.webhooks.setProcessIds(tenantId, id, processIds);
+  }
+
+  /** Webhooks with their payloads, newest first: by ids, or by status and time. */
+  async search(tenantId: string, filter: WebhookFilter, limit: number): Promise<WebhookDetail[]> {
+    return (await this.webhooks.search(tenantId, filter, limit)).map((webhook) => ({
+      ...toView(webhook),
+      contentType: webhook.contentType,
+      payload: webhook.payload,
+      processIds: webhook.processIds ?? [],
+    }));
   }
 
   async list(tenantId: string, limit = 100): Promise<WebhookView[]> {

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { Between, DataSource, In, LessThanOrEqual, MoreThanOrEqual, Repository, type FindOptionsWhere, type QueryDeepPartialEntity } from 'typeorm';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
+
+export interface WebhookFilter {
+  ids?: string[];
+  status?: WebhookStatus;
+  from?: Date;
+  to?: Date;
+}
 
 @Injectable()
 export class WebhooksRepository {
@@ -29,6 +36,17 @@ export class WebhooksRepository {
 
   findById(tenantId: string, id: string): Promise<Webhook | null> {
     return this.webhooks.findOneBy({ tenantId, id });
+  }
+
+  /** Newest first, by ids or by status and time. */
+  search(tenantId: string, filter: WebhookFilter, limit: number): Promise<Webhook[]> {
+    const where: FindOptionsWhere<Webhook> = { tenantId };
+    if (filter.ids) where.id = In(filter.ids);
+    if (filter.status) where.status = filter.status;
+    if (filter.from && filter.to) where.receivedAt = Between(filter.from, filter.to);
+    else if (filter.from) where.receivedAt = MoreThanOrEqual(filter.from);
+    else if (filter.to) where.receivedAt = LessThanOrEqual(filter.to);
+    return this.webhooks.find({ where, order: { receivedAt: 'DESC', id: 'DESC' }, take: limit });
   }
 
   list(tenantId: string, limit: number): Promise<Webhook[]> {

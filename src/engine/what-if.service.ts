@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import type { WebhookStatus } from '../webhooks/webhook.entity.js';
+import { WebhookLogService, type WebhookView } from '../webhooks/webhook-log.service.js';
+import { DryRunService, type DryRunResult } from './dry-run.service.js';
+
+export interface WhatIfQuery {
+  webhookIds?: string[];
+  status?: WebhookStatus;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+export interface WhatIfEntry {
+  webhook: Pick<WebhookView, 'id' | 'receivedAt' | 'status' | 'reason' | 'recordIds'>;
+  draft: Pick<DryRunResult, 'status' | 'error' | 'records'>;
+}
+
+export interface WhatIfReport {
+  processId: string;
+  compared: number;
+  /** Stored webhooks without a record that the draft would turn into records. */
+  wouldNowWrite: number;
+  entries: WhatIfEntry[];
+}
+
+export const WHAT_IF_LIMIT = 200;
+
+/**
+ * Dry-runs a draft definition against stored webhooks of a tenant, next to what actually
+ * happened to each — so an analyst sees that a fix maps last week's failures before
+ * activating it (and then replays them). Writes nothing, calls no external system.
+ */
+@Injectable()
+export class WhatIfService {
+  constructor(
+    private readonly log: WebhookLogService,
+    private readonly dryRun: DryRunService,
+  ) {}
+
+  async compare(tenantId: string, definition: unknown, query: WhatIfQuery): Promise<WhatIfReport> {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > WHAT_IF_LIMIT) {
+      throw new AppError(ErrorCode.InvalidArgument, `limit must be 1 to ${WHAT_IF_LIMIT}`);
+    }
+    const webhooks = await this.log.search(
+      tenantId,
+      { ids: query.webhookIds, status: query.status, from: query.from, to: query.to },
+      limit,
+    );
+    const process = this.dryRun.compile(definition);
+    const entries: WhatIfEntry[] = [];
+    for (const webhook of webhooks) {
+      const result = await this.dryRun.run(tenantId, process, webhook.payload, { id: webhook.apiKeyId, name: '' });
+      const { id, receivedAt, status, reason, recordIds } = webhook;
+      entries.push({
+        webhook: { id, receivedAt, status, reason, recordIds },
+        draft: { status: result.status, error: result.error, records: result.records },
+      });
+    }
+    return {
+      processId: process.definition.id,
+      compared: entries.length,
+      wouldNowWrite: entries.filter((entry) => entry.webhook.recordIds.length === 0 && entry.draft.records.length > 0).length,
+      entries,
+    };
+  }
+}
