@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { LinearRegExp } from './linear-regexp.js';
 
 /**
  * Expressions of process definitions are JSONata: a well-known language for data mapping and
@@ -42,6 +43,7 @@ export class Expression {
           timeout: EXPRESSION_LIMITS.timeoutMs,
           stack: EXPRESSION_LIMITS.maxDepth,
           sequence: EXPRESSION_LIMITS.maxSequence,
+          RegexEngine: LinearRegExp as unknown as RegExpConstructor,
         } as jsonata.JsonataOptions),
       );
     } catch (error) {
@@ -61,9 +63,11 @@ export class Expression {
     } catch (error) {
       const failure = error as { code?: string; message?: string };
       const why =
-        failure.code === 'U1001'
-          ? `took longer than ${EXPRESSION_LIMITS.timeoutMs} ms or nested deeper than ${EXPRESSION_LIMITS.maxDepth}`
-          : (failure.message ?? String(error));
+        failure.code === 'D1012'
+          ? `took longer than ${EXPRESSION_LIMITS.timeoutMs} ms`
+          : failure.code === 'D1011'
+            ? `nested deeper than ${EXPRESSION_LIMITS.maxDepth}`
+            : (failure.message ?? String(error));
       throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(this.source)} failed: ${why}`);
     }
     return normalise(result, this.source);
@@ -73,10 +77,18 @@ export class Expression {
 /** JSONata sequences are arrays with extra flags; results leave as plain, bounded JSON values. */
 function normalise(result: unknown, source: string): unknown {
   if (result === undefined) return undefined;
-  if (typeof result === 'function') {
+  if (typeof result === 'function' || isJsonataFunction(result)) {
     throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(source)} returned a function, not a value`);
   }
-  const text = JSON.stringify(result);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(result, (_key, value: unknown) => {
+      if (typeof value === 'function' || isJsonataFunction(value)) throw new TypeError('a function is not a value');
+      return value;
+    });
+  } catch (error) {
+    throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(source)} returned no JSON value: ${(error as Error).message}`);
+  }
   if (text === undefined) return undefined;
   if (text.length > EXPRESSION_LIMITS.maxResultChars) {
     throw new AppError(
@@ -85,6 +97,11 @@ function normalise(result: unknown, source: string): unknown {
     );
   }
   return JSON.parse(text);
+}
+
+/** JSONata's own functions and lambdas are objects with these markers. */
+function isJsonataFunction(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('_jsonata_function' in value || '_jsonata_lambda' in value);
 }
 
 function quote(source: string): string {

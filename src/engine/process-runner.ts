@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledProcess, CompiledStep } from './process-definition.js';
-import { evaluate, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
+import { evaluate, isTrue, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
 
 export type RunStatus = 'succeeded' | 'skipped' | 'failed';
 
@@ -49,8 +49,8 @@ export class ProcessRunner {
         trace.push({ step: 'trigger', type: 'condition', status: 'failed', durationMs: 0, error: error.message });
         return finish('failed', error);
       }
-      trace.push({ step: 'trigger', type: 'condition', status: 'ok', durationMs: 0, output: Boolean(matches) });
-      if (!matches) return finish('skipped');
+      trace.push({ step: 'trigger', type: 'condition', status: 'ok', durationMs: 0, output: isTrue(matches) });
+      if (!isTrue(matches)) return finish('skipped');
     }
     const failure = await this.runSteps(process.steps, run, trace);
     return failure === 'stop' || failure === null ? finish('succeeded') : finish('failed', failure);

@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import type { StepType } from './step-type.js';
 
 /**
@@ -6,6 +7,7 @@ import type { StepType } from './step-type.js';
  * editors complete and check each step's input.
  */
 export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Record<string, unknown> {
+  const ajv = new Ajv({ strict: false });
   const stepRef = { $ref: '#/definitions/step' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -69,8 +71,13 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
           else: { description: 'condition: steps run when "if" is false.', type: 'array', maxItems: 100, items: stepRef },
         },
         allOf: stepTypes.map((step) => ({
-          if: { properties: { type: { const: step.type } } },
-          then: { description: step.description, properties: { input: step.inputSchema } },
+          if: { required: ['type'], properties: { type: { const: step.type } } },
+          then: {
+            description: step.description,
+            // A step type that cannot do without input (an empty input breaks its schema) needs one.
+            ...(ajv.validate(step.inputSchema, {}) ? {} : { required: ['input'] }),
+            properties: { input: step.inputSchema },
+          },
         })),
       },
     },

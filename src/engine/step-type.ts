@@ -86,6 +86,11 @@ export function compileFields(fields: Record<string, unknown>, path: string): Ma
   return new Map(Object.entries(fields).map(([name, value]) => [name, compileValue(value, `${path}/${name}`)]));
 }
 
+/** Truthiness of conditions (trigger and condition steps alike): false, 0, '', [], null and nothing are false. */
+export function isTrue(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}
+
 export async function evaluate(run: RunContext, source: ValueSource): Promise<unknown> {
   if (!(source instanceof Expression)) return source.constant;
   return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook });

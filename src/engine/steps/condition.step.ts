@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Expression } from '../expression.js';
-import { compileExpression, evaluate, type StepCall, type StepResult, type StepType } from '../step-type.js';
+import { compileExpression, evaluate, isTrue, type StepCall, type StepResult, type StepType } from '../step-type.js';
 
 interface Input {
   /** Expression; JSONata truthiness decides (false, 0, "", empty and missing are false). */
@@ -25,7 +25,7 @@ export class ConditionStep implements StepType<Input, Expression> {
 
   async execute({ input, run }: StepCall<Expression>): Promise<StepResult> {
     const value = await evaluate(run, input);
-    const truthy = Array.isArray(value) ? value.length > 0 : Boolean(value);
+    const truthy = isTrue(value);
     return { ok: true, output: truthy, branch: truthy ? 'then' : 'else' };
   }
 }

@@ -1,0 +1,382 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CatalogueService, ObjectModel } from '../catalogue/catalogue.service.js';
+import { CANADA_ID, DEFAULT_CATALOGUE } from '../catalogue/default-catalogue.js';
+import { RecordEntity } from '../catalogue/record.entity.js';
+import type { RecordsRepository } from '../catalogue/records.repository.js';
+import { RecordsService } from '../catalogue/records.service.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { DefinitionCompiler } from './definition-compiler.js';
+import type { CompiledProcess } from './process-definition.js';
+import { ProcessRunner } from './process-runner.js';
+import { StepRegistry } from './step-registry.js';
+import type { StepType } from './step-type.js';
+import { CreateRecordStep } from './steps/create-record.step.js';
+import { MapParametersStep } from './steps/map-parameters.step.js';
+import { ResolveObjectStep } from './steps/resolve-object.step.js';
+
+const TENANT = 'tenant-1';
+const PROCESS_ID = 'create-object-records-from-webhook';
+const UNITED_STATES_ID = '86251e9b-5de1-4ec5-9f71-fda3effcdf12';
+const SEEDED_AT = new Date('2024-01-01T00:00:00.000Z');
+
+const REFERENCE_PAYLOAD = {
+  Contact: 'New user',
+  Email: 'new_user@gmail.com',
+  MobilePhone: '+1 617 221 5187',
+  CountryId: 'f8af0e88-f36b-1410-fa98-00155d043204',
+  EntityName: 'Lead',
+};
+const REFERENCE_VALUES = {
+  Contact: 'New user',
+  Email: 'new_user@gmail.com',
+  MobilePhone: '+1 617 221 5187',
+  CountryId: CANADA_ID,
+};
+
+/** The catalogue of a new tenant, as CatalogueService.findObject builds it from the default seeds. */
+class FakeCatalogue implements Pick<CatalogueService, 'findObject' | 'findWebhookObject' | 'getObject'> {
+  async findObject(tenantId: string, name: string): Promise<ObjectModel | null> {
+    const seed = DEFAULT_CATALOGUE.find((object) => object.name === name);
+    if (tenantId !== TENANT || !seed) return null;
+    return {
+      name: seed.name,
+      caption: seed.caption,
+      displayColumn: seed.displayColumn,
+      inWebhookLookup: seed.inWebhookLookup,
+      columns: seed.columns.map((column) => ({
+        name: column.name,
+        caption: column.caption,
+        type: column.type,
+        required: column.required ?? false,
+        lookup: column.lookup ?? null,
+      })),
+    };
+  }
+
+  async findWebhookObject(tenantId: string, name: string): Promise<ObjectModel | null> {
+    const object = await this.findObject(tenantId, name);
+    return object?.inWebhookLookup ? object : null;
+  }
+
+  async getObject(tenantId: string, name: string): Promise<ObjectModel> {
+    const object = await this.findObject(tenantId, name);
+    if (!object) throw new AppError(ErrorCode.NotFound, `Object "${name}" does not exist in this tenant's catalogue`);
+    return object;
+  }
+}
+
+/**
+ * The records table in memory, seeded with the default lookup records. insertOnce keeps one
+ * record per source key; findIdsByColumn compares text trimmed and case-insensitively.
+ */
+class FakeRecordsRepository
+  implements Pick<RecordsRepository, 'insertOnce' | 'exists' | 'findIdsByColumn' | 'update' | 'findById' | 'list'>
+{
+  readonly rows: RecordEntity[] = [];
+  readonly writes: string[] = [];
+  failWith: Error | null = null;
+
+  constructor() {
+    for (const seed of DEFAULT_CATALOGUE) {
+      for (const { Id, ...data } of seed.records ?? []) {
+        this.rows.push(
+          Object.assign(new RecordEntity(), {
+            tenantId: TENANT,
+            id: Id,
+            objectName: seed.name,
+            data,
+            createdOn: SEEDED_AT,
+            modifiedOn: SEEDED_AT,
+            sourceKey: null,
+          }),
+        );
+      }
+    }
+  }
+
+  async insertOnce(record: RecordEntity & { sourceKey: string }): Promise<string> {
+    this.writes.push(`insert ${record.sourceKey}`);
+    if (this.failWith) throw this.failWith;
+    const owner = this.rows.find((row) => row.tenantId === record.tenantId && row.sourceKey === record.sourceKey);
+    if (owner) return owner.id;
+    this.rows.push(Object.assign(new RecordEntity(), record, { data: structuredClone(record.data) }));
+    return record.id;
+  }
+
+  async exists(tenantId: string, objectName: string, id: string): Promise<boolean> {
+    return this.rows.some((row) => row.tenantId === tenantId && row.objectName === objectName && row.id === id);
+  }
+
+  async findIdsByColumn(
+    tenantId: string,
+    objectName: string,
+    column: string,
+    value: string | number | boolean,
+    limit: number,
+  ): Promise<string[]> {
+    const matches = (stored: unknown) =>
+      typeof value === 'string'
+        ? (typeof stored === 'string' || typeof stored === 'number') && String(stored).trim().toLowerCase() === value.trim().toLowerCase()
+        : stored === value;
+    return this.rows
+      .filter((row) => row.tenantId === tenantId && row.objectName === objectName && matches(row.data[column]))
+      .sort((a, b) => a.createdOn.getTime() - b.createdOn.getTime())
+      .slice(0, limit)
+      .map((row) => row.id);
+  }
+
+  async update(tenantId: string, id: string, data: Record<string, unknown>, at: Date): Promise<void> {
+    this.writes.push(`update ${id}`);
+    if (this.failWith) throw this.failWith;
+    const row = this.rows.find((candidate) => candidate.tenantId === tenantId && candidate.id === id);
+    if (row) Object.assign(row, { data: structuredClone(data), modifiedOn: at });
+  }
+
+  async findById(tenantId: string, objectName: string, id: string): Promise<RecordEntity | null> {
+    const row = this.rows.find((candidate) => candidate.tenantId === tenantId && candidate.objectName === objectName && candidate.id === id);
+    return row ? Object.assign(new RecordEntity(), row, { data: structuredClone(row.data) }) : null;
+  }
+
+  async list(tenantId: string, objectName: string, limit: number): Promise<RecordEntity[]> {
+    return this.rows
+      .filter((row) => row.tenantId === tenantId && row.objectName === objectName)
+      .sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())
+      .slice(0, limit);
+  }
+
+  /** The records runs wrote (they have a source key), oldest first. */
+  created(): RecordEntity[] {
+    return this.rows.filter((row) => row.sourceKey !== null);
+  }
+}
+
+const definition = JSON.parse(readFileSync(fileURLToPath(new URL(`../../processes/${PROCESS_ID}.json`, import.meta.url)), 'utf8'));
+
+describe('the default process (create-object-records-from-webhook)', () => {
+  let repository: FakeRecordsRepository;
+  let defaultProcess: CompiledProcess;
+  const runner = new ProcessRunner();
+
+  beforeEach(() => {
+    repository = new FakeRecordsRepository();
+    const catalogue = new FakeCatalogue() as unknown as CatalogueService;
+    const records = new RecordsService(repository as unknown as RecordsRepository, catalogue);
+    const registry = new StepRegistry([
+      new ResolveObjectStep(catalogue),
+      new MapParametersStep(),
+      new CreateRecordStep(catalogue, records),
+    ] as StepType<never, unknown>[]);
+    const compiled = new DefinitionCompiler(registry).compile(definition, PROCESS_ID);
+    if (!compiled.ok) throw new Error(compiled.problems.join('\n'));
+    defaultProcess = compiled.process;
+  });
+
+  function run(payload: Record<string, unknown>, options: { webhookId?: string; dryRun?: boolean } = {}) {
+    const webhookId = options.webhookId ?? 'webhook-1';
+    return runner.run(defaultProcess, {
+      tenantId: TENANT,
+      webhookId,
+      payload,
+      webhook: { id: webhookId, apiKeyId: 'key-1', apiKeyName: 'Website', receivedAt: '2024-05-17T09:30:00.000Z' },
+      dryRun: options.dryRun,
+    });
+  }
+
+  it('creates a Lead of exactly the four values of the reference payload', async () => {
+    const outcome = await run(REFERENCE_PAYLOAD);
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.error).toBeNull();
+    const created = repository.created();
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ tenantId: TENANT, objectName: 'Lead', sourceKey: `webhook-1:${PROCESS_ID}:record` });
+    expect(created[0].data).toEqual(REFERENCE_VALUES);
+    expect(outcome.recordIds).toEqual([created[0].id]);
+    expect(outcome.plannedWrites).toEqual([]);
+  });
+
+  it('traces the three steps object, fields and record', async () => {
+    const outcome = await run(REFERENCE_PAYLOAD);
+
+    expect(outcome.trace.map(({ step, type, status }) => [step, type, status])).toEqual([
+      ['object', 'resolve-object', 'ok'],
+      ['fields', 'map-parameters', 'ok'],
+      ['record', 'create-record', 'ok'],
+    ]);
+    expect(outcome.trace.map((entry) => entry.output)).toEqual([
+      { object: 'Lead' },
+      { mapped: ['Contact', 'Email', 'MobilePhone', 'CountryId'], lookupsByName: [], ignored: [], systemColumnsIgnored: [] },
+      { object: 'Lead', recordId: outcome.recordIds[0] },
+    ]);
+    for (const entry of outcome.trace) {
+      expect(entry.error).toBeUndefined();
+      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('lists unknown parameters as ignored and system columns as systemColumnsIgnored, writing neither', async () => {
+    const outcome = await run({
+      ...REFERENCE_PAYLOAD,
+      Id: '11111111-1111-4111-8111-111111111111',
+      CreatedOn: '2020-01-01T00:00:00Z',
+      utm_source: 'newsletter',
+      Nickname: 'Newbie',
+    });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.find((entry) => entry.step === 'fields')?.output).toEqual({
+      mapped: ['Contact', 'Email', 'MobilePhone', 'CountryId'],
+      lookupsByName: [],
+      ignored: ['utm_source', 'Nickname'],
+      systemColumnsIgnored: ['Id', 'CreatedOn'],
+    });
+    const [created] = repository.created();
+    expect(created.data).toEqual(REFERENCE_VALUES);
+    expect(created.id).not.toBe('11111111-1111-4111-8111-111111111111');
+    expect(created.createdOn.toISOString()).not.toBe('2020-01-01T00:00:00.000Z');
+  });
+
+  it('resolves a lookup by name: Country " canada " becomes CountryId of Canada', async () => {
+    const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
+    const outcome = await run({ ...payload, Country: ' canada ' });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace[1].output).toEqual({
+      mapped: ['Contact', 'Email', 'MobilePhone'],
+      lookupsByName: ['Country'],
+      ignored: [],
+      systemColumnsIgnored: [],
+    });
+    expect(repository.created()[0].data).toEqual(REFERENCE_VALUES);
+  });
+
+  it('lets an explicit CountryId win over Country', async () => {
+    const outcome = await run({ ...REFERENCE_PAYLOAD, CountryId: UNITED_STATES_ID, Country: 'Canada' });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(repository.created()[0].data).toEqual({ ...REFERENCE_VALUES, CountryId: UNITED_STATES_ID });
+  });
+
+  it('fails for an unknown country name, naming the value', async () => {
+    const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
+    const outcome = await run({ ...payload, Country: 'Atlantis' });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toBeInstanceOf(AppError);
+    expect(outcome.error?.code).toBe(ErrorCode.Unmappable);
+    expect(outcome.error?.message).toBe('Country: no Country record has Name "Atlantis"');
+    expect(outcome.trace.map(({ step, status }) => [step, status])).toEqual([
+      ['object', 'ok'],
+      ['fields', 'ok'],
+      ['record', 'failed'],
+    ]);
+    expect(outcome.trace[2].error).toBe(outcome.error?.message);
+    expect(outcome.recordIds).toEqual([]);
+    expect(repository.created()).toEqual([]);
+  });
+
+  it('reports every problem of the values together, joined by "; "', async () => {
+    const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
+    const outcome = await run({ ...payload, Budget: '12 EUR', Country: 'Atlantis' });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.message).toBe('Budget: "12 EUR" is not a number; Country: no Country record has Name "Atlantis"');
+    expect(repository.writes).toEqual([]);
+  });
+
+  it('reports required columns, conversions and unknown lookup ids of a Contact together', async () => {
+    const outcome = await run({
+      EntityName: 'Contact',
+      BirthDate: '2023-02-30',
+      Age: 'thirty-six',
+      CountryId: '00000000-0000-4000-8000-000000000000',
+    });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.message).toBe(
+      [
+        'BirthDate: "2023-02-30" is not a valid date',
+        'Age: "thirty-six" is not a whole number',
+        'Name: required column "Full name" has no value',
+        'CountryId: no Country record has Id 00000000-0000-4000-8000-000000000000',
+      ].join('; '),
+    );
+  });
+
+  it.each<[string, Record<string, unknown>, string[], string]>([
+    [
+      'an object outside the Webhook entities lookup',
+      { ...REFERENCE_PAYLOAD, EntityName: 'Country' },
+      ['object'],
+      `Object "Country" is not in this tenant's Webhook entities lookup`,
+    ],
+    [
+      'a missing EntityName',
+      { Contact: 'New user' },
+      ['object'],
+      'Parameter "EntityName" is missing: it must name the object to create, e.g. "Lead"',
+    ],
+    ['an unconvertible value', { ...REFERENCE_PAYLOAD, Budget: '12 EUR' }, ['object', 'fields', 'record'], 'Budget: "12 EUR" is not a number'],
+  ])('stops at the failing step for %s', async (_label, payload, steps, message) => {
+    const outcome = await run(payload);
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.code).toBe(ErrorCode.Unmappable);
+    expect(outcome.error?.message).toBe(message);
+    expect(outcome.trace.map((entry) => entry.step)).toEqual(steps);
+    expect(outcome.trace.at(-1)).toMatchObject({ status: 'failed', error: message });
+    expect(repository.created()).toEqual([]);
+  });
+
+  it('creates one record however often the same webhook is run', async () => {
+    const first = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-42' });
+    const second = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-42' });
+
+    expect(first.status).toBe('succeeded');
+    expect(second.status).toBe('succeeded');
+    expect(first.recordIds).toHaveLength(1);
+    expect(second.recordIds).toEqual(first.recordIds);
+    expect(repository.created()).toHaveLength(1);
+  });
+
+  it('creates a second record for a second webhook with the same payload', async () => {
+    const first = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-1' });
+    const second = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-2' });
+
+    expect(second.recordIds).toHaveLength(1);
+    expect(second.recordIds).not.toEqual(first.recordIds);
+    expect(repository.created()).toHaveLength(2);
+  });
+
+  it('writes nothing in a dry run and lists the planned create', async () => {
+    const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
+    const outcome = await run({ ...payload, Country: 'Canada' }, { dryRun: true });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.recordIds).toEqual([]);
+    expect(outcome.plannedWrites).toEqual([
+      { step: 'record', action: 'create', object: 'Lead', recordId: null, values: REFERENCE_VALUES },
+    ]);
+    expect(outcome.trace[2].output).toEqual({ object: 'Lead', values: REFERENCE_VALUES, dryRun: true });
+    expect(repository.writes).toEqual([]);
+    expect(repository.created()).toEqual([]);
+  });
+
+  it('turns a repository that rejects into a TRANSIENT AppError', async () => {
+    repository.failWith = new Error('db down');
+
+    const failure = await run(REFERENCE_PAYLOAD).then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe(ErrorCode.Transient);
+    expect((failure as AppError).retryable).toBe(true);
+    expect((failure as AppError).message).toBe('Step "record" failed: db down');
+    expect(repository.writes).toEqual([`insert webhook-1:${PROCESS_ID}:record`]);
+    expect(repository.created()).toEqual([]);
+  });
+});
