@@ -4,6 +4,7 @@ import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { WebhookRunnerService } from '../src/engine/webhook-runner.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
+import { WebhookLogService } from '../src/webhooks/webhook-log.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -274,8 +275,17 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     const first = await deliver(tenantId, apiKey, example);
     const runner = hookflow.get(WebhookRunnerService);
     // The same run job again, as after a worker crash or a stalled job (another attempt).
-    const job = { tenantId, webhookId: first.id, apiKeyName: 'Test source', processId: DEFAULT_PROCESS, version: 1 };
-    expect(await runner.runProcess(job, `${first.id}.${DEFAULT_PROCESS}.v1:2`, false)).toBe('succeeded');
+    const [runId] = (await hookflow.get(WebhookLogService).get(tenantId, first.id)).runIds;
+    const job = {
+      runId,
+      tenantId,
+      webhookId: first.id,
+      apiKeyName: 'Test source',
+      processId: DEFAULT_PROCESS,
+      version: 1,
+      writeKey: `${first.id}:${DEFAULT_PROCESS}`,
+    };
+    expect(await runner.runProcess(job, false)).toBe('succeeded');
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(1);
     expect((await hookflow.waitForWebhook(tenantId, first.id)).recordIds).toEqual(first.recordIds);
   });

@@ -26,6 +26,22 @@ export class CatalogueRepository {
     });
   }
 
+  listObjects(tenantId: string): Promise<CatalogueObject[]> {
+    return this.objects.find({ where: { tenantId }, order: { name: 'ASC' } });
+  }
+
+  listAllColumns(tenantId: string): Promise<CatalogueColumn[]> {
+    return this.columns.find({ where: { tenantId }, order: { objectName: 'ASC', position: 'ASC' } });
+  }
+
+  async insertColumn(column: CatalogueColumn): Promise<void> {
+    await this.columns.insert(column);
+  }
+
+  async setInWebhookLookup(tenantId: string, name: string, inWebhookLookup: boolean): Promise<void> {
+    await this.objects.update({ tenantId, name }, { inWebhookLookup });
+  }
+
   listWebhookObjects(tenantId: string): Promise<CatalogueObject[]> {
     return this.objects.find({ where: { tenantId, inWebhookLookup: true }, order: { name: 'ASC' } });
   }

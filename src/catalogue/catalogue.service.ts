@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { CatalogueColumn } from './catalogue-column.entity.js';
 import { CatalogueObject } from './catalogue-object.entity.js';
 import { CatalogueRepository } from './catalogue.repository.js';
-import type { ColumnType } from './column-types.js';
+import { COLUMN_TYPES, type ColumnType } from './column-types.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
 import { RecordEntity } from './record.entity.js';
 
@@ -23,8 +24,26 @@ export interface ColumnModel {
   lookup: string | null;
 }
 
-/** Columns the system sets itself; a webhook cannot write them. */
-export const SYSTEM_COLUMNS = new Set(['Id', 'CreatedOn', 'ModifiedOn']);
+/** Columns the system sets itself; a webhook cannot write them and nobody can redefine them. */
+export const SYSTEM_COLUMNS = new Set(['Id', 'CreatedOn', 'ModifiedOn', 'TenantId']);
+
+export const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export interface NewColumn {
+  name: string;
+  caption?: string;
+  type: ColumnType;
+  required?: boolean;
+  /** For a lookup column (type System.Guid, name ending in Id): the object it references. */
+  lookup?: string;
+}
+
+export interface NewObject {
+  name: string;
+  caption?: string;
+  inWebhookLookup?: boolean;
+  fields: NewColumn[];
+}
 
 @Injectable()
 export class CatalogueService {
@@ -72,6 +91,76 @@ export class CatalogueService {
     await this.catalogue.insertCatalogue(objects, columns, records);
   }
 
+  async listObjects(tenantId: string): Promise<ObjectModel[]> {
+    const columns = await this.catalogue.listAllColumns(tenantId);
+    return (await this.catalogue.listObjects(tenantId)).map((object) =>
+      toModel(object, columns.filter((column) => column.objectName === object.name)),
+    );
+  }
+
+  /** Adds an object with an Id column and the given columns. */
+  async addObject(tenantId: string, spec: NewObject): Promise<ObjectModel> {
+    checkIdentifier(spec.name, 'name');
+    if (await this.catalogue.findObject(tenantId, spec.name)) {
+      throw new AppError(ErrorCode.Conflict, `Object "${spec.name}" exists already`);
+    }
+    const seen = new Set<string>();
+    for (const field of spec.fields) {
+      await this.checkColumn(tenantId, spec.name, field);
+      if (seen.has(field.name)) throw new AppError(ErrorCode.InvalidArgument, `fields: "${field.name}" is given twice`);
+      seen.add(field.name);
+    }
+    const textColumn = spec.fields.find((field) => field.name === 'Name') ?? spec.fields.find((field) => field.type === 'System.String');
+    const object = Object.assign(new CatalogueObject(), {
+      tenantId,
+      name: spec.name,
+      caption: spec.caption ?? spec.name,
+      formId: randomUUID(),
+      inWebhookLookup: spec.inWebhookLookup ?? true,
+      displayColumn: textColumn?.name ?? 'Id',
+    });
+    const columns = [{ name: 'Id', caption: 'Id', type: 'System.Guid' as const, required: true }, ...spec.fields].map((field, position) =>
+      column(tenantId, spec.name, field, position),
+    );
+    await this.catalogue.insertCatalogue([object], columns, []);
+    return this.getObject(tenantId, spec.name);
+  }
+
+  async addColumn(tenantId: string, objectName: string, field: NewColumn): Promise<ObjectModel> {
+    const object = await this.getObject(tenantId, objectName);
+    await this.checkColumn(tenantId, objectName, field);
+    if (object.columns.some((existing) => existing.name === field.name)) {
+      throw new AppError(ErrorCode.Conflict, `"${objectName}" has a column "${field.name}" already`);
+    }
+    await this.catalogue.insertColumn(column(tenantId, objectName, field, object.columns.length));
+    return this.getObject(tenantId, objectName);
+  }
+
+  /** Adds the object to (or removes it from) the Webhook entities lookup that get_entities lists. */
+  async setInWebhookLookup(tenantId: string, name: string, inWebhookLookup: boolean): Promise<ObjectModel> {
+    await this.getObject(tenantId, name);
+    await this.catalogue.setInWebhookLookup(tenantId, name, inWebhookLookup);
+    return this.getObject(tenantId, name);
+  }
+
+  private async checkColumn(tenantId: string, objectName: string, field: NewColumn): Promise<void> {
+    checkIdentifier(field.name, 'field name');
+    if (SYSTEM_COLUMNS.has(field.name)) {
+      throw new AppError(ErrorCode.InvalidArgument, `"${field.name}" is a system column and cannot be redefined`);
+    }
+    if (!(COLUMN_TYPES as readonly string[]).includes(field.type)) {
+      throw new AppError(ErrorCode.InvalidArgument, `${field.name}: type "${field.type}" is not one of ${COLUMN_TYPES.join(', ')}`);
+    }
+    if (field.lookup !== undefined) {
+      if (field.type !== 'System.Guid' || !field.name.endsWith('Id') || field.name === 'Id') {
+        throw new AppError(ErrorCode.InvalidArgument, `${field.name}: a lookup column has type System.Guid and a name ending in Id, e.g. CountryId`);
+      }
+      if (field.lookup !== objectName && !(await this.catalogue.findObject(tenantId, field.lookup))) {
+        throw new AppError(ErrorCode.InvalidArgument, `${field.name}: the lookup object "${field.lookup}" does not exist`);
+      }
+    }
+  }
+
   /** The tenant's Webhook entities lookup: the objects webhooks may create records of. */
   async webhookObjects(tenantId: string): Promise<Array<{ name: string; caption: string; formId: string }>> {
     return (await this.catalogue.listWebhookObjects(tenantId)).map(({ name, caption, formId }) => ({
@@ -85,20 +174,7 @@ export class CatalogueService {
   async findObject(tenantId: string, name: string): Promise<ObjectModel | null> {
     const object = await this.catalogue.findObject(tenantId, name);
     if (!object) return null;
-    const columns = await this.catalogue.listColumns(tenantId, name);
-    return {
-      name: object.name,
-      caption: object.caption,
-      displayColumn: object.displayColumn,
-      inWebhookLookup: object.inWebhookLookup,
-      columns: columns.map((column) => ({
-        name: column.name,
-        caption: column.caption,
-        type: column.type,
-        required: column.required,
-        lookup: column.lookupObject,
-      })),
-    };
+    return toModel(object, await this.catalogue.listColumns(tenantId, name));
   }
 
   async getObject(tenantId: string, name: string): Promise<ObjectModel> {
@@ -114,3 +190,37 @@ export class CatalogueService {
   }
 }
 
+function toModel(object: CatalogueObject, columns: CatalogueColumn[]): ObjectModel {
+  return {
+    name: object.name,
+    caption: object.caption,
+    displayColumn: object.displayColumn,
+    inWebhookLookup: object.inWebhookLookup,
+    columns: columns.map((entry) => ({
+      name: entry.name,
+      caption: entry.caption,
+      type: entry.type,
+      required: entry.required,
+      lookup: entry.lookupObject,
+    })),
+  };
+}
+
+function column(tenantId: string, objectName: string, field: NewColumn, position: number): CatalogueColumn {
+  return Object.assign(new CatalogueColumn(), {
+    tenantId,
+    objectName,
+    name: field.name,
+    caption: field.caption ?? field.name,
+    type: field.type,
+    required: field.required ?? false,
+    lookupObject: field.lookup ?? null,
+    position,
+  });
+}
+
+function checkIdentifier(value: string, what: string): void {
+  if (!IDENTIFIER.test(value)) {
+    throw new AppError(ErrorCode.InvalidArgument, `${what} "${value.slice(0, 80)}" must be a letter then letters, digits or "_" (at most 64)`);
+  }
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, Repository, type QueryDeepPartialEntity, type SelectQueryBuilder } from 'typeorm';
 import { RecordEntity } from './record.entity.js';
 
 @Injectable()
@@ -39,22 +39,53 @@ export class RecordsRepository {
     value: string | number | boolean,
     limit: number,
   ): Promise<string[]> {
-    const postgres = this.records.manager.connection.options.type === 'postgres';
-    // The column name is a catalogue identifier (letters, digits, underscore), bound as a parameter all the same.
-    const field = postgres ? '(record.data::jsonb ->> :column)' : 'json_extract(record.data, :path)';
     const query = this.records
       .createQueryBuilder('record')
       .select('record.id', 'id')
       .where('record.tenant_id = :tenantId AND record.object_name = :objectName', { tenantId, objectName })
-      .setParameters({ column, path: `$."${column}"` })
       .orderBy('record.created_on', 'ASC')
       .limit(limit);
-    if (typeof value === 'string') {
-      query.andWhere(`LOWER(TRIM(${field})) = LOWER(TRIM(:value))`, { value });
-    } else {
-      query.andWhere(`${field} = :value`, { value: postgres ? String(value) : value });
-    }
+    this.whereColumn(query, column, value, 0);
     return (await query.getRawMany<{ id: string }>()).map((row) => row.id);
+  }
+
+  /**
+   * A page of records, newest first, after the cursor (the created time and id of the last
+   * record of the previous page), whose columns equal the filter values.
+   */
+  async page(
+    tenantId: string,
+    objectName: string,
+    filter: Record<string, string>,
+    limit: number,
+    after: { createdOn: Date; id: string } | null,
+  ): Promise<RecordEntity[]> {
+    const query = this.records
+      .createQueryBuilder('record')
+      .where('record.tenant_id = :tenantId AND record.object_name = :objectName', { tenantId, objectName })
+      .orderBy('record.created_on', 'DESC')
+      .addOrderBy('record.id', 'DESC')
+      .take(limit);
+    Object.entries(filter).forEach(([column, value], index) => this.whereColumn(query, column, value, index));
+    if (after) {
+      query.andWhere('(record.created_on < :afterTime OR (record.created_on = :afterTime AND record.id < :afterId))', {
+        afterTime: after.createdOn,
+        afterId: after.id,
+      });
+    }
+    return query.getMany();
+  }
+
+  /** A condition on one column of the JSON data; the column name is bound as a parameter. */
+  private whereColumn(query: SelectQueryBuilder<RecordEntity>, column: string, value: string | number | boolean, index: number): void {
+    const postgres = this.records.manager.connection.options.type === 'postgres';
+    const field = postgres ? `(record.data::jsonb ->> :column${index})` : `json_extract(record.data, :path${index})`;
+    query.setParameters({ [`column${index}`]: column, [`path${index}`]: `$."${column}"` });
+    if (typeof value === 'string') {
+      query.andWhere(`LOWER(TRIM(${field})) = LOWER(TRIM(:value${index}))`, { [`value${index}`]: value });
+    } else {
+      query.andWhere(`${field} = :value${index}`, { [`value${index}`]: postgres ? String(value) : value });
+    }
   }
 
   async update(tenantId: string, id: string, data: Record<string, unknown>, at: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { CatalogueService, SYSTEM_COLUMNS, type ColumnModel, type ObjectModel } from './catalogue.service.js';
 import { convertValue } from './column-types.js';
 import { RecordEntity } from './record.entity.js';
@@ -123,10 +124,58 @@ export class RecordsService {
     return this.records.exists(tenantId, objectName, id);
   }
 
+  /** A page of records, newest first, with the cursor of the next page (null on the last). */
+  async page(
+    tenantId: string,
+    objectName: string,
+    filter: Record<string, string>,
+    limit: number,
+    cursor: string | null,
+  ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+    const object = await this.catalogue.getObject(tenantId, objectName);
+    for (const column of Object.keys(filter)) {
+      if (!object.columns.some((known) => known.name === column) || column === 'Id') {
+        throw new AppError(ErrorCode.InvalidArgument, `filter[${column}]: "${objectName}" has no such column to filter on`);
+      }
+    }
+    const records = await this.records.page(tenantId, objectName, filter, limit + 1, decodeCursor(cursor));
+    const items = records.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toView),
+      nextCursor: records.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Creates a record from column values (such as a new Country), checked like a webhook's. */
+  async create(tenantId: string, objectName: string, raw: Record<string, unknown>): Promise<RecordView> {
+    const object = await this.catalogue.getObject(tenantId, objectName);
+    const prepared = await this.prepare(tenantId, object, raw);
+    if (!prepared.ok) throw new AppError(ErrorCode.InvalidArgument, prepared.problems.join('; '));
+    const id = await this.createOnce(tenantId, objectName, prepared.values, `api:${randomUUID()}`);
+    return (await this.get(tenantId, objectName, id))!;
+  }
+
   async list(tenantId: string, objectName: string, limit = 1000): Promise<RecordView[]> {
     await this.catalogue.getObject(tenantId, objectName);
     return (await this.records.list(tenantId, objectName, limit)).map(toView);
   }
+}
+
+function encodeCursor(record: RecordEntity): string {
+  return Buffer.from(JSON.stringify([record.createdOn.toISOString(), record.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | null): { createdOn: Date; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdOn = new Date(time);
+    if (typeof id === 'string' && !Number.isNaN(createdOn.getTime())) return { createdOn, id };
+  } catch {
+    // answered below
+  }
+  throw new AppError(ErrorCode.InvalidArgument, 'cursor: not a cursor this API gave out');
 }
 
 /** The lookup column a parameter names without its Id suffix: Country → CountryId. */

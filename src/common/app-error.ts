@@ -4,6 +4,10 @@
  */
 export enum ErrorCode {
   InvalidApiKey = 'INVALID_API_KEY',
+  /** No valid access token for the admin API. */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** A valid token whose tenant or scopes do not allow the action. */
+  Forbidden = 'FORBIDDEN',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   InvalidBody = 'INVALID_BODY',
@@ -29,6 +33,8 @@ export enum ErrorCode {
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidApiKey]: 401,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.InvalidBody]: 400,

@@ -36,6 +36,14 @@ export interface AppConfig {
   processCacheMs: number;
   /** Let http-request steps reach loopback, link-local and private addresses (off: they are refused). */
   httpAllowPrivateNetworks: boolean;
+  /** After a key rotation, how long the old key keeps working. */
+  apiKeyGraceSeconds: number;
+  /** Lifetime of admin API access tokens. */
+  tokenTtlSeconds: number;
+  /** Signs admin API tokens; when unset, a random key is made once and kept in the database. */
+  tokenSigningKey: string | null;
+  /** A platform client created at start if it does not exist (bootstrap of the admin API). */
+  adminClient: { id: string; secret: string } | null;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -64,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     processCacheMs: integer(env, 'PROCESS_CACHE_MS', 1000, 0, 60_000),
     httpAllowPrivateNetworks: flag(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
+    apiKeyGraceSeconds: integer(env, 'API_KEY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 1, 86_400),
+    tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
+    adminClient: adminClient(env),
   };
 }
 
@@ -74,6 +86,23 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
   return value;
+}
+
+function secret(env: NodeJS.ProcessEnv, name: string, minLength: number): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < minLength) throw new ConfigError(`${name}: must be at least ${minLength} characters`);
+  return raw;
+}
+
+function adminClient(env: NodeJS.ProcessEnv): { id: string; secret: string } | null {
+  const id = env.ADMIN_CLIENT_ID;
+  const value = env.ADMIN_CLIENT_SECRET;
+  if (!id && !value) return null;
+  if (!id || !value) throw new ConfigError('ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET: set both or neither');
+  if (!/^[A-Za-z0-9_.-]{3,100}$/.test(id)) throw new ConfigError('ADMIN_CLIENT_ID: 3-100 letters, digits, ".", "_" or "-"');
+  if (value.length < 16) throw new ConfigError('ADMIN_CLIENT_SECRET: must be at least 16 characters');
+  return { id, secret: value };
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -13,7 +13,10 @@ import { ProcessRun } from '../engine/process-run.entity.js';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema.js';
 import { TenantProcessVersions1764500000000 } from './migrations/1764500000000-tenant-process-versions.js';
 import { ProcessVersion } from '../engine/process-version.entity.js';
-import { WebhookProcessIds1764600000000 } from './migrations/1764600000000-webhook-process-ids.js';
+import { WebhookRunIds1764600000000 } from './migrations/1764600000000-webhook-run-ids.js';
+import { AdminApi1764700000000 } from './migrations/1764700000000-admin-api.js';
+import { OAuthClient } from '../auth/oauth-client.entity.js';
+import { Setting } from '../auth/setting.entity.js';
 
 export const ENTITIES = [
   Tenant,
@@ -25,8 +28,15 @@ export const ENTITIES = [
   TenantProcess,
   ProcessVersion,
   ProcessRun,
+  OAuthClient,
+  Setting,
 ];
-export const MIGRATIONS = [InitialSchema1764400000000, TenantProcessVersions1764500000000, WebhookProcessIds1764600000000];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  TenantProcessVersions1764500000000,
+  WebhookRunIds1764600000000,
+  AdminApi1764700000000,
+];
 
 /**
  * Both databases get their schema from the migrations (run by migrate.ts at start); nothing is

@@ -12,7 +12,7 @@ export interface RunOutcome {
   plannedWrites: PlannedWrite[];
 }
 
-export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { dryRun?: boolean };
+export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { writeKey?: string; dryRun?: boolean };
 
 const MAX_TRACE_OUTPUT_CHARS = 4000;
 
@@ -26,6 +26,7 @@ export class ProcessRunner {
     const run: RunContext = {
       ...input,
       processId: process.definition.id,
+      writeKey: input.writeKey ?? `${input.webhookId}:${process.definition.id}`,
       outputs: {},
       vars: {},
       recordIds: [],

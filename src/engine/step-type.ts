@@ -7,6 +7,8 @@ export interface RunContext {
   tenantId: string;
   webhookId: string;
   processId: string;
+  /** Prefix of the keys of records this run writes (see RunProcessJob.writeKey). */
+  writeKey: string;
   /** The webhook's parameters: the root (`$`) of every expression. */
   payload: Record<string, unknown>;
   webhook: { id: string; apiKeyId: string; apiKeyName: string; receivedAt: string };

@@ -33,10 +33,26 @@ export class IngestionService {
       apiKeyName: key.apiKeyName,
       receivedAt: new Date().toISOString(),
       contentType: mediaType(request),
+      headers: safeHeaders(request.headers),
       payload,
     });
     return { id: webhookId, status: 'accepted' };
   }
+}
+
+// Credentials, cookies, signatures and the like are never kept.
+const UNSAFE_HEADER = /authorization|cookie|token|secret|signature|api-?key|password|session/i;
+const MAX_HEADERS = 50;
+const MAX_HEADER_CHARS = 500;
+
+/** The request headers an analyst may see in the webhook log. */
+function safeHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+  const safe: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers).slice(0, MAX_HEADERS)) {
+    if (value === undefined || UNSAFE_HEADER.test(name)) continue;
+    safe[name] = (Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_HEADER_CHARS);
+  }
+  return safe;
 }
 
 function mediaType(request: FastifyRequest): string {

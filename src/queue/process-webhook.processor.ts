@@ -3,6 +3,7 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
 import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
 import { JOB_PROCESS_WEBHOOK, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 
@@ -12,6 +13,7 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
   private readonly logger = new Logger(ProcessWebhookProcessor.name);
 
   constructor(
+    private readonly dispatcher: WebhookDispatcher,
     private readonly runner: WebhookRunnerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -26,9 +28,9 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
     const attempt = job.attemptsMade + 1;
     switch (job.name) {
       case JOB_PROCESS_WEBHOOK:
-        return this.runner.dispatch(job.data as WebhookJob);
+        return this.dispatcher.dispatch(job.data as WebhookJob);
       case JOB_RUN_PROCESS:
-        return this.runner.runProcess(job.data as RunProcessJob, `${job.id}:${attempt}`, attempt >= (job.opts.attempts ?? 1));
+        return this.runner.runProcess(job.data as RunProcessJob, attempt >= (job.opts.attempts ?? 1));
       default:
         // A job this version does not know (a newer producer?): fail it visibly, do not drop it.
         throw new Error(`No handler for job "${job.name}"`);

@@ -17,14 +17,23 @@ export interface WebhookJob {
   /** ISO 8601 */
   receivedAt: string;
   contentType: string;
+  /** Request headers that are safe to keep (no credentials, cookies or signatures). */
+  headers: Record<string, string>;
   payload: Record<string, unknown>;
 }
 
 /** One run of one process, pinned to the version that was current when the webhook was dispatched. */
 export interface RunProcessJob {
+  /** Assigned at dispatch: the id of the stored run, whichever attempt stores it. */
+  runId: string;
   tenantId: string;
   webhookId: string;
   apiKeyName: string;
   processId: string;
   version: number;
+  /**
+   * Prefix of the keys of the records the run writes. Normally webhook + process, so a replay
+   * finds the records of earlier runs instead of writing them again; a forced replay has its own.
+   */
+  writeKey: string;
 }

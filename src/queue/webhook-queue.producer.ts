@@ -34,14 +34,9 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.close();
   }
 
-  /**
-   * Queues the runs of a dispatched webhook. Job ids are derived from webhook, process and
-   * version, so a repeated dispatch does not queue a run twice.
-   */
+  /** Queues runs; the job id is the run id, so a repeated dispatch does not queue a run twice. */
   async addRuns(runs: RunProcessJob[]): Promise<void> {
-    await this.queue.addBulk(
-      runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `${run.webhookId}.${run.processId}.v${run.version}` } })),
-    );
+    await this.queue.addBulk(runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `run-${run.runId}` } })));
   }
 
   /** Resolves once Redis holds the job; otherwise a 503 error with Retry-After. */

@@ -24,4 +24,15 @@ export class ApiKey {
 
   @Column({ name: 'revoked_at', type: Date, nullable: true })
   revokedAt: Date | null;
+
+  /** After a rotation, the old key keeps working until previousValidUntil. */
+  @Column({ name: 'previous_key_hash', type: 'varchar', length: 64, nullable: true })
+  previousKeyHash: string | null;
+
+  @Column({ name: 'previous_valid_until', type: Date, nullable: true })
+  previousValidUntil: Date | null;
+
+  /** Updated at most once a minute per key and API process. */
+  @Column({ name: 'last_used_at', type: Date, nullable: true })
+  lastUsedAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
 import { ApiKey } from './api-key.entity.js';
 
 @Injectable()
@@ -14,8 +14,12 @@ export class ApiKeysRepository {
     await this.keys.insert(key);
   }
 
-  findActiveByHash(keyHash: string): Promise<ApiKey | null> {
-    return this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+  /** The unrevoked key with this hash: the current one, or the previous one within its grace period. */
+  async findActiveByHash(keyHash: string, now: Date): Promise<ApiKey | null> {
+    return (
+      (await this.keys.findOneBy({ keyHash, revokedAt: IsNull() })) ??
+      (await this.keys.findOneBy({ previousKeyHash: keyHash, previousValidUntil: MoreThan(now), revokedAt: IsNull() }))
+    );
   }
 
   findById(tenantId: string, id: string): Promise<ApiKey | null> {
@@ -29,5 +33,13 @@ export class ApiKeysRepository {
   async revoke(tenantId: string, id: string, at: Date): Promise<boolean> {
     const result = await this.keys.update({ tenantId, id, revokedAt: IsNull() }, { revokedAt: at });
     return (result.affected ?? 0) > 0;
+  }
+
+  async rotate(tenantId: string, id: string, change: Pick<ApiKey, 'keyHash' | 'keyPrefix' | 'previousKeyHash' | 'previousValidUntil'>) {
+    await this.keys.update({ tenantId, id }, change);
+  }
+
+  async markUsed(id: string, at: Date): Promise<void> {
+    await this.keys.update({ id }, { lastUsedAt: at });
   }
 }

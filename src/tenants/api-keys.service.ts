@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -26,19 +26,25 @@ export interface ApiKeyView {
   name: string;
   prefix: string;
   createdAt: string;
+  lastUsedAt: string | null;
   revokedAt: string | null;
+  /** After a rotation: until when the previous key still works. */
+  previousKeyValidUntil: string | null;
 }
 
 const KEY_PREFIX = 'hf_';
 // 32 random bytes in base64url: 43 characters.
 const KEY_PATTERN = /^hf_[A-Za-z0-9_-]{43}$/;
 const CACHE_LIMIT = 10_000;
+const LAST_USED_EVERY_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
   // Keyed by the key's hash, never by the key. Unknown keys are cached too (as null), so a flood
   // of wrong keys does not become a flood of database reads.
   private readonly cache = new Map<string, { value: ResolvedApiKey | null; expiresAt: number }>();
+  private readonly lastUsedWritten = new Map<string, number>();
+  private readonly logger = new Logger(ApiKeysService.name);
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -52,7 +58,7 @@ export class ApiKeysService {
     if (!trimmed || trimmed.length > 200) {
       throw new AppError(ErrorCode.InvalidArgument, 'API key name must be 1-200 characters');
     }
-    const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const apiKey = newKey();
     const entity = Object.assign(new ApiKey(), {
       id: randomUUID(),
       tenantId,
@@ -61,6 +67,9 @@ export class ApiKeysService {
       keyPrefix: apiKey.slice(0, 8),
       createdAt: new Date(),
       revokedAt: null,
+      previousKeyHash: null,
+      previousValidUntil: null,
+      lastUsedAt: null,
     });
     await this.keys.insert(entity);
     return { id: entity.id, name: entity.name, apiKey, webhookUrl: this.webhookUrl(apiKey) };
@@ -72,6 +81,30 @@ export class ApiKeysService {
     await this.keys.revoke(tenantId, id, new Date());
     // Other processes learn of it when their cache entry expires (API_KEY_CACHE_MS).
     this.cache.delete(key.keyHash);
+    if (key.previousKeyHash) this.cache.delete(key.previousKeyHash);
+  }
+
+  /** A new key for the same source; the old one keeps working for API_KEY_GRACE_SECONDS. */
+  async rotate(tenantId: string, id: string): Promise<CreatedApiKey & { previousKeyValidUntil: string }> {
+    const key = await this.keys.findById(tenantId, id);
+    if (!key) throw new AppError(ErrorCode.NotFound, `API key ${id} does not exist in tenant ${tenantId}`);
+    if (key.revokedAt) throw new AppError(ErrorCode.Conflict, `API key ${id} is revoked; create a new one`);
+    const apiKey = newKey();
+    const previousValidUntil = new Date(Date.now() + this.config.apiKeyGraceSeconds * 1000);
+    await this.keys.rotate(tenantId, id, {
+      keyHash: hashKey(apiKey),
+      keyPrefix: apiKey.slice(0, 8),
+      previousKeyHash: key.keyHash,
+      previousValidUntil,
+    });
+    this.cache.delete(key.keyHash);
+    return {
+      id,
+      name: key.name,
+      apiKey,
+      webhookUrl: this.webhookUrl(apiKey),
+      previousKeyValidUntil: previousValidUntil.toISOString(),
+    };
   }
 
   async list(tenantId: string): Promise<ApiKeyView[]> {
@@ -81,7 +114,10 @@ export class ApiKeysService {
       name: key.name,
       prefix: key.keyPrefix,
       createdAt: key.createdAt.toISOString(),
-      revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      revokedAt: key.revokedAt?.toISOString() ?? null,
+      previousKeyValidUntil:
+        key.previousValidUntil && key.previousValidUntil.getTime() > Date.now() ? key.previousValidUntil.toISOString() : null,
     }));
   }
 
@@ -93,23 +129,38 @@ export class ApiKeysService {
     const cached = this.cache.get(keyHash);
     if (cached && cached.expiresAt > now) {
       if (!cached.value) throw invalidKey();
+      this.noteUse(cached.value.apiKeyId, now);
       return cached.value;
     }
-    const found = await this.keys.findActiveByHash(keyHash);
+    const found = await this.keys.findActiveByHash(keyHash, new Date(now));
     // The lookup is by hash; the comparison of the stored hash is constant-time all the same.
+    const storedHash = found?.keyHash === keyHash ? found.keyHash : found?.previousKeyHash;
     const value =
-      found && timingSafeEqual(Buffer.from(found.keyHash), Buffer.from(keyHash))
+      found && storedHash && timingSafeEqual(Buffer.from(storedHash), Buffer.from(keyHash))
         ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId }
         : null;
+    if (value) this.noteUse(value.apiKeyId, now);
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });
     if (!value) throw invalidKey();
     return value;
   }
 
+  /** Last use is written at most once a minute per key and process, off the request's path. */
+  private noteUse(apiKeyId: string, now: number): void {
+    if (now - (this.lastUsedWritten.get(apiKeyId) ?? 0) < LAST_USED_EVERY_MS) return;
+    if (this.lastUsedWritten.size >= CACHE_LIMIT) this.lastUsedWritten.clear();
+    this.lastUsedWritten.set(apiKeyId, now);
+    this.keys.markUsed(apiKeyId, new Date(now)).catch((error: Error) => this.logger.warn(`Last use of a key not saved: ${error.message}`));
+  }
+
   webhookUrl(apiKey: string): string {
     return `${this.config.publicBaseUrl}/webhooks/${apiKey}`;
   }
+}
+
+function newKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
 function hashKey(apiKey: string): string {

@@ -14,9 +14,12 @@ export interface WebhookView {
 }
 
 export interface WebhookDetail extends WebhookView {
+  tenantId: string;
+  apiKeyName: string;
   contentType: string;
+  headers: Record<string, string>;
   payload: Record<string, unknown>;
-  processIds: string[];
+  runIds: string[];
 }
 
 /** The per-tenant log of every webhook received and what became of it. */
@@ -31,13 +34,15 @@ export class WebhookLogService {
         id: job.webhookId,
         tenantId: job.tenantId,
         apiKeyId: job.apiKeyId,
+        apiKeyName: job.apiKeyName,
         receivedAt: new Date(job.receivedAt),
         contentType: job.contentType,
+        headers: job.headers,
         payload: job.payload,
         status: 'queued',
         reason: null,
         recordIds: [],
-        processIds: null,
+        runIds: null,
         processedAt: null,
       }),
     );
@@ -47,19 +52,14 @@ export class WebhookLogService {
     await this.webhooks.finish(tenantId, id, { status, reason, recordIds, processedAt: new Date() });
   }
 
-  /** Notes the processes a webhook was dispatched to. */
-  async dispatched(tenantId: string, id: string, processIds: string[]): Promise<void> {
-    await this.webhooks.setProcessIds(tenantId, id, processIds);
+  /** Notes the runs a webhook was dispatched to; it is queued until they are stored. */
+  async dispatched(tenantId: string, id: string, runIds: string[]): Promise<void> {
+    await this.webhooks.setRunIds(tenantId, id, runIds);
   }
 
   /** Webhooks with their payloads, newest first: by ids, or by status and time. */
   async search(tenantId: string, filter: WebhookFilter, limit: number): Promise<WebhookDetail[]> {
-    return (await this.webhooks.search(tenantId, filter, limit)).map((webhook) => ({
-      ...toView(webhook),
-      contentType: webhook.contentType,
-      payload: webhook.payload,
-      processIds: webhook.processIds ?? [],
-    }));
+    return (await this.webhooks.search(tenantId, filter, limit)).map(toDetail);
   }
 
   async list(tenantId: string, limit = 100): Promise<WebhookView[]> {
@@ -69,8 +69,20 @@ export class WebhookLogService {
   async get(tenantId: string, id: string): Promise<WebhookDetail> {
     const webhook = await this.webhooks.findById(tenantId, id);
     if (!webhook) throw new AppError(ErrorCode.NotFound, `Webhook ${id} does not exist in this tenant`);
-    return { ...toView(webhook), contentType: webhook.contentType, payload: webhook.payload, processIds: webhook.processIds ?? [] };
+    return toDetail(webhook);
   }
+}
+
+function toDetail(webhook: Webhook): WebhookDetail {
+  return {
+    ...toView(webhook),
+    tenantId: webhook.tenantId,
+    apiKeyName: webhook.apiKeyName,
+    contentType: webhook.contentType,
+    headers: webhook.headers ?? {},
+    payload: webhook.payload,
+    runIds: webhook.runIds ?? [],
+  };
 }
 
 function toView(webhook: Webhook): WebhookView {

@@ -14,11 +14,19 @@ export class Webhook {
   @Column({ name: 'api_key_id', type: 'varchar', length: 36 })
   apiKeyId: string;
 
+  /** The key's name when the webhook arrived, which process triggers may name. */
+  @Column({ name: 'api_key_name', type: 'varchar', length: 200 })
+  apiKeyName: string;
+
   @Column({ name: 'received_at' })
   receivedAt: Date;
 
   @Column({ name: 'content_type', type: 'varchar', length: 100 })
   contentType: string;
+
+  /** The request headers that are safe to show (no credentials, cookies or signatures). */
+  @Column({ type: 'simple-json', nullable: true })
+  headers: Record<string, string> | null;
 
   @Column({ type: 'simple-json' })
   payload: Record<string, unknown>;
@@ -32,9 +40,9 @@ export class Webhook {
   @Column({ name: 'record_ids', type: 'simple-json' })
   recordIds: string[];
 
-  /** The processes the webhook was dispatched to; it is finished when each has a run. */
-  @Column({ name: 'process_ids', type: 'simple-json', nullable: true })
-  processIds: string[] | null;
+  /** The runs the webhook was last dispatched to; it is finished when each has been stored. */
+  @Column({ name: 'run_ids', type: 'simple-json', nullable: true })
+  runIds: string[] | null;
 
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt: Date | null;

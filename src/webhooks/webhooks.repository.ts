@@ -30,8 +30,9 @@ export class WebhooksRepository {
     await this.webhooks.update({ tenantId, id }, outcome);
   }
 
-  async setProcessIds(tenantId: string, id: string, processIds: string[]): Promise<void> {
-    await this.webhooks.update({ tenantId, id }, { processIds });
+  /** The webhook waits for these runs again (a new webhook, or a replay). */
+  async setRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
+    await this.webhooks.update({ tenantId, id }, { runIds, status: 'queued', processedAt: null });
   }
 
   findById(tenantId: string, id: string): Promise<Webhook | null> {

@@ -47,7 +47,7 @@ export class CreateRecordStep implements StepType<RecordInput, CompiledRecordInp
       return { ok: true, output: { recordId: null }, trace: { object, values: prepared.values, dryRun: true } };
     }
     // One record per webhook, process and step, however often the job runs.
-    const sourceKey = `${run.webhookId}:${run.processId}:${step.id}`;
+    const sourceKey = `${run.writeKey}:${step.id}`;
     const recordId = await this.records.createOnce(run.tenantId, object, prepared.values, sourceKey);
     run.recordIds.push(recordId);
     return { ok: true, output: { recordId }, trace: { object, recordId } };

@@ -100,7 +100,7 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
   async execute({ step, input, run }: StepCall<Compiled>): Promise<StepResult> {
     const url = await evaluate(run, input.url);
     if (typeof url !== 'string') return rejected(`the URL must be text, got ${typeof url}`);
-    const headers: Record<string, string> = { 'idempotency-key': `${run.webhookId}:${run.processId}:${step.id}` };
+    const headers: Record<string, string> = { 'idempotency-key': `${run.writeKey}:${step.id}` };
     for (const [name, value] of Object.entries(await evaluateFields(run, input.headers))) headers[name.toLowerCase()] = String(value);
     let body: string | undefined;
     if (input.body) {

@@ -88,7 +88,7 @@ export class UpsertRecordStep implements StepType<Input, Compiled> {
       run.plannedWrites.push({ step: step.id, action: 'create', object, recordId: null, values: full.values });
       return { ok: true, output: { recordId: null, action: 'created' }, trace: { object, action: 'created', dryRun: true } };
     }
-    const recordId = await this.records.createOnce(run.tenantId, object, full.values, `${run.webhookId}:${run.processId}:${step.id}`);
+    const recordId = await this.records.createOnce(run.tenantId, object, full.values, `${run.writeKey}:${step.id}`);
     run.recordIds.push(recordId);
     return { ok: true, output: { recordId, action: 'created' }, trace: { object, recordId, action: 'created' } };
   }

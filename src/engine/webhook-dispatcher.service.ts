@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import type { WebhookStatus } from '../webhooks/webhook.entity.js';
+import { WebhookLogService, type WebhookDetail } from '../webhooks/webhook-log.service.js';
+import { EffectiveProcesses } from './effective-processes.js';
+import type { CompiledProcess } from './process-definition.js';
+
+export const NO_ACTIVE_PROCESS = 'No active process for this webhook: it was kept without creating a record';
+export const REPLAY_LIMIT = 1000;
+
+export interface ReplayFilter {
+  status: WebhookStatus;
+  from?: Date;
+  to?: Date;
+  processId?: string;
+  limit?: number;
+}
+
+/**
+ * Sends webhooks to their processes: one run job per process the webhook starts. Used by the
+ * worker for each new webhook, and by replay, which sends a stored webhook through the
+ * processes that are current now.
+ */
+@Injectable()
+export class WebhookDispatcher {
+  constructor(
+    private readonly log: WebhookLogService,
+    private readonly processes: EffectiveProcesses,
+    private readonly queue: WebhookQueue,
+  ) {}
+
+  /** For a new webhook: log it, then queue its runs. Safe to repeat for the same job. */
+  async dispatch(job: WebhookJob): Promise<string[]> {
+    await this.log.recordTaken(job);
+    const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
+    // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
+    return this.send(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null);
+  }
+
+  /**
+   * Sends a stored webhook through the current processes again and answers the new run ids.
+   * A processed webhook is refused unless forced; a forced replay writes new records.
+   */
+  async replay(tenantId: string, webhookId: string, options: { force?: boolean; processId?: string } = {}): Promise<string[]> {
+    const webhook = await this.log.get(tenantId, webhookId);
+    if (webhook.status === 'queued') throw new AppError(ErrorCode.Conflict, `Webhook ${webhookId} is still being processed`);
+    if (webhook.status === 'processed' && !options.force) {
+      throw new AppError(ErrorCode.Conflict, `Webhook ${webhookId} was processed already; replay it with force to run it again`);
+    }
+    return this.replayWebhook(webhook, options);
+  }
+
+  /** Replays the webhooks that match (newest first, at most REPLAY_LIMIT); answers how many were queued. */
+  async replayMany(tenantId: string, filter: ReplayFilter): Promise<number> {
+    if (filter.status === 'processed' || filter.status === 'queued') {
+      throw new AppError(ErrorCode.InvalidArgument, 'status: bulk replay is for received or failed webhooks');
+    }
+    const limit = filter.limit ?? REPLAY_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > REPLAY_LIMIT) {
+      throw new AppError(ErrorCode.InvalidArgument, `limit must be 1 to ${REPLAY_LIMIT}`);
+    }
+    const webhooks = await this.log.search(tenantId, { status: filter.status, from: filter.from, to: filter.to }, limit);
+    for (const webhook of webhooks) await this.replayWebhook(webhook, { processId: filter.processId });
+    return webhooks.length;
+  }
+
+  private async replayWebhook(webhook: WebhookDetail, options: { force?: boolean; processId?: string }): Promise<string[]> {
+    let processes = await this.processes.startedBy(webhook.tenantId, { id: webhook.apiKeyId, name: webhook.apiKeyName });
+    if (options.processId) processes = processes.filter((process) => process.definition.id === options.processId);
+    const forced = options.force ? `replay-${randomUUID()}` : null;
+    return this.send(webhook.tenantId, webhook.id, webhook.apiKeyName, processes, () => randomUUID(), forced);
+  }
+
+  private async send(
+    tenantId: string,
+    webhookId: string,
+    apiKeyName: string,
+    processes: CompiledProcess[],
+    runId: (processId: string) => string,
+    forcedKey: string | null,
+  ): Promise<string[]> {
+    if (processes.length === 0) {
+      await this.log.finish(tenantId, webhookId, 'received', NO_ACTIVE_PROCESS, []);
+      return [];
+    }
+    const runs: RunProcessJob[] = processes.map(({ definition }) => ({
+      runId: runId(definition.id),
+      tenantId,
+      webhookId,
+      apiKeyName,
+      processId: definition.id,
+      version: definition.version,
+      writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
+    }));
+    await this.log.dispatched(tenantId, webhookId, runs.map((run) => run.runId));
+    await this.queue.addRuns(runs);
+    return runs.map((run) => run.runId);
+  }
+}
+
+/** A UUID derived from a name, so the same run of the same webhook always gets the same id. */
+export function stableUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

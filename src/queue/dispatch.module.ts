@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module.js';
+import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { QueueModule } from './queue.module.js';
+
+/** Sending webhooks to their processes (new ones in the worker, replays from the admin API). Needs Redis. */
+@Module({
+  imports: [EngineModule, WebhooksModule, QueueModule],
+  providers: [WebhookDispatcher],
+  exports: [WebhookDispatcher],
+})
+export class DispatchModule {}
