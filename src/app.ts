@@ -7,6 +7,7 @@ import { ErrorFilter } from './common/error.filter.js';
 import type { AppConfig } from './config/config.js';
 import { registerBodyParsers } from './ingestion/body-parsers.js';
 import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
+import { setUpOpenApi } from './admin/openapi.js';
 
 export interface StartOptions {
   logger?: LoggerService | LogLevel[] | false;
@@ -38,6 +39,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
   app.useGlobalFilters(new ErrorFilter());
+  setUpOpenApi(app);
   await app.listen(config.port, config.host);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -92,6 +92,10 @@ export class RecordsRepository {
     await this.records.update({ tenantId, id }, { data: data as never, modifiedOn: at });
   }
 
+  findAnyById(tenantId: string, id: string): Promise<RecordEntity | null> {
+    return this.records.findOneBy({ tenantId, id });
+  }
+
   findById(tenantId: string, objectName: string, id: string): Promise<RecordEntity | null> {
     return this.records.findOneBy({ tenantId, objectName, id });
   }

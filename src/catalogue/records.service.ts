@@ -120,6 +120,12 @@ export class RecordsService {
     return record ? toView(record) : null;
   }
 
+  /** A record of any object, with the object's name. */
+  async find(tenantId: string, id: string): Promise<(RecordView & { object: string }) | null> {
+    const record = await this.records.findAnyById(tenantId, id);
+    return record ? { object: record.objectName, ...toView(record) } : null;
+  }
+
   exists(tenantId: string, objectName: string, id: string): Promise<boolean> {
     return this.records.exists(tenantId, objectName, id);
   }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ConfigModule } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -13,7 +14,15 @@ export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TenantsModule, CatalogueModule, WebhooksModule, EngineModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        TenantsModule,
+        CatalogueModule,
+        WebhooksModule,
+        EngineModule,
+        AuthModule,
+      ],
     };
   }
 }

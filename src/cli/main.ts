@@ -20,6 +20,8 @@ import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { compileFile } from '../engine/process-definitions.js';
 import { buildProcessSchema } from '../engine/process-schema.js';
 import { StepRegistry } from '../engine/step-registry.js';
+import { OAuthService } from '../auth/oauth.service.js';
+import { SCOPES } from '../auth/scopes.js';
 import { CliModule } from './cli.module.js';
 import { printDryRun, printList, printObject } from './output.js';
 
@@ -119,6 +121,22 @@ function buildProgram(services: Services): Command {
     .action(async (apiKeyId: string, options: { tenant: string; json?: boolean }) => {
       await (await get(ApiKeysService)).revoke(options.tenant, apiKeyId);
       printObject({ id: apiKeyId, revoked: true }, options.json);
+    });
+
+  program
+    .command('client')
+    .description('OAuth 2.0 clients of the admin API')
+    .command('create')
+    .description('create a client; its secret is shown once, only its hash is stored')
+    .option('--platform', 'a platform client: creates tenants, acts on all of them')
+    .option('--tenant <tenantId>', 'a client of one tenant')
+    .option('--scopes <scopes>', `scopes of a tenant client, comma-separated: ${SCOPES.join(',')}`)
+    .option('--json', 'machine-readable output')
+    .action(async (options: { platform?: boolean; tenant?: string; scopes?: string; json?: boolean }) => {
+      if (Boolean(options.platform) === Boolean(options.tenant)) throw new ConfigError('give either --platform or --tenant <tenantId>');
+      const scopes = options.scopes ? options.scopes.split(',').map((scope) => scope.trim()).filter(Boolean) : [];
+      const oauth = await get(OAuthService);
+      printObject(await oauth.createClient(options.platform ? 'platform' : 'tenant', options.tenant ?? null, scopes), options.json);
     });
 
   program

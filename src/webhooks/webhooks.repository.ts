@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Between, DataSource, In, LessThanOrEqual, MoreThanOrEqual, Repository, type FindOptionsWhere, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
   ids?: string[];
   status?: WebhookStatus;
+  apiKeyId?: string;
   from?: Date;
   to?: Date;
 }
@@ -39,15 +40,26 @@ export class WebhooksRepository {
     return this.webhooks.findOneBy({ tenantId, id });
   }
 
-  /** Newest first, by ids or by status and time. */
-  search(tenantId: string, filter: WebhookFilter, limit: number): Promise<Webhook[]> {
-    const where: FindOptionsWhere<Webhook> = { tenantId };
-    if (filter.ids) where.id = In(filter.ids);
-    if (filter.status) where.status = filter.status;
-    if (filter.from && filter.to) where.receivedAt = Between(filter.from, filter.to);
-    else if (filter.from) where.receivedAt = MoreThanOrEqual(filter.from);
-    else if (filter.to) where.receivedAt = LessThanOrEqual(filter.to);
-    return this.webhooks.find({ where, order: { receivedAt: 'DESC', id: 'DESC' }, take: limit });
+  /** Newest first: by ids, status, key and time, after a cursor (the time and id of the last one seen). */
+  search(tenantId: string, filter: WebhookFilter, limit: number, after: { receivedAt: Date; id: string } | null = null): Promise<Webhook[]> {
+    const query = this.webhooks
+      .createQueryBuilder('webhook')
+      .where('webhook.tenant_id = :tenantId', { tenantId })
+      .orderBy('webhook.received_at', 'DESC')
+      .addOrderBy('webhook.id', 'DESC')
+      .take(limit);
+    if (filter.ids) query.andWhere('webhook.id IN (:...ids)', { ids: filter.ids.length > 0 ? filter.ids : [''] });
+    if (filter.status) query.andWhere('webhook.status = :status', { status: filter.status });
+    if (filter.apiKeyId) query.andWhere('webhook.api_key_id = :apiKeyId', { apiKeyId: filter.apiKeyId });
+    if (filter.from) query.andWhere('webhook.received_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('webhook.received_at <= :to', { to: filter.to });
+    if (after) {
+      query.andWhere('(webhook.received_at < :afterTime OR (webhook.received_at = :afterTime AND webhook.id < :afterId))', {
+        afterTime: after.receivedAt,
+        afterId: after.id,
+      });
+    }
+    return query.getMany();
   }
 
   list(tenantId: string, limit: number): Promise<Webhook[]> {

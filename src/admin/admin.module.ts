@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { EngineModule } from '../engine/engine.module.js';
+import { DispatchModule } from '../queue/dispatch.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { CatalogueController } from './catalogue.controller.js';
+import { ProcessesController } from './processes.controller.js';
+import { TenantsController } from './tenants.controller.js';
+import { WebhookLogController } from './webhook-log.controller.js';
+
+/** The HTTP admin API under /api: thin controllers over the services of the other modules. */
+@Module({
+  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule],
+  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController],
+})
+export class AdminModule {}

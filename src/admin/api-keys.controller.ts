@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthGuard } from '../auth/api-auth.guard.js';
+import { RequireScope } from '../auth/scopes.js';
+import { adminValidationPipe } from '../common/validation.pipe.js';
+import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from '../tenants/api-keys.service.js';
+import { CreateApiKeyDto } from './dto.js';
+
+@ApiTags('api keys')
+@ApiOAuth2([])
+@ApiBearerAuth()
+@UseGuards(ApiAuthGuard)
+@UsePipes(adminValidationPipe)
+@Controller('api/tenants/:tenantId/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Create a key for a webhook source; the key is shown once' })
+  create(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKey> {
+    return this.keys.create(tenantId, body.name);
+  }
+
+  @Get()
+  @RequireScope('keys:read')
+  @ApiOperation({ summary: 'Keys without secrets: name, created, last used, revoked' })
+  list(@Param('tenantId') tenantId: string): Promise<ApiKeyView[]> {
+    return this.keys.list(tenantId);
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: 'A new key; the old one keeps working for API_KEY_GRACE_SECONDS' })
+  rotate(@Param('tenantId') tenantId: string, @Param('id') id: string) {
+    return this.keys.rotate(tenantId, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Revoke a key at once' })
+  async revoke(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<void> {
+    await this.keys.revoke(tenantId, id);
+  }
+}

@@ -1,0 +1,206 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SCOPES } from '../auth/scopes.js';
+import { COLUMN_TYPES, type ColumnType } from '../catalogue/column-types.js';
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const IDENTIFIER_MESSAGE = '$property must be a letter then letters, digits or "_" (at most 64)';
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'Acme' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'Landing page', description: 'What sends with this key' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class CreateClientDto {
+  @ApiProperty({ enum: ['platform', 'tenant'] })
+  @IsIn(['platform', 'tenant'])
+  kind: 'platform' | 'tenant';
+
+  @ApiPropertyOptional({ description: 'For a tenant client' })
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(SCOPES, { each: true })
+  scopes?: string[];
+}
+
+export class ColumnDto {
+  @ApiProperty({ example: 'Phone' })
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Phone number' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  caption?: string;
+
+  @ApiProperty({ enum: COLUMN_TYPES })
+  @IsIn(COLUMN_TYPES)
+  type: ColumnType;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+
+  @ApiPropertyOptional({ description: 'For a lookup column (System.Guid, name ending in Id): the referenced object' })
+  @IsOptional()
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  lookup?: string;
+}
+
+export class CreateObjectDto {
+  @ApiProperty({ example: 'Ticket' })
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Support ticket' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  caption?: string;
+
+  @ApiPropertyOptional({ description: 'Listed in the Webhook entities lookup (default true)' })
+  @IsOptional()
+  @IsBoolean()
+  inWebhookLookup?: boolean;
+
+  @ApiProperty({ type: [ColumnDto] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ColumnDto)
+  fields: ColumnDto[];
+}
+
+export class UpdateObjectDto {
+  @ApiProperty()
+  @IsBoolean()
+  inWebhookLookup: boolean;
+}
+
+export class ProcessDefinitionDto {
+  @ApiProperty({ description: 'A process definition (see processes/process.schema.json)', type: 'object', additionalProperties: true })
+  @IsObject()
+  definition: Record<string, unknown>;
+}
+
+export class RollbackDto {
+  @ApiProperty({ example: 2 })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class TestProcessDto {
+  @ApiProperty({ description: 'Sample webhook parameters', type: 'object', additionalProperties: true })
+  @IsObject()
+  payload: Record<string, unknown>;
+}
+
+export class TestDefinitionDto extends TestProcessDto {
+  @ApiProperty({ description: 'An unsaved process definition', type: 'object', additionalProperties: true })
+  @IsObject()
+  definition: Record<string, unknown>;
+}
+
+export class WhatIfDto {
+  @ApiProperty({ description: 'A draft process definition', type: 'object', additionalProperties: true })
+  @IsObject()
+  definition: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  webhookIds?: string[];
+
+  @ApiPropertyOptional({ enum: ['processed', 'received', 'failed'] })
+  @IsOptional()
+  @IsIn(['processed', 'received', 'failed'])
+  status?: 'processed' | 'received' | 'failed';
+
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class ReplayDto {
+  @ApiPropertyOptional({ description: 'Run a processed webhook again; its records are written anew' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class BulkReplayDto {
+  @ApiProperty({ enum: ['received', 'failed'] })
+  @IsIn(['received', 'failed'])
+  status: 'received' | 'failed';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Only through this process' })
+  @IsOptional()
+  @IsString()
+  processId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}

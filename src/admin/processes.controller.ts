@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthGuard } from '../auth/api-auth.guard.js';
+import { RequireScope } from '../auth/scopes.js';
+import { adminValidationPipe } from '../common/validation.pipe.js';
+import { DryRunService, type DryRunResult } from '../engine/dry-run.service.js';
+import { ProcessesService, type ProcessDetail, type ProcessView } from '../engine/processes.service.js';
+import { WhatIfService, type WhatIfReport } from '../engine/what-if.service.js';
+import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, WhatIfDto } from './dto.js';
+import { timeParam } from './query.js';
+
+@ApiTags('processes')
+@ApiOAuth2([])
+@ApiBearerAuth()
+@UseGuards(ApiAuthGuard)
+@UsePipes(adminValidationPipe)
+@Controller('api/tenants/:tenantId/processes')
+export class ProcessesController {
+  constructor(
+    private readonly processes: ProcessesService,
+    private readonly dryRun: DryRunService,
+    private readonly whatIf: WhatIfService,
+  ) {}
+
+  @Get()
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: "The tenant's effective processes: base, override or custom; version; active" })
+  list(@Param('tenantId') tenantId: string): Promise<ProcessView[]> {
+    return this.processes.list(tenantId);
+  }
+
+  @Post()
+  @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Create a custom process' })
+  create(@Param('tenantId') tenantId: string, @Body() body: ProcessDefinitionDto): Promise<ProcessView> {
+    return this.processes.create(tenantId, body.definition);
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: 'Dry-run an unsaved definition against a payload: trace and would-be records, no side effects' })
+  testDraft(@Param('tenantId') tenantId: string, @Body() body: TestDefinitionDto): Promise<DryRunResult> {
+    return this.dryRun.test(tenantId, body.definition, body.payload);
+  }
+
+  @Post('what-if')
+  @HttpCode(200)
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: 'Dry-run a draft against stored webhooks, next to what happened to each' })
+  compare(@Param('tenantId') tenantId: string, @Body() body: WhatIfDto): Promise<WhatIfReport> {
+    return this.whatIf.compare(tenantId, body.definition, {
+      webhookIds: body.webhookIds,
+      status: body.status,
+      from: timeParam('from', body.from),
+      to: timeParam('to', body.to),
+      limit: body.limit,
+    });
+  }
+
+  @Get(':id')
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: 'The definition that runs, the base definition and the saved versions' })
+  get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessDetail> {
+    return this.processes.get(tenantId, id);
+  }
+
+  @Put(':id')
+  @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Override a base process, or save a new version of a custom one' })
+  async save(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: ProcessDefinitionDto): Promise<ProcessView> {
+    const current = await this.processes.get(tenantId, id);
+    return current.source === 'custom'
+      ? this.processes.update(tenantId, id, body.definition)
+      : this.processes.override(tenantId, id, body.definition);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Delete a custom process' })
+  async remove(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<void> {
+    await this.processes.remove(tenantId, id);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @RequireScope('processes:write')
+  activate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
+    return this.processes.setActive(tenantId, id, true);
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @RequireScope('processes:write')
+  deactivate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
+    return this.processes.setActive(tenantId, id, false);
+  }
+
+  @Post(':id/revert')
+  @HttpCode(200)
+  @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Run the base definition again' })
+  revert(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
+    return this.processes.revert(tenantId, id);
+  }
+
+  @Post(':id/rollback')
+  @HttpCode(200)
+  @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Save an earlier version again as the newest' })
+  rollback(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: RollbackDto): Promise<ProcessView> {
+    return this.processes.rollback(tenantId, id, body.version);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: 'Dry-run the process as it runs for the tenant against a payload' })
+  async test(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: TestProcessDto): Promise<DryRunResult> {
+    const { definition } = await this.processes.get(tenantId, id);
+    return this.dryRun.test(tenantId, definition, body.payload);
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthGuard, type AuthenticatedRequest } from '../auth/api-auth.guard.js';
+import { OAuthService } from '../auth/oauth.service.js';
+import { RequireScope } from '../auth/scopes.js';
+import { adminValidationPipe } from '../common/validation.pipe.js';
+import { TenantsService, type TenantView } from '../tenants/tenants.service.js';
+import { CreateClientDto, CreateTenantDto } from './dto.js';
+
+@ApiTags('tenants')
+@ApiOAuth2([])
+@ApiBearerAuth()
+@UseGuards(ApiAuthGuard)
+@UsePipes(adminValidationPipe)
+@Controller('api')
+export class TenantsController {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly oauth: OAuthService,
+  ) {}
+
+  @Post('tenants')
+  @RequireScope('platform')
+  @ApiOperation({ summary: 'Create a tenant with the default catalogue (platform clients)' })
+  create(@Body() body: CreateTenantDto): Promise<TenantView> {
+    return this.tenants.create(body.name);
+  }
+
+  @Get('tenants')
+  @ApiOperation({ summary: 'The tenants this client may see' })
+  async list(@Req() request: AuthenticatedRequest): Promise<TenantView[]> {
+    const { principal } = request;
+    if (principal.kind === 'platform') return this.tenants.list();
+    return [await this.tenants.get(principal.tenantId!)];
+  }
+
+  @Get('tenants/:tenantId')
+  @RequireScope('tenant:read')
+  get(@Param('tenantId') tenantId: string): Promise<TenantView> {
+    return this.tenants.get(tenantId);
+  }
+
+  @Post('clients')
+  @RequireScope('platform')
+  @ApiOperation({ summary: 'Create an OAuth client; the secret is shown once (platform clients)' })
+  createClient(@Body() body: CreateClientDto): Promise<{ clientId: string; clientSecret: string }> {
+    return this.oauth.createClient(body.kind, body.tenantId ?? null, body.scopes ?? []);
+  }
+}

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAuthGuard } from '../auth/api-auth.guard.js';
+import { RequireScope } from '../auth/scopes.js';
+import { RecordsService, type RecordView } from '../catalogue/records.service.js';
+import { adminValidationPipe } from '../common/validation.pipe.js';
+import { RunsService, type RunView } from '../engine/runs.service.js';
+import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
+import { WebhookLogService, type WebhookDetail, type WebhookView } from '../webhooks/webhook-log.service.js';
+import { BulkReplayDto, ReplayDto } from './dto.js';
+import { limitParam, oneOfParam, timeParam } from './query.js';
+
+const STATUSES = ['queued', 'processed', 'received', 'failed'] as const;
+const RUN_STATUSES = ['succeeded', 'skipped', 'failed'] as const;
+
+@ApiTags('webhook log')
+@ApiOAuth2([])
+@ApiBearerAuth()
+@UseGuards(ApiAuthGuard)
+@UsePipes(adminValidationPipe)
+@Controller('api/tenants/:tenantId')
+export class WebhookLogController {
+  constructor(
+    private readonly log: WebhookLogService,
+    private readonly runs: RunsService,
+    private readonly records: RecordsService,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  @Get('webhooks')
+  @RequireScope('webhooks:read')
+  @ApiOperation({ summary: 'The webhook log, newest first, with cursor pagination' })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'apiKeyId', required: false })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiQuery({ name: 'cursor', required: false })
+  list(
+    @Param('tenantId') tenantId: string,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
+    return this.log.page(
+      tenantId,
+      {
+        status: oneOfParam('status', query.status, STATUSES),
+        apiKeyId: query.apiKeyId || undefined,
+        from: timeParam('from', query.from),
+        to: timeParam('to', query.to),
+      },
+      limitParam(query.limit, 50, 500),
+      query.cursor || null,
+    );
+  }
+
+  @Post('webhooks/replay')
+  @HttpCode(202)
+  @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Replay the received or failed webhooks that match, through the current processes' })
+  async replayMany(@Param('tenantId') tenantId: string, @Body() body: BulkReplayDto): Promise<{ queued: number }> {
+    const queued = await this.dispatcher.replayMany(tenantId, {
+      status: body.status,
+      from: timeParam('from', body.from),
+      to: timeParam('to', body.to),
+      processId: body.processId,
+      limit: body.limit,
+    });
+    return { queued };
+  }
+
+  @Get('webhooks/:id')
+  @RequireScope('webhooks:read')
+  @ApiOperation({ summary: 'One webhook: payload, safe headers, runs with their traces, records created' })
+  async get(
+    @Param('tenantId') tenantId: string,
+    @Param('id') id: string,
+  ): Promise<Omit<WebhookDetail, 'tenantId' | 'runIds'> & { runs: RunView[]; records: RecordView[] }> {
+    const { tenantId: _tenant, runIds: _runs, ...webhook } = await this.log.get(tenantId, id);
+    const runs = await this.runs.forWebhook(tenantId, id);
+    const records: RecordView[] = [];
+    for (const recordId of webhook.recordIds) {
+      const record = await this.records.find(tenantId, recordId);
+      if (record) records.push(record);
+    }
+    return { ...webhook, runs, records };
+  }
+
+  @Post('webhooks/:id/replay')
+  @HttpCode(202)
+  @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Run a stored webhook through the current processes again; answers the new run ids' })
+  async replay(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: ReplayDto): Promise<{ runIds: string[] }> {
+    return { runIds: await this.dispatcher.replay(tenantId, id, { force: body.force }) };
+  }
+
+  @Get('runs')
+  @RequireScope('webhooks:read')
+  @ApiOperation({ summary: 'Runs of processes, newest first' })
+  @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
+  @ApiQuery({ name: 'processId', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  runsList(@Param('tenantId') tenantId: string, @Query() query: Record<string, string | undefined>): Promise<RunView[]> {
+    return this.runs.list(
+      tenantId,
+      { status: oneOfParam('status', query.status, RUN_STATUSES), processId: query.processId || undefined },
+      limitParam(query.limit, 50, 500),
+    );
+  }
+}
