@@ -39,7 +39,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
   app.useGlobalFilters(new ErrorFilter());
-  setUpOpenApi(app);
+  setUpOpenApi(app, config.openApiUi);
   await app.listen(config.port, config.host);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

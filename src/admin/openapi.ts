@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SCOPES } from '../auth/scopes.js';
 
 /** The OpenAPI document at /docs-json and Swagger UI at /docs, whose "Authorize" uses client credentials. */
-export function setUpOpenApi(app: INestApplication): void {
+export function setUpOpenApi(app: INestApplication, ui: boolean): void {
   const config = new DocumentBuilder()
     .setTitle('Hookflow')
     .setDescription(
@@ -23,5 +23,5 @@ export function setUpOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui });
 }

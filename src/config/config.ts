@@ -44,6 +44,8 @@ export interface AppConfig {
   tokenSigningKey: string | null;
   /** A platform client created at start if it does not exist (bootstrap of the admin API). */
   adminClient: { id: string; secret: string } | null;
+  /** Serve Swagger UI at /docs (the OpenAPI document at /docs-json is always served). */
+  openApiUi: boolean;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 1, 86_400),
     tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
     adminClient: adminClient(env),
+    openApiUi: flag(env, 'OPENAPI_UI', true),
   };
 }
 
