@@ -80,6 +80,41 @@ describe('starting the service', () => {
   });
 });
 
+describe('the built service (npm start)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createDatabase('sqlite');
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('serves Swagger UI and the OpenAPI document, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', REDIS_URL: process.env.REDIS_URL!, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let ui: Response | undefined;
+      for (const deadline = Date.now() + 15_000; !ui && Date.now() < deadline; ) {
+        ui = await fetch(`http://127.0.0.1:${port}/docs`).catch(() => undefined);
+        if (!ui) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(ui?.status).toBe(200);
+      expect(await ui!.text()).toContain('swagger-ui');
+      const document = (await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json()) as { openapi: string };
+      expect(document.openapi).toMatch(/^3\./);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
+
 describe('API and worker as separate roles', () => {
   let database: TestDatabase;
   let api: TestService;
