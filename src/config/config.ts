@@ -46,6 +46,10 @@ export interface AppConfig {
   adminClient: { id: string; secret: string } | null;
   /** Serve Swagger UI at /docs (the OpenAPI document at /docs-json is always served). */
   openApiUi: boolean;
+  /** How long a sender's delivery id (webhook-id, Idempotency-Key…) is remembered against repeats. */
+  idempotencyWindowSeconds: number;
+  /** Webhooks one API key may send per minute, across all API processes (0: no limit). */
+  rateLimitPerMinute: number;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -79,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
     adminClient: adminClient(env),
     openApiUi: flag(env, 'OPENAPI_UI', true),
+    idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CatalogueProtocolService, type EntitiesResponse } from './catalogue-protocol.service.js';
 
@@ -6,6 +7,7 @@ import { CatalogueProtocolService, type EntitiesResponse } from './catalogue-pro
  * get_entities and get_entity_description of the reference protocol. The key in the URL
  * decides the tenant; an apiKey in the body, which the reference also sends, is not needed.
  */
+@ApiTags('webhooks')
 @Controller()
 export class CatalogueProtocolController {
   constructor(private readonly protocol: CatalogueProtocolService) {}

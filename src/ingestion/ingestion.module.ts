@@ -5,11 +5,13 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { CatalogueProtocolController } from './catalogue-protocol.controller.js';
 import { CatalogueProtocolService } from './catalogue-protocol.service.js';
 import { IngestionService } from './ingestion.service.js';
+import { RateLimiter } from './rate-limiter.js';
 import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [TenantsModule, CatalogueModule, QueueModule],
+  imports: [TenantsModule, CatalogueModule, QueueModule, WebhooksModule],
   controllers: [WebhooksController, CatalogueProtocolController],
-  providers: [IngestionService, CatalogueProtocolService],
+  providers: [IngestionService, CatalogueProtocolService, RateLimiter],
 })
 export class IngestionModule {}

@@ -4,11 +4,29 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { WebhookQueue } from '../queue/webhook-queue.producer.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
+import type { WebhookStatus } from '../webhooks/webhook.entity.js';
+import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { checkPayloadLimits } from './payload-limits.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface Accepted {
   id: string;
   status: 'accepted';
+  /** A repeat of a delivery already accepted: id is the first webhook's, nothing new is queued. */
+  duplicate?: true;
 }
+
+export interface Receipt {
+  id: string;
+  status: WebhookStatus;
+  receivedAt: string;
+  recordIds: string[];
+  /** What became of the webhook, in plain words. */
+  reason: string;
+}
+
+// Delivery ids senders give (Standard Webhooks, the IETF draft, GitHub, Shopify), in that order.
+const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-github-delivery', 'x-shopify-webhook-id'];
 
 /**
  * Accepts a webhook: resolves its key to a tenant, reads the body into parameters and queues
@@ -20,13 +38,19 @@ export class IngestionService {
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly queue: WebhookQueue,
+    private readonly rateLimiter: RateLimiter,
+    private readonly log: WebhookLogService,
   ) {}
 
   async receive(apiKey: string, request: FastifyRequest): Promise<Accepted> {
     const key = await this.apiKeys.resolve(apiKey);
+    await this.rateLimiter.take(key.apiKeyId);
     const payload = request.isMultipart() ? await readMultipart(request) : checkBody(request);
+    checkPayloadLimits(payload);
+    const deliveryId = deliveryIdOf(request);
     const webhookId = randomUUID();
-    await this.queue.add({
+    const queuedId = await this.queue.add(
+      {
       webhookId,
       tenantId: key.tenantId,
       apiKeyId: key.apiKeyId,
@@ -35,9 +59,56 @@ export class IngestionService {
       contentType: mediaType(request),
       headers: safeHeaders(request.headers),
       payload,
-    });
-    return { id: webhookId, status: 'accepted' };
+      },
+      // Per key: two sources cannot collide on each other's delivery ids.
+      deliveryId ? `${key.apiKeyId}:${deliveryId}` : undefined,
+    );
+    return queuedId === webhookId ? { id: webhookId, status: 'accepted' } : { id: queuedId, status: 'accepted', duplicate: true };
   }
+
+  /** What became of a webhook, for the key that sent it (404 for any other key). */
+  async receipt(apiKey: string, webhookId: string): Promise<Receipt> {
+    const key = await this.apiKeys.resolve(apiKey);
+    const notFound = new AppError(ErrorCode.NotFound, `No webhook ${webhookId.slice(0, 40)} was sent with this key`);
+    const logged = await this.log.find(key.tenantId, webhookId);
+    if (logged) {
+      if (logged.apiKeyId !== key.apiKeyId) throw notFound;
+      return {
+        id: logged.id,
+        status: logged.status,
+        receivedAt: logged.receivedAt,
+        recordIds: logged.recordIds,
+        reason: plainReason(logged.status, logged.reason, logged.recordIds.length),
+      };
+    }
+    // Not taken by a worker yet: it is still a job in Redis.
+    const queued = await this.queue.find(webhookId).catch(() => null);
+    if (!queued || queued.apiKeyId !== key.apiKeyId) throw notFound;
+    return { id: webhookId, status: 'queued', receivedAt: queued.receivedAt, recordIds: [], reason: plainReason('queued', null, 0) };
+  }
+}
+
+function plainReason(status: WebhookStatus, reason: string | null, records: number): string {
+  switch (status) {
+    case 'queued':
+      return 'Received and waiting to be processed.';
+    case 'processed':
+      return `Processed: ${records} record${records === 1 ? '' : 's'} written.${reason ? ` Note: ${reason}` : ''}`;
+    case 'received':
+      return `Kept without creating a record: ${reason ?? 'no process used it'}`;
+    case 'failed':
+      return `Could not be processed (it can be replayed): ${reason ?? 'a system error'}`;
+  }
+}
+
+function deliveryIdOf(request: FastifyRequest): string | undefined {
+  for (const header of DELIVERY_ID_HEADERS) {
+    const value = request.headers[header];
+    if (typeof value !== 'string' || value === '') continue;
+    if (value.length > 200) throw new AppError(ErrorCode.InvalidBody, `The ${header} header is longer than 200 characters`);
+    return value;
+  }
+  return undefined;
 }
 
 // Credentials, cookies, signatures and the like are never kept.

@@ -15,7 +15,10 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookQueue.name);
   private readonly queue: Queue<WebhookJob | RunProcessJob>;
 
+  private readonly idempotencyWindowMs: number;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
     this.queue = new Queue<WebhookJob | RunProcessJob>(WEBHOOKS_QUEUE, {
       // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
       // after the sender has already been told 503 (it would then be queued twice).
@@ -34,19 +37,31 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.close();
   }
 
+  /** The job of a webhook still in Redis (queued or being processed), if any. */
+  async find(webhookId: string): Promise<WebhookJob | null> {
+    const job = await this.queue.getJob(webhookId);
+    return job && job.name === JOB_PROCESS_WEBHOOK ? (job.data as WebhookJob) : null;
+  }
+
   /** Queues runs; the job id is the run id, so a repeated dispatch does not queue a run twice. */
   async addRuns(runs: RunProcessJob[]): Promise<void> {
     await this.queue.addBulk(runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `run-${run.runId}` } })));
   }
 
-  /** Resolves once Redis holds the job; otherwise a 503 error with Retry-After. */
-  async add(job: WebhookJob): Promise<void> {
+  /**
+   * Resolves once Redis holds the job; otherwise a 503 error with Retry-After. With a delivery
+   * id, a repeat within the idempotency window adds nothing and answers the first webhook's id
+   * (Redis decides atomically, so two repeats at once cannot both be queued).
+   */
+  async add(job: WebhookJob, deliveryId?: string): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.queue.add(JOB_PROCESS_WEBHOOK, job, { jobId: job.webhookId }), timeout]);
+      const deduplication = deliveryId ? { id: deliveryId, ttl: this.idempotencyWindowMs } : undefined;
+      const added = await Promise.race([this.queue.add(JOB_PROCESS_WEBHOOK, job, { jobId: job.webhookId, deduplication }), timeout]);
+      return added.id ?? job.webhookId;
     } catch (error) {
       this.logger.warn(`Webhook ${job.webhookId} not queued: ${(error as Error).message}`);
       throw new AppError(ErrorCode.QueueUnavailable, 'The webhook queue is unavailable; send the webhook again later', {

@@ -77,6 +77,11 @@ export class WebhookLogService {
     return (await this.webhooks.list(tenantId, limit)).map(toView);
   }
 
+  async find(tenantId: string, id: string): Promise<WebhookDetail | null> {
+    const webhook = await this.webhooks.findById(tenantId, id);
+    return webhook ? toDetail(webhook) : null;
+  }
+
   async get(tenantId: string, id: string): Promise<WebhookDetail> {
     const webhook = await this.webhooks.findById(tenantId, id);
     if (!webhook) throw new AppError(ErrorCode.NotFound, `Webhook ${id} does not exist in this tenant`);
