@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from '../tenants/api-keys.service.js';
-import { CreateApiKeyDto } from './dto.js';
+import { CreateApiKeyDto, SignatureDto } from './dto.js';
+import type { SignatureConfig } from '../tenants/signature-schemes.js';
 
 @ApiTags('api keys')
 @ApiOAuth2([])
@@ -35,6 +36,20 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'A new key; the old one keeps working for API_KEY_GRACE_SECONDS' })
   rotate(@Param('tenantId') tenantId: string, @Param('id') id: string) {
     return this.keys.rotate(tenantId, id);
+  }
+
+  @Put(':id/signature')
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Require webhooks sent with this key to be signed (Standard Webhooks, Stripe, GitHub, Shopify or HMAC)' })
+  setSignature(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: SignatureDto): Promise<ApiKeyView> {
+    return this.keys.setSignature(tenantId, id, body as SignatureConfig);
+  }
+
+  @Delete(':id/signature')
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Stop requiring signatures for this key' })
+  removeSignature(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ApiKeyView> {
+    return this.keys.setSignature(tenantId, id, null);
   }
 
   @Delete(':id')

@@ -37,6 +37,44 @@ export class CreateApiKeyDto {
   name: string;
 }
 
+export class SignatureDto {
+  @ApiProperty({ enum: ['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'] })
+  @IsIn(['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'])
+  scheme: 'standard-webhooks' | 'stripe' | 'github' | 'shopify' | 'hmac';
+
+  @ApiProperty({ description: 'The signing secret (stored encrypted, never shown again)' })
+  @IsString()
+  @Length(8, 500)
+  secret: string;
+
+  @ApiPropertyOptional({ description: 'hmac: the header that carries the signature' })
+  @IsOptional()
+  @IsString()
+  header?: string;
+
+  @ApiPropertyOptional({ enum: ['sha256', 'sha512'] })
+  @IsOptional()
+  @IsIn(['sha256', 'sha512'])
+  algorithm?: 'sha256' | 'sha512';
+
+  @ApiPropertyOptional({ enum: ['hex', 'base64'] })
+  @IsOptional()
+  @IsIn(['hex', 'base64'])
+  encoding?: 'hex' | 'base64';
+
+  @ApiPropertyOptional({ description: 'hmac: text before the signature, e.g. "sha256="' })
+  @IsOptional()
+  @IsString()
+  prefix?: string;
+
+  @ApiPropertyOptional({ description: 'standard-webhooks, stripe: accepted clock difference (default 300 s)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  toleranceSeconds?: number;
+}
+
 export class CreateClientDto {
   @ApiProperty({ enum: ['platform', 'tenant'] })
   @IsIn(['platform', 'tenant'])

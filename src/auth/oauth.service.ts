@@ -7,6 +7,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { AccessTokens } from './access-tokens.js';
 import { OAuthClient, type ClientKind } from './oauth-client.entity.js';
 import { OAuthClientsRepository } from './oauth-clients.repository.js';
+import { SettingsRepository } from '../database/settings.repository.js';
 import { SCOPES, type Principal } from './scopes.js';
 import { hashSecret, verifySecret } from './secret-hash.js';
 
@@ -39,13 +40,14 @@ export class OAuthService implements OnModuleInit {
 
   constructor(
     private readonly clients: OAuthClientsRepository,
+    private readonly settings: SettingsRepository,
     private readonly tenants: TenantsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // One signing key for every API process: from the environment, or made once and kept in the database.
-    const key = this.config.tokenSigningKey ?? (await this.clients.settingOnce('token-signing-key', randomBytes(32).toString('base64url')));
+    const key = this.config.tokenSigningKey ?? (await this.settings.once('token-signing-key', randomBytes(32).toString('base64url')));
     this.tokens = new AccessTokens(Buffer.from(key));
     const admin = this.config.adminClient;
     if (admin && !(await this.clients.findById(admin.id))) {

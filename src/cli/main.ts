@@ -22,6 +22,7 @@ import { buildProcessSchema } from '../engine/process-schema.js';
 import { StepRegistry } from '../engine/step-registry.js';
 import { OAuthService } from '../auth/oauth.service.js';
 import { SCOPES } from '../auth/scopes.js';
+import type { SignatureConfig } from '../tenants/signature-schemes.js';
 import { CliModule } from './cli.module.js';
 import { printDryRun, printList, printObject } from './output.js';
 
@@ -122,6 +123,31 @@ function buildProgram(services: Services): Command {
       await (await get(ApiKeysService)).revoke(options.tenant, apiKeyId);
       printObject({ id: apiKeyId, revoked: true }, options.json);
     });
+
+  apikey
+    .command('signature <apiKeyId>')
+    .description('require webhooks sent with this key to be signed; --none to stop')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--scheme <scheme>', 'standard-webhooks, stripe, github, shopify or hmac')
+    .option('--secret <secret>', 'the signing secret (stored encrypted)')
+    .option('--header <name>', 'hmac: the header that carries the signature')
+    .option('--algorithm <algorithm>', 'hmac: sha256 or sha512', 'sha256')
+    .option('--encoding <encoding>', 'hmac: hex or base64', 'hex')
+    .option('--prefix <prefix>', 'hmac: text before the signature, e.g. sha256=')
+    .option('--none', 'stop requiring signatures')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        apiKeyId: string,
+        options: { tenant: string; scheme?: string; secret?: string; header?: string; algorithm: string; encoding: string; prefix?: string; none?: boolean; json?: boolean },
+      ) => {
+        if (!options.none && (!options.scheme || !options.secret)) throw new ConfigError('give --scheme and --secret, or --none');
+        const config = options.none
+          ? null
+          : ({ scheme: options.scheme, secret: options.secret, header: options.header, algorithm: options.algorithm, encoding: options.encoding, prefix: options.prefix } as SignatureConfig);
+        printObject(await (await get(ApiKeysService)).setSignature(options.tenant, apiKeyId, config), options.json);
+      },
+    );
 
   program
     .command('client')

@@ -4,6 +4,7 @@
  */
 export enum ErrorCode {
   InvalidApiKey = 'INVALID_API_KEY',
+  InvalidSignature = 'INVALID_SIGNATURE',
   /** No valid access token for the admin API. */
   Unauthenticated = 'UNAUTHENTICATED',
   /** A valid token whose tenant or scopes do not allow the action. */
@@ -34,6 +35,7 @@ export enum ErrorCode {
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidApiKey]: 401,
+  [ErrorCode.InvalidSignature]: 401,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.MethodNotAllowed]: 405,

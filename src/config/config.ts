@@ -42,6 +42,8 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   /** Signs admin API tokens; when unset, a random key is made once and kept in the database. */
   tokenSigningKey: string | null;
+  /** Encrypts signature secrets (32 bytes, base64url); when unset, made once and kept in the database. */
+  secretsKey: string | null;
   /** A platform client created at start if it does not exist (bootstrap of the admin API). */
   adminClient: { id: string; secret: string } | null;
   /** Serve Swagger UI at /docs (the OpenAPI document at /docs-json is always served). */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeyGraceSeconds: integer(env, 'API_KEY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 1, 86_400),
     tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
+    secretsKey: secret(env, 'SECRETS_KEY', 43),
     adminClient: adminClient(env),
     openApiUi: flag(env, 'OPENAPI_UI', true),
     idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),

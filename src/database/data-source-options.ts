@@ -16,7 +16,7 @@ import { ProcessVersion } from '../engine/process-version.entity.js';
 import { WebhookRunIds1764600000000 } from './migrations/1764600000000-webhook-run-ids.js';
 import { AdminApi1764700000000 } from './migrations/1764700000000-admin-api.js';
 import { OAuthClient } from '../auth/oauth-client.entity.js';
-import { Setting } from '../auth/setting.entity.js';
+import { Setting } from './setting.entity.js';
 
 export const ENTITIES = [
   Tenant,

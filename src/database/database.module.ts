@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { SecretBox } from '../common/secret-box.js';
+import { SettingsRepository } from './settings.repository.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -6,7 +8,11 @@ import type { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { migrate } from './migrate.js';
 
+/** The data source, and the shared settings (keys) every module may need. */
+@Global()
 @Module({
+  providers: [SettingsRepository, SecretBox],
+  exports: [SettingsRepository, SecretBox],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],

@@ -1,6 +1,6 @@
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
 import { parse as secureParse } from 'secure-json-parse';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { jsonErrorPosition } from './json-error-position.js';
@@ -18,20 +18,28 @@ export const MULTIPART_LIMITS = { fieldNameSize: 200, fieldSize: 64 * 1024, fiel
  */
 export async function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits): Promise<void> {
   fastify.removeAllContentTypeParsers();
+  // Both keep the body's bytes as received: signatures are checked over them, never over re-serialised JSON.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes }, (request, body, done) => {
+    try {
+      (request as RawBodyRequest).rawBody = body as Buffer;
+      done(null, parseJson((body as Buffer).toString('utf8')));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string', bodyLimit: limits.maxBodyBytes },
-    (_request, body, done) => {
-      try {
-        done(null, parseJson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
+    (request, body, done) => {
+      (request as RawBodyRequest).rawBody = body as Buffer;
+      // Repeated fields become arrays; the result has no prototype, so "__proto__" is only a name.
+      done(null, parseQuery((body as Buffer).toString('utf8'), '&', '=', { maxKeys: 0 }));
     },
   );
-  await fastify.register(formbody, { bodyLimit: limits.maxBodyBytes });
   await fastify.register(multipart, { limits: { ...MULTIPART_LIMITS, fileSize: 1 } });
 }
+
+export type RawBodyRequest = FastifyRequest & { rawBody?: Buffer };
 
 export function parseJson(text: string): unknown {
   if (text.trim() === '') throw new AppError(ErrorCode.InvalidBody, 'Request body is empty; send a JSON object');

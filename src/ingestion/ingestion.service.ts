@@ -8,6 +8,8 @@ import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { RawBodyRequest } from './body-parsers.js';
+import { signatureProblem, type SignatureConfig } from '../tenants/signature-schemes.js';
 
 export interface Accepted {
   id: string;
@@ -47,7 +49,9 @@ export class IngestionService {
     await this.rateLimiter.take(key.apiKeyId);
     const payload = request.isMultipart() ? await readMultipart(request) : checkBody(request);
     checkPayloadLimits(payload);
-    const deliveryId = deliveryIdOf(request);
+    if (key.signature) verifySignature(key.signature, request);
+    // Stripe names each event in the body; the other schemes' ids come in headers.
+    const deliveryId = key.signature?.scheme === 'stripe' && typeof payload.id === 'string' ? payload.id.slice(0, 200) : deliveryIdOf(request);
     const webhookId = randomUUID();
     const queuedId = await this.queue.add(
       {
@@ -86,6 +90,15 @@ export class IngestionService {
     if (!queued || queued.apiKeyId !== key.apiKeyId) throw notFound;
     return { id: webhookId, status: 'queued', receivedAt: queued.receivedAt, recordIds: [], reason: plainReason('queued', null, 0) };
   }
+}
+
+/** 401 naming the scheme and what is wrong, never anything about the secret. */
+function verifySignature(config: SignatureConfig, request: RawBodyRequest): void {
+  const rawBody = request.rawBody;
+  const problem = rawBody
+    ? signatureProblem(config, request.headers, rawBody)
+    : 'signatures are checked on JSON and form-urlencoded bodies, not multipart';
+  if (problem) throw new AppError(ErrorCode.InvalidSignature, `Invalid ${config.scheme} signature: ${problem}`);
 }
 
 function plainReason(status: WebhookStatus, reason: string | null, records: number): string {

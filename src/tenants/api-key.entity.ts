@@ -32,6 +32,10 @@ export class ApiKey {
   @Column({ name: 'previous_valid_until', type: Date, nullable: true })
   previousValidUntil: Date | null;
 
+  /** How the source signs its webhooks (JSON of a SignatureConfig whose secret is sealed by SecretBox). */
+  @Column({ type: 'text', nullable: true })
+  signature: string | null;
+
   /** Updated at most once a minute per key and API process. */
   @Column({ name: 'last_used_at', type: Date, nullable: true })
   lastUsedAt: Date | null;

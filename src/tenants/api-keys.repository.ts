@@ -39,6 +39,10 @@ export class ApiKeysRepository {
     await this.keys.update({ tenantId, id }, change);
   }
 
+  async setSignature(tenantId: string, id: string, signature: string | null): Promise<void> {
+    await this.keys.update({ tenantId, id }, { signature });
+  }
+
   async markUsed(id: string, at: Date): Promise<void> {
     await this.keys.update({ id }, { lastUsedAt: at });
   }

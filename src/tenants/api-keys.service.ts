@@ -5,6 +5,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { SecretBox } from '../common/secret-box.js';
+import { SIGNATURE_SCHEMES, type SignatureConfig, type SignatureScheme } from './signature-schemes.js';
 import { TenantsService } from './tenants.service.js';
 
 /** What the ingestion path needs to know about a key. */
@@ -12,6 +14,8 @@ export interface ResolvedApiKey {
   apiKeyId: string;
   apiKeyName: string;
   tenantId: string;
+  /** How the source signs its webhooks, when the key requires signatures. */
+  signature: SignatureConfig | null;
 }
 
 export interface CreatedApiKey {
@@ -28,6 +32,8 @@ export interface ApiKeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The signature scheme webhooks sent with this key must carry (never its secret). */
+  signatureScheme: SignatureScheme | null;
   /** After a rotation: until when the previous key still works. */
   previousKeyValidUntil: string | null;
 }
@@ -49,6 +55,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly tenants: TenantsService,
+    private readonly secrets: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -116,6 +123,7 @@ export class ApiKeysService {
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       revokedAt: key.revokedAt?.toISOString() ?? null,
+      signatureScheme: key.signature ? (JSON.parse(key.signature) as SignatureConfig).scheme : null,
       previousKeyValidUntil:
         key.previousValidUntil && key.previousValidUntil.getTime() > Date.now() ? key.previousValidUntil.toISOString() : null,
     }));
@@ -137,13 +145,32 @@ export class ApiKeysService {
     const storedHash = found?.keyHash === keyHash ? found.keyHash : found?.previousKeyHash;
     const value =
       found && storedHash && timingSafeEqual(Buffer.from(storedHash), Buffer.from(keyHash))
-        ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId }
+        ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId, signature: this.openSignature(found.signature) }
         : null;
     if (value) this.noteUse(value.apiKeyId, now);
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });
     if (!value) throw invalidKey();
     return value;
+  }
+
+  /**
+   * Requires webhooks sent with this key to be signed with the scheme (null: no longer). The
+   * secret is stored encrypted; running API processes apply it within API_KEY_CACHE_MS.
+   */
+  async setSignature(tenantId: string, id: string, config: SignatureConfig | null): Promise<ApiKeyView> {
+    const key = await this.keys.findById(tenantId, id);
+    if (!key) throw new AppError(ErrorCode.NotFound, `API key ${id} does not exist in tenant ${tenantId}`);
+    if (config) checkSignatureConfig(config);
+    await this.keys.setSignature(tenantId, id, config ? JSON.stringify({ ...config, secret: this.secrets.seal(config.secret) }) : null);
+    this.cache.delete(key.keyHash);
+    return (await this.list(tenantId)).find((view) => view.id === id)!;
+  }
+
+  private openSignature(stored: string | null): SignatureConfig | null {
+    if (!stored) return null;
+    const config = JSON.parse(stored) as SignatureConfig;
+    return { ...config, secret: this.secrets.open(config.secret) };
   }
 
   /** Last use is written at most once a minute per key and process, off the request's path. */
@@ -156,6 +183,23 @@ export class ApiKeysService {
 
   webhookUrl(apiKey: string): string {
     return `${this.config.publicBaseUrl}/webhooks/${apiKey}`;
+  }
+}
+
+function checkSignatureConfig(config: SignatureConfig): void {
+  if (!SIGNATURE_SCHEMES.includes(config.scheme)) {
+    throw new AppError(ErrorCode.InvalidArgument, `scheme: "${config.scheme}" is not one of ${SIGNATURE_SCHEMES.join(', ')}`);
+  }
+  if (typeof config.secret !== 'string' || config.secret.length < 8 || config.secret.length > 500) {
+    throw new AppError(ErrorCode.InvalidArgument, 'secret: must be 8 to 500 characters');
+  }
+  if (config.scheme === 'standard-webhooks' && !/^(whsec_)?[A-Za-z0-9+/]+=*$/.test(config.secret)) {
+    throw new AppError(ErrorCode.InvalidArgument, 'secret: a Standard Webhooks secret is "whsec_" and base64');
+  }
+  if (config.scheme === 'hmac') {
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(config.header ?? '')) throw new AppError(ErrorCode.InvalidArgument, 'header: the name of the signature header is required');
+    if (!['sha256', 'sha512'].includes(config.algorithm)) throw new AppError(ErrorCode.InvalidArgument, 'algorithm: sha256 or sha512');
+    if (!['hex', 'base64'].includes(config.encoding)) throw new AppError(ErrorCode.InvalidArgument, 'encoding: hex or base64');
   }
 }
 

@@ -32,6 +32,7 @@ export class AdminApi1764700000000 implements MigrationInterface {
       new TableColumn({ name: 'previous_key_hash', type: 'varchar', length: '64', isNullable: true }),
       new TableColumn({ name: 'previous_valid_until', type: timestamp, isNullable: true }),
       new TableColumn({ name: 'last_used_at', type: timestamp, isNullable: true }),
+      new TableColumn({ name: 'signature', type: 'text', isNullable: true }),
     ]);
     await queryRunner.createIndex('api_keys', new TableIndex({ name: 'ix_api_keys_previous_hash', columnNames: ['previous_key_hash'] }));
     await queryRunner.addColumn('webhooks', new TableColumn({ name: 'headers', type: 'text', isNullable: true }));
@@ -40,7 +41,7 @@ export class AdminApi1764700000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropColumn('webhooks', 'headers');
     await queryRunner.dropIndex('api_keys', 'ix_api_keys_previous_hash');
-    for (const column of ['last_used_at', 'previous_valid_until', 'previous_key_hash']) await queryRunner.dropColumn('api_keys', column);
+    for (const column of ['signature', 'last_used_at', 'previous_valid_until', 'previous_key_hash']) await queryRunner.dropColumn('api_keys', column);
     await queryRunner.dropTable('settings');
     await queryRunner.dropTable('oauth_clients');
   }
