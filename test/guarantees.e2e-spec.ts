@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { RetentionService } from '../src/engine/retention.service.js';
+import { RunsService } from '../src/engine/runs.service.js';
+import { WEBHOOKS_QUEUE } from '../src/queue/queue.constants.js';
+import { Webhook } from '../src/webhooks/webhook.entity.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -147,5 +153,30 @@ describe('delivery guarantees at the door', () => {
       const result = await send(hookflow, apiKey, lead, { 'Idempotency-Key': 'k'.repeat(201) });
       expect(result).toMatchObject({ status: 400, body: { message: 'The idempotency-key header is longer than 200 characters' } });
     });
+  });
+
+  it('retention deletes old webhooks and their run traces, keeps records, and is scheduled in Redis', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant();
+    const old = await send(hookflow, apiKey, lead);
+    const recent = await send(hookflow, apiKey, { ...lead, Contact: 'Recent' });
+    await hookflow.waitForWebhook(tenantId, String(old.body.id));
+    await hookflow.waitForWebhook(tenantId, String(recent.body.id));
+    // 91 days ago, past the default retention of 90.
+    await hookflow
+      .get(DataSource)
+      .getRepository(Webhook)
+      .update({ id: String(old.body.id) }, { receivedAt: new Date(Date.now() - 91 * 86_400_000) });
+    expect(await hookflow.get(RetentionService).purge()).toBeGreaterThanOrEqual(1);
+    expect((await hookflow.webhooks(tenantId)).map((webhook) => webhook.id)).toEqual([recent.body.id]);
+    expect(await hookflow.get(RunsService).forWebhook(tenantId, String(old.body.id))).toEqual([]);
+    expect(await hookflow.get(RunsService).forWebhook(tenantId, String(recent.body.id))).toHaveLength(1);
+    expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(2);
+
+    const queue = new Queue(WEBHOOKS_QUEUE, { connection: hookflow.config.redis, prefix: hookflow.config.redisPrefix });
+    try {
+      expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).toContain('retention');
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -52,6 +52,8 @@ export interface AppConfig {
   idempotencyWindowSeconds: number;
   /** Webhooks one API key may send per minute, across all API processes (0: no limit). */
   rateLimitPerMinute: number;
+  /** Days webhook payloads and run traces are kept, per webhook status. */
+  retentionDays: Record<'processed' | 'received' | 'failed', number>;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     openApiUi: flag(env, 'OPENAPI_UI', true),
     idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
+    retentionDays: retention(env),
   };
 }
 
@@ -115,6 +118,15 @@ function adminClient(env: NodeJS.ProcessEnv): { id: string; secret: string } | n
   if (!/^[A-Za-z0-9_.-]{3,100}$/.test(id)) throw new ConfigError('ADMIN_CLIENT_ID: 3-100 letters, digits, ".", "_" or "-"');
   if (value.length < 16) throw new ConfigError('ADMIN_CLIENT_SECRET: must be at least 16 characters');
   return { id, secret: value };
+}
+
+function retention(env: NodeJS.ProcessEnv): Record<'processed' | 'received' | 'failed', number> {
+  const all = integer(env, 'RETENTION_DAYS', 90, 1, 36_500);
+  return {
+    processed: integer(env, 'RETENTION_DAYS_PROCESSED', all, 1, 36_500),
+    received: integer(env, 'RETENTION_DAYS_RECEIVED', all, 1, 36_500),
+    failed: integer(env, 'RETENTION_DAYS_FAILED', all, 1, 36_500),
+  };
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

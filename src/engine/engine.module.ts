@@ -7,6 +7,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { DryRunService } from './dry-run.service.js';
 import { WhatIfService } from './what-if.service.js';
+import { RetentionService } from './retention.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
 import { OutboundHttp } from './outbound-http.js';
 import { ProcessDefinitions } from './process-definitions.js';
@@ -40,12 +41,14 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     RunsService,
     DryRunService,
     WhatIfService,
+    RetentionService,
   ],
   exports: [
     ProcessesService,
     RunsService,
     DryRunService,
     WhatIfService,
+    RetentionService,
     DefinitionCompiler,
     StepRegistry,
     // For the worker's WebhookRunnerService:

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type FindOptionsWhere, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Repository, type FindOptionsWhere, type QueryDeepPartialEntity } from 'typeorm';
 import type { RunStatus } from './process-runner.js';
 import { ProcessRun } from './process-run.entity.js';
 
@@ -22,6 +22,10 @@ export class ProcessRunsRepository {
     if (filter.status) where.status = filter.status;
     if (filter.processId) where.processId = filter.processId;
     return this.runs.find({ where, order: { startedAt: 'DESC' }, take: limit });
+  }
+
+  async deleteByWebhooks(webhookIds: string[]): Promise<void> {
+    if (webhookIds.length > 0) await this.runs.delete({ webhookId: In(webhookIds) });
   }
 
   listByWebhook(tenantId: string, webhookId: string): Promise<ProcessRun[]> {

@@ -5,7 +5,9 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
 import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
-import { JOB_PROCESS_WEBHOOK, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { RetentionService } from '../engine/retention.service.js';
+import { WebhookQueue } from './webhook-queue.producer.js';
+import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 
 /** Hands each job of the webhooks queue to the engine, by job name. */
 @Processor(WEBHOOKS_QUEUE)
@@ -15,13 +17,16 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
   constructor(
     private readonly dispatcher: WebhookDispatcher,
     private readonly runner: WebhookRunnerService,
+    private readonly retention: RetentionService,
+    private readonly queue: WebhookQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.worker.concurrency = this.config.workerConcurrency;
+    await this.queue.scheduleRetention();
   }
 
   async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {
@@ -31,6 +36,8 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
         return this.dispatcher.dispatch(job.data as WebhookJob);
       case JOB_RUN_PROCESS:
         return this.runner.runProcess(job.data as RunProcessJob, attempt >= (job.opts.attempts ?? 1));
+      case JOB_RETENTION:
+        return this.retention.purge();
       default:
         // A job this version does not know (a newer producer?): fail it visibly, do not drop it.
         throw new Error(`No handler for job "${job.name}"`);

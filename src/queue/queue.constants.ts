@@ -6,6 +6,8 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 export const JOB_PROCESS_WEBHOOK = 'process-webhook';
 /** One process for one webhook; runs are independent, each retried on its own. */
 export const JOB_RUN_PROCESS = 'run-process';
+/** Hourly: deletes webhooks and run traces past their retention period. */
+export const JOB_RETENTION = 'retention';
 
 /** A received webhook on its way to the worker. The tenant comes from the API key, never the payload. */
 export interface WebhookJob {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { JOB_PROCESS_WEBHOOK, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 import { webhookJobOptions } from './job-options.js';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
@@ -35,6 +35,11 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
+  }
+
+  /** Makes sure the retention job runs every hour (one schedule, however many workers ask). */
+  async scheduleRetention(): Promise<void> {
+    await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob });
   }
 
   /** The job of a webhook still in Redis (queued or being processed), if any. */

@@ -7,6 +7,7 @@ import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ProcessWebhookProcessor } from './process-webhook.processor.js';
 import { DispatchModule } from './dispatch.module.js';
+import { QueueModule } from './queue.module.js';
 import { WEBHOOKS_QUEUE } from './queue.constants.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the engine. */
@@ -24,6 +25,7 @@ import { WEBHOOKS_QUEUE } from './queue.constants.js';
     EngineModule,
     WebhooksModule,
     DispatchModule,
+    QueueModule,
   ],
   // The runner lives here, not in EngineModule: it needs the queue, which the CLI does not start.
   providers: [ProcessWebhookProcessor, WebhookRunnerService],

@@ -52,6 +52,14 @@ export class WebhookLogService {
     await this.webhooks.finish(tenantId, id, { status, reason, recordIds, processedAt: new Date() });
   }
 
+  oldest(status: WebhookStatus, before: Date, limit: number): Promise<string[]> {
+    return this.webhooks.oldest(status, before, limit);
+  }
+
+  remove(ids: string[]): Promise<void> {
+    return this.webhooks.deleteByIds(ids);
+  }
+
   /** Notes the runs a webhook was dispatched to; it is queued until they are stored. */
   async dispatched(tenantId: string, id: string, runIds: string[]): Promise<void> {
     await this.webhooks.setRunIds(tenantId, id, runIds);

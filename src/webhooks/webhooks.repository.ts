@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
@@ -32,6 +32,22 @@ export class WebhooksRepository {
   }
 
   /** The webhook waits for these runs again (a new webhook, or a replay). */
+  /** Ids of entries of a status received before a time, oldest first, across tenants. */
+  async oldest(status: WebhookStatus, before: Date, limit: number): Promise<string[]> {
+    const old = await this.webhooks
+      .createQueryBuilder('webhook')
+      .select('webhook.id', 'id')
+      .where('webhook.status = :status AND webhook.received_at < :before', { status, before })
+      .orderBy('webhook.received_at', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return old.map((row) => row.id);
+  }
+
+  async deleteByIds(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.webhooks.delete({ id: In(ids) });
+  }
+
   async setRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
     await this.webhooks.update({ tenantId, id }, { runIds, status: 'queued', processedAt: null });
   }
