@@ -27,6 +27,10 @@ export interface AppConfig {
   processesDir: string;
   maxBodyBytes: number;
   workerConcurrency: number;
+  /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
+  workerLockMs: number;
+  /** How long SQLite waits for a lock held by another process before the write fails (and is retried). */
+  sqliteBusyTimeoutMs: number;
   jobAttempts: number;
   jobBackoffMs: number;
   /** How long a resolved API key is trusted without asking the database again (revocation delay). */
@@ -76,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+    workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
+    sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 5, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),

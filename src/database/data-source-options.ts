@@ -42,7 +42,7 @@ export const MIGRATIONS = [
  * Both databases get their schema from the migrations (run by migrate.ts at start); nothing is
  * synchronised from the entities.
  */
-export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+export function dataSourceOptions(database: DatabaseConfig, sqliteBusyTimeoutMs = 10_000): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false, logging: false };
   if (database.type === 'postgres') {
     return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
@@ -55,6 +55,6 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     // WAL lets the CLI read and write while the service runs; the busy timeout makes writers wait
     // for each other instead of failing with SQLITE_BUSY.
     enableWAL: true,
-    timeout: 10_000,
+    timeout: sqliteBusyTimeoutMs,
   };
 }

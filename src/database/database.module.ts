@@ -16,7 +16,7 @@ import { migrate } from './migrate.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), retryAttempts: 1 }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, config.sqliteBusyTimeoutMs), retryAttempts: 1 }),
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         await migrate(dataSource);

@@ -10,7 +10,8 @@ import { WebhookQueue } from './webhook-queue.producer.js';
 import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 
 /** Hands each job of the webhooks queue to the engine, by job name. */
-@Processor(WEBHOOKS_QUEUE)
+// Started in onApplicationBootstrap, once the configured lock times are set.
+@Processor(WEBHOOKS_QUEUE, { autorun: false })
 export class ProcessWebhookProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProcessWebhookProcessor.name);
 
@@ -26,7 +27,10 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker.concurrency = this.config.workerConcurrency;
+    // A job whose worker died is taken over once its lock lapses: WORKER_LOCK_MS bounds that delay.
+    Object.assign(this.worker.opts, { lockDuration: this.config.workerLockMs, stalledInterval: this.config.workerLockMs });
     await this.queue.scheduleRetention();
+    this.worker.run().catch((error: Error) => this.logger.error(`Worker stopped: ${error.message}`));
   }
 
   async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {

@@ -71,8 +71,8 @@ export async function startTestService(database: TestDatabase, env: Record<strin
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
-    webhooks: (tenantId) => get(WebhookLogService).list(tenantId, 1000),
-    records: (tenantId, objectName) => get(RecordsService).list(tenantId, objectName),
+    webhooks: (tenantId) => get(WebhookLogService).list(tenantId, 100_000),
+    records: (tenantId, objectName) => get(RecordsService).list(tenantId, objectName, 100_000),
     async close() {
       await service.close();
       await deleteKeys(config);

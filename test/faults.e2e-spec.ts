@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { createDatabase, type TestDatabase } from './support/databases.js';
+import { freePort } from './support/redis-server.mjs';
+import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
+import { startTestService, type TestService } from './support/test-service.js';
+
+/**
+ * Breaking things on purpose: every webhook acknowledged with 202 is processed, exactly one
+ * record per webhook, whatever dies in between. Bounded in count and time, loopback only.
+ */
+
+/** Sends webhooks with some concurrency; answers the ids of those acknowledged with 202. */
+async function sendMany(url: string, apiKey: string, count: number, concurrency: number, onSent?: (sent: number) => void) {
+  const accepted: string[] = [];
+  let next = 0;
+  let sent = 0;
+  const sender = async () => {
+    while (next < count) {
+      const n = next++;
+      try {
+        const response = await fetch(`${url}/webhooks/${apiKey}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ EntityName: 'FormSubmit', Name: `load-${n}` }),
+        });
+        if (response.status === 202) accepted.push(String(((await response.json()) as { id: string }).id));
+      } catch {
+        // The API died under this request: the sender got no 202, so nothing is promised.
+      }
+      onSent?.(++sent);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return accepted;
+}
+
+async function expectEachProcessedOnce(hookflow: TestService, tenantId: string, accepted: string[]) {
+  let counts: Record<string, number> = {};
+  await until(
+    async () => {
+      const log = await hookflow.webhooks(tenantId);
+      counts = {};
+      for (const webhook of log) counts[webhook.status] = (counts[webhook.status] ?? 0) + 1;
+      return (counts.processed ?? 0) >= accepted.length;
+    },
+    60_000,
+    'not every acknowledged webhook was processed in time',
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${accepted.length} accepted, log ${JSON.stringify(counts)}`);
+  });
+  const log = await hookflow.webhooks(tenantId);
+  const processed = new Set(log.filter((w) => w.status === 'processed').map((w) => w.id));
+  expect(accepted.filter((id) => !processed.has(id))).toEqual([]);
+  const records = await hookflow.records(tenantId, 'FormSubmit');
+  const names = records.map((record) => record.Name);
+  expect(new Set(names).size).toBe(names.length);
+  expect(records).toHaveLength(processed.size);
+}
+
+describe('fault tests', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createDatabase('sqlite');
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('a worker killed with SIGKILL while webhooks are in flight: after a restart, every one is processed, none twice', async () => {
+    const api = await startTestService(database, { ROLE: 'api', RATE_LIMIT_PER_MINUTE: '0' });
+    const workerEnv = {
+      ROLE: 'worker',
+      REDIS_URL: process.env.REDIS_URL!,
+      REDIS_PREFIX: api.config.redisPrefix,
+      DATABASE_URL: database.url,
+      WORKER_LOCK_MS: '1500',
+      JOB_BACKOFF_MS: '50',
+    };
+    // The API process has no log reader; a service in worker role beside it reads the results.
+    let worker: ServiceProcess = startServiceProcess(workerEnv);
+    const reader = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: `${api.config.redisPrefix}-reader` });
+    try {
+      const { tenantId, apiKey } = await api.newTenant();
+      let killed = false;
+      const accepted = await sendMany(api.url, apiKey, 1500, 32, (sent) => {
+        if (sent === 700 && !killed) {
+          killed = true;
+          void worker.kill('SIGKILL');
+        }
+      });
+      expect(await worker.exited).toBe('SIGKILL');
+      expect(accepted).toHaveLength(1500);
+      worker = startServiceProcess(workerEnv);
+      await expectEachProcessedOnce(reader, tenantId, accepted);
+    } finally {
+      await worker.kill('SIGTERM');
+      await reader.close();
+      await api.close();
+    }
+  }, 120_000);
+
+  it('the API process killed mid-load: every 202 it gave is processed', async () => {
+    const port = await freePort();
+    const worker = await startTestService(database, { ROLE: 'worker' });
+    const api = startServiceProcess({
+      ROLE: 'api',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: process.env.REDIS_URL!,
+      REDIS_PREFIX: worker.config.redisPrefix,
+      DATABASE_URL: database.url,
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    try {
+      const { tenantId, apiKey } = await worker.newTenant();
+      const url = `http://127.0.0.1:${port}`;
+      await until(async () => (await fetch(`${url}/docs-json`).catch(() => null))?.status === 200, 15_000, 'the API did not start');
+      const accepted = await sendMany(url, apiKey, 1500, 32, (sent) => {
+        if (sent === 600) void api.kill('SIGKILL');
+      });
+      expect(await api.exited).toBe('SIGKILL');
+      expect(accepted.length).toBeGreaterThan(0);
+      expect(accepted.length).toBeLessThan(1500);
+      await expectEachProcessedOnce(worker, tenantId, accepted);
+    } finally {
+      await api.kill();
+      await worker.close();
+    }
+  }, 120_000);
+
+  it('the database locked for a while: runs retry and complete when it is free, none lost, none twice', async () => {
+    const hookflow = await startTestService(database, {
+      SQLITE_BUSY_TIMEOUT_MS: '100',
+      JOB_ATTEMPTS: '12',
+      JOB_BACKOFF_MS: '100',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    try {
+      const { tenantId, apiKey } = await hookflow.newTenant();
+      // Another process holds SQLite's write lock, as a long migration or a backup would.
+      const locker = new Database(database.url.slice('sqlite:'.length));
+      locker.pragma('busy_timeout = 5000');
+      locker.exec('BEGIN IMMEDIATE');
+      const accepted = await sendMany(hookflow.url, apiKey, 50, 10);
+      expect(accepted).toHaveLength(50);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      locker.exec('COMMIT');
+      locker.close();
+      await expectEachProcessedOnce(hookflow, tenantId, accepted);
+    } finally {
+      await hookflow.close();
+    }
+  }, 120_000);
+});
