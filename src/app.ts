@@ -28,7 +28,8 @@ export async function startService(config: AppConfig, options: StartOptions = {}
     await app.init();
     return { app, close: () => app.close() };
   }
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+  // Long enough for any key or object name, so their own checks answer (401/404), not a 414.
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, maxParamLength: 1000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger,
     bodyParser: false,

@@ -1,29 +1,40 @@
-import { Logger } from '@nestjs/common';
-import { startService } from './app.js';
-import { redisProblem } from './common/redis-check.js';
+// Only light imports here: the signal handlers must be in place before the service's modules load.
+import type { RunningService } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { DefinitionFileError } from './engine/process-definitions.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  let service: RunningService | undefined;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // A shutdown must end even when Redis or the database no longer answers.
+    setTimeout(() => {
+      process.stderr.write(`hookflow: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    // In-flight requests and active jobs finish; new requests get 503 meanwhile.
+    void (service ? service.close() : Promise.resolve()).then(() => process.exit(0));
+  };
+  // Listening before the start, so a stop that comes while starting is still graceful.
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  const { redisProblem } = await import('./common/redis-check.js');
   const problem = await redisProblem(config);
   if (problem) {
     process.stderr.write(`hookflow: ${problem}\n`);
     process.exit(1);
   }
-  const service = await startService(config);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      // A shutdown must end even when Redis or the database no longer answers.
-      setTimeout(() => {
-        process.stderr.write(`hookflow: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
-        process.exit(1);
-      }, config.shutdownTimeoutMs).unref();
-      void service.close().then(() => process.exit(0));
-    });
+  const { startService } = await import('./app.js');
+  service = await startService(config);
+  if (stopping) {
+    await service.close();
+    process.exit(0);
   }
-  const logger = new Logger('Hookflow');
-  logger.log(
+  const { Logger } = await import('@nestjs/common');
+  new Logger('Hookflow').log(
     `Started (role ${config.role}, ${config.database.type} database)` +
       (service.url ? `; webhooks: ${config.publicBaseUrl}/webhooks/<API_KEY>` : ''),
   );
@@ -31,7 +42,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration and definition problems are the user's to fix: one clear line, no stack.
-  const expected = error instanceof ConfigError || error instanceof DefinitionFileError;
+  const expected = error instanceof ConfigError || (error instanceof Error && error.name === 'DefinitionFileError');
   const message = expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`hookflow: ${expected && error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`);
   process.exit(1);

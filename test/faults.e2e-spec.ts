@@ -102,6 +102,32 @@ describe('fault tests', () => {
     }
   }, 120_000);
 
+  it('a worker stopped with SIGTERM mid-load exits 0 after its active jobs, and nothing is lost', async () => {
+    const api = await startTestService(database, { ROLE: 'api', RATE_LIMIT_PER_MINUTE: '0' });
+    const workerEnv = {
+      ROLE: 'worker',
+      REDIS_URL: process.env.REDIS_URL!,
+      REDIS_PREFIX: api.config.redisPrefix,
+      DATABASE_URL: database.url,
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    };
+    let worker: ServiceProcess = startServiceProcess(workerEnv);
+    const reader = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: `${api.config.redisPrefix}-reader` });
+    try {
+      const { tenantId, apiKey } = await api.newTenant();
+      const accepted = await sendMany(api.url, apiKey, 600, 16);
+      // Stopped while it works through them.
+      await until(async () => (await reader.webhooks(tenantId)).length >= 100, 30_000, 'the worker did not start');
+      expect(await worker.kill('SIGTERM')).toBe(0);
+      worker = startServiceProcess(workerEnv);
+      await expectEachProcessedOnce(reader, tenantId, accepted);
+    } finally {
+      await worker.kill('SIGTERM');
+      await reader.close();
+      await api.close();
+    }
+  }, 120_000);
+
   it('the API process killed mid-load: every 202 it gave is processed', async () => {
     const port = await freePort();
     const worker = await startTestService(database, { ROLE: 'worker' });

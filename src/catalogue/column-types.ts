@@ -112,10 +112,14 @@ function toDateTime(raw: unknown): Conversion {
   // Without an offset the time is read as UTC, never as the server's local time.
   const instant = new Date(text.replace(' ', 'T') + (match[9] ? '' : 'Z'));
   if (Number.isNaN(instant.getTime())) return fail(`"${show(raw)}" is not a date-time`);
-  return { ok: true, value: instant.toISOString() };
+  const value = instant.toISOString();
+  // An offset can move a time out of years 0001-9999, whose ISO form this type could not read back.
+  if (!/^\d{4}-/.test(value) || value.startsWith('0000')) return fail(`"${show(raw)}" is outside the years 0001-9999 in UTC`);
+  return { ok: true, value };
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1) return false;
   // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

@@ -4,7 +4,9 @@ import type { DefinitionCompiler } from './definition-compiler.js';
 import type { CompiledProcess } from './process-definition.js';
 
 /** A definition file that cannot be used; the message names the file, the JSON path and the problem. */
-export class DefinitionFileError extends Error {}
+export class DefinitionFileError extends Error {
+  override name = 'DefinitionFileError';
+}
 
 /** The base process definitions of processes/, loaded, checked and compiled once at start. */
 export class ProcessDefinitions {

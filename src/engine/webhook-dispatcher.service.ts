@@ -37,7 +37,7 @@ export class WebhookDispatcher {
     await this.log.recordTaken(job);
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
-    return this.send(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null);
+    return this.send(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null, false);
   }
 
   /**
@@ -71,7 +71,7 @@ export class WebhookDispatcher {
     let processes = await this.processes.startedBy(webhook.tenantId, { id: webhook.apiKeyId, name: webhook.apiKeyName });
     if (options.processId) processes = processes.filter((process) => process.definition.id === options.processId);
     const forced = options.force ? `replay-${randomUUID()}` : null;
-    return this.send(webhook.tenantId, webhook.id, webhook.apiKeyName, processes, () => randomUUID(), forced);
+    return this.send(webhook.tenantId, webhook.id, webhook.apiKeyName, processes, () => randomUUID(), forced, true);
   }
 
   private async send(
@@ -81,6 +81,7 @@ export class WebhookDispatcher {
     processes: CompiledProcess[],
     runId: (processId: string) => string,
     forcedKey: string | null,
+    replay: boolean,
   ): Promise<string[]> {
     if (processes.length === 0) {
       await this.log.finish(tenantId, webhookId, 'received', NO_ACTIVE_PROCESS, []);
@@ -95,7 +96,7 @@ export class WebhookDispatcher {
       version: definition.version,
       writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
     }));
-    await this.log.dispatched(tenantId, webhookId, runs.map((run) => run.runId));
+    await this.log.dispatched(tenantId, webhookId, runs.map((run) => run.runId), replay);
     await this.queue.addRuns(runs);
     return runs.map((run) => run.runId);
   }

@@ -32,8 +32,12 @@ export async function registerBodyParsers(fastify: FastifyInstance, limits: Body
     { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
     (request, body, done) => {
       (request as RawBodyRequest).rawBody = body as Buffer;
-      // Repeated fields become arrays; the result has no prototype, so "__proto__" is only a name.
-      done(null, parseQuery((body as Buffer).toString('utf8'), '&', '=', { maxKeys: 0 }));
+      // Repeated fields become arrays. The result has no prototype, but such names are refused
+      // all the same, as they are in JSON and multipart bodies.
+      const fields = parseQuery((body as Buffer).toString('utf8'), '&', '=', { maxKeys: 0 });
+      const forbidden = Object.keys(fields).find((name) => FORBIDDEN_NAMES.has(name));
+      if (forbidden) done(new AppError(ErrorCode.InvalidBody, `Form field name "${forbidden}" is not allowed`), undefined);
+      else done(null, fields);
     },
   );
   await fastify.register(multipart, { limits: { ...MULTIPART_LIMITS, fileSize: 1 } });
@@ -41,7 +45,12 @@ export async function registerBodyParsers(fastify: FastifyInstance, limits: Body
 
 export type RawBodyRequest = FastifyRequest & { rawBody?: Buffer };
 
-export function parseJson(text: string): unknown {
+/** Names that could reach object prototypes if anything ever merged a payload into an object. */
+export const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function parseJson(body: string): unknown {
+  // A byte order mark is not JSON; without it, positions count from the first character of JSON.
+  const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
   if (text.trim() === '') throw new AppError(ErrorCode.InvalidBody, 'Request body is empty; send a JSON object');
   try {
     return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -63,7 +72,8 @@ function describeJsonError(text: string, error: SyntaxError): string {
   // V8 messages end in a position or a quoted snippet of the body; keep only the "what".
   const what = error.message
     .replace(/( in JSON)? at position \d+.*$/s, '')
-    .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '');
+    // A quoted snippet of the body, never sent back: `, "…" is not valid JSON` or `, ..."…"... is not valid JSON`.
+    .replace(/, (\.\.\.)?"[\s\S]* is not valid JSON$/, '');
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');

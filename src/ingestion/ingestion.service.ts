@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -8,7 +10,7 @@ import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { RawBodyRequest } from './body-parsers.js';
+import { FORBIDDEN_NAMES, MULTIPART_LIMITS, type RawBodyRequest } from './body-parsers.js';
 import { signatureProblem, type SignatureConfig } from '../tenants/signature-schemes.js';
 
 export interface Accepted {
@@ -37,17 +39,22 @@ const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-github-delivery
  */
 @Injectable()
 export class IngestionService {
+  private readonly maxBodyBytes: number;
+
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly queue: WebhookQueue,
     private readonly rateLimiter: RateLimiter,
     private readonly log: WebhookLogService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxBodyBytes = config.maxBodyBytes;
+  }
 
   async receive(apiKey: string, request: FastifyRequest): Promise<Accepted> {
     const key = await this.apiKeys.resolve(apiKey);
     await this.rateLimiter.take(key.apiKeyId);
-    const payload = request.isMultipart() ? await readMultipart(request) : checkBody(request);
+    const payload = request.isMultipart() ? await readMultipart(request, this.maxBodyBytes) : checkBody(request);
     checkPayloadLimits(payload);
     if (key.signature) verifySignature(key.signature, request);
     // Stripe names each event in the body; the other schemes' ids come in headers.
@@ -159,9 +166,14 @@ function checkBody(request: FastifyRequest): Record<string, unknown> {
   return { ...(body as Record<string, unknown>) };
 }
 
-/** Form fields as parameters; a repeated field becomes an array. Files are refused. */
-async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
+/**
+ * Form fields as parameters; a repeated field becomes an array. Files are refused, and so are
+ * bodies over the size limit (which Fastify does not apply to streamed multipart bodies) and
+ * fields cut short by their limit: nothing is stored truncated.
+ */
+async function readMultipart(request: FastifyRequest, maxBodyBytes: number): Promise<Record<string, unknown>> {
   const payload: Record<string, unknown> = {};
+  let bytes = 0;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -170,9 +182,14 @@ async function readMultipart(request: FastifyRequest): Promise<Record<string, un
           `Multipart part "${part.fieldname}" is a file; webhooks accept form fields only`,
         );
       }
+      if (part.valueTruncated || part.fieldnameTruncated) {
+        throw new AppError(ErrorCode.PayloadTooLarge, `Form field "${part.fieldname.slice(0, 100)}" is longer than ${MULTIPART_LIMITS.fieldSize} bytes`);
+      }
       const value = String(part.value);
       const name = part.fieldname;
-      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+      bytes += Buffer.byteLength(value) + Buffer.byteLength(name);
+      if (bytes > maxBodyBytes) throw new AppError(ErrorCode.PayloadTooLarge, 'Request body is larger than the limit of this endpoint');
+      if (FORBIDDEN_NAMES.has(name)) {
         throw new AppError(ErrorCode.InvalidBody, `Form field name "${name}" is not allowed`);
       }
       const previous = Object.hasOwn(payload, name) ? payload[name] : undefined;

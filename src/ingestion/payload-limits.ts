@@ -12,6 +12,9 @@ export function checkPayloadLimits(payload: Record<string, unknown>): void {
   let fields = 0;
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new AppError(ErrorCode.InvalidBody, 'A number is out of range (such as 1e400): send it as text');
+    }
     if (typeof value === 'string') {
       if (value.length > PAYLOAD_LIMITS.maxStringLength) {
         throw new AppError(ErrorCode.PayloadTooLarge, `A value is longer than ${PAYLOAD_LIMITS.maxStringLength} characters`);
@@ -22,7 +25,8 @@ export function checkPayloadLimits(payload: Record<string, unknown>): void {
     if (depth > PAYLOAD_LIMITS.maxDepth) {
       throw new AppError(ErrorCode.InvalidBody, `The body is nested deeper than ${PAYLOAD_LIMITS.maxDepth} levels`);
     }
-    const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
+    // Array.from, not map: map skips the holes of sparse arrays.
+    const entries = Array.isArray(value) ? Array.from(value, (item) => ['', item] as const) : Object.entries(value);
     fields += entries.length;
     if (fields > PAYLOAD_LIMITS.maxFields) {
       throw new AppError(ErrorCode.PayloadTooLarge, `The body has more than ${PAYLOAD_LIMITS.maxFields} fields`);

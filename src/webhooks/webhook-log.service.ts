@@ -61,8 +61,9 @@ export class WebhookLogService {
   }
 
   /** Notes the runs a webhook was dispatched to; it is queued until they are stored. */
-  async dispatched(tenantId: string, id: string, runIds: string[]): Promise<void> {
-    await this.webhooks.setRunIds(tenantId, id, runIds);
+  async dispatched(tenantId: string, id: string, runIds: string[], replay: boolean): Promise<void> {
+    if (replay) await this.webhooks.setReplayRunIds(tenantId, id, runIds);
+    else await this.webhooks.setFirstRunIds(tenantId, id, runIds);
   }
 
   /** Webhooks with their payloads, newest first: by ids, or by status and time. */

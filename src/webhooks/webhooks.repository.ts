@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, IsNull, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
@@ -48,7 +48,16 @@ export class WebhooksRepository {
     if (ids.length > 0) await this.webhooks.delete({ id: In(ids) });
   }
 
-  async setRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
+  /**
+   * The runs a new webhook waits for. Set once: a repeated dispatch (after a worker crash) must
+   * not put a webhook its runs have finished back to queued.
+   */
+  async setFirstRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
+    await this.webhooks.update({ tenantId, id, runIds: IsNull() }, { runIds });
+  }
+
+  /** A replay: the webhook waits for these new runs. */
+  async setReplayRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
     await this.webhooks.update({ tenantId, id }, { runIds, status: 'queued', processedAt: null });
   }
 
