@@ -49,6 +49,26 @@ describe('starting the service', () => {
     expect(lines[0]).toContain('docker compose up -d redis');
   });
 
+  it('warns loudly when Redis may evict queued webhooks', async () => {
+    const redis = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', REDIS_URL: redis.url, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!output.includes('Started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(output).toContain('maxmemory-policy is "allkeys-lru": under memory pressure Redis may evict queued webhooks');
+    } finally {
+      child.kill('SIGKILL');
+      await redis.stop();
+    }
+  }, 30_000);
+
   it('with a wrong variable, stops with its name and the problem', async () => {
     const result = await startMain({ ROLE: 'everything', DATABASE_URL: database.url });
     expect(result.code).toBe(1);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
 import { redactUrl } from '../config/config.js';
@@ -20,6 +21,7 @@ export async function redisProblem(config: AppConfig, timeoutMs = 3000): Promise
   try {
     await client.connect();
     await client.ping();
+    await warnIfRedisCanEvict(client);
     return null;
   } catch (error) {
     return (
@@ -28,5 +30,23 @@ export async function redisProblem(config: AppConfig, timeoutMs = 3000): Promise
     );
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * Acknowledged webhooks live in Redis until a worker takes them: a Redis that may evict keys
+ * under memory pressure may drop them. Said loudly at every start; the start goes on, since a
+ * managed Redis may not let us read its configuration.
+ */
+async function warnIfRedisCanEvict(client: Redis): Promise<void> {
+  try {
+    const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
+    if (policy && policy !== 'noeviction') {
+      new Logger('Redis').warn(
+        `maxmemory-policy is "${policy}": under memory pressure Redis may evict queued webhooks. Set it to "noeviction".`,
+      );
+    }
+  } catch {
+    // CONFIG is often disabled on managed Redis; nothing to check then.
   }
 }

@@ -7,4 +7,4 @@ export interface PrivateRedis {
 }
 export function hasRedisServer(): boolean;
 export function freePort(): Promise<number>;
-export function startRedis(options?: { port?: number; dir?: string; appendonly?: boolean }): Promise<PrivateRedis>;
+export function startRedis(options?: { port?: number; dir?: string; appendonly?: boolean; args?: string[] }): Promise<PrivateRedis>;

@@ -25,12 +25,12 @@ export function freePort() {
  * A private redis-server on a loopback port, for tests that must not touch a shared Redis.
  * `appendonly` keeps an AOF in `dir`, so a restart on the same dir finds its data again.
  */
-export async function startRedis({ port, dir, appendonly = false } = {}) {
+export async function startRedis({ port, dir, appendonly = false, args = [] } = {}) {
   const chosen = port ?? (await freePort());
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'hookflow-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--dir', dataDir],
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--dir', dataDir, ...args],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${chosen}`;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startService, type RunningService } from '../../src/app.js';
+import { startService, type RunningService, type StartOptions } from '../../src/app.js';
 import { RecordsService, type RecordView } from '../../src/catalogue/records.service.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { ApiKeysService } from '../../src/tenants/api-keys.service.js';
@@ -28,7 +28,11 @@ export interface TestService {
  * The real service (HTTP API + worker unless a role is given) on a real database and Redis,
  * listening on a free loopback port, with a Redis prefix of its own.
  */
-export async function startTestService(database: TestDatabase, env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  options: StartOptions = { logger: false },
+): Promise<TestService> {
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL,
@@ -41,7 +45,7 @@ export async function startTestService(database: TestDatabase, env: Record<strin
     OPENAPI_UI: 'false',
     ...env,
   });
-  const service = await startService(config, { logger: false });
+  const service = await startService(config, options);
   const url = service.url ?? '';
   const get = <T>(type: new (...args: never[]) => T): T => service.app.get(type, { strict: false });
 
