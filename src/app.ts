@@ -29,7 +29,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
     return { app, close: () => app.close() };
   }
   // Long enough for any key or object name, so their own checks answer (401/404), not a 414.
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, maxParamLength: 1000 });
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, routerOptions: { maxParamLength: 1000 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger,
     bodyParser: false,
