@@ -57,23 +57,17 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     await database?.drop();
   });
 
-  async function deliver(tenantId: string, apiKey: string, body: unknown) {
-    const response = await hookflow.postJson(`/webhooks/${apiKey}`, body);
-    expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
-    return hookflow.waitForWebhook(tenantId, id);
-  }
 
   it('override, revert and rollback change what runs for one tenant only, and runs pin their version', async () => {
     const a = await hookflow.newTenant('A');
     const b = await hookflow.newTenant('B');
 
     // Before: the default process cannot map a nested payload.
-    expect((await deliver(a.tenantId, a.apiKey, formBuilderPayload)).status).toBe('received');
+    expect((await hookflow.deliver(a.tenantId, a.apiKey, formBuilderPayload)).status).toBe('received');
 
     const overridden = await processes.override(a.tenantId, DEFAULT_PROCESS, nestedOverride);
     expect(overridden).toMatchObject({ id: DEFAULT_PROCESS, source: 'override', version: 2, active: true });
-    const mapped = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    const mapped = await hookflow.deliver(a.tenantId, a.apiKey, formBuilderPayload);
     expect(mapped.status).toBe('processed');
     expect(await hookflow.records(a.tenantId, 'FormSubmit')).toEqual([
       expect.objectContaining({ Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' }),
@@ -82,12 +76,12 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     expect(run).toMatchObject({ processId: DEFAULT_PROCESS, processVersion: 2, status: 'succeeded' });
 
     // Tenant B still runs the base definition.
-    expect((await deliver(b.tenantId, b.apiKey, formBuilderPayload)).status).toBe('received');
+    expect((await hookflow.deliver(b.tenantId, b.apiKey, formBuilderPayload)).status).toBe('received');
     expect((await processes.list(b.tenantId)).find((p) => p.id === DEFAULT_PROCESS)).toMatchObject({ source: 'base', version: 1 });
 
     // Revert: the base runs again; the override stays in the history.
     expect(await processes.revert(a.tenantId, DEFAULT_PROCESS)).toMatchObject({ source: 'base', version: 1 });
-    const reverted = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    const reverted = await hookflow.deliver(a.tenantId, a.apiKey, formBuilderPayload);
     expect(reverted).toMatchObject({ status: 'received', reason: expect.stringMatching(/EntityName/) });
     expect((await processes.get(a.tenantId, DEFAULT_PROCESS)).versions.map((v) => v.version)).toEqual([2]);
 
@@ -103,7 +97,7 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     ]);
     expect(detail.definition.steps).toEqual(nestedOverride.steps);
     expect(detail.base?.version).toBe(1);
-    const again = await deliver(a.tenantId, a.apiKey, formBuilderPayload);
+    const again = await hookflow.deliver(a.tenantId, a.apiKey, formBuilderPayload);
     expect(again.status).toBe('processed');
     expect((await hookflow.get(RunsService).forWebhook(a.tenantId, again.id))[0].processVersion).toBe(4);
   });
@@ -124,8 +118,8 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     const custom = { ...upsertExample, id: 'crm-contacts', name: 'CRM contacts', activeByDefault: true };
     expect(await processes.create(tenantId, custom)).toMatchObject({ id: 'crm-contacts', source: 'custom', version: 1, active: true });
 
-    const first = await deliver(tenantId, apiKey, { Email: 'Mary@Example.com', Name: 'Mary' });
-    const second = await deliver(tenantId, apiKey, { Email: 'mary@example.com', JobTitle: 'Engineer' });
+    const first = await hookflow.deliver(tenantId, apiKey, { Email: 'Mary@Example.com', Name: 'Mary' });
+    const second = await hookflow.deliver(tenantId, apiKey, { Email: 'mary@example.com', JobTitle: 'Engineer' });
     expect(second.recordIds).toEqual(first.recordIds);
     expect(await hookflow.records(tenantId, 'Contact')).toEqual([
       expect.objectContaining({ Name: 'Mary', Email: 'mary@example.com', JobTitle: 'Engineer' }),
@@ -140,7 +134,7 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
 
     await processes.remove(tenantId, 'crm-contacts');
     expect((await processes.list(tenantId)).map((p) => p.id)).not.toContain('crm-contacts');
-    const after = await deliver(tenantId, apiKey, { Email: 'other@example.com' });
+    const after = await hookflow.deliver(tenantId, apiKey, { Email: 'other@example.com' });
     expect(after).toMatchObject({ status: 'received', reason: expect.stringMatching(/No active process/) });
     await expect(processes.remove(tenantId, DEFAULT_PROCESS)).rejects.toThrow(/base process/);
   });
@@ -148,10 +142,10 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
   it('what-if shows which stored webhooks a draft would map, and writes nothing', async () => {
     const { tenantId, apiKey } = await hookflow.newTenant();
     const unmapped = [
-      await deliver(tenantId, apiKey, formBuilderPayload),
-      await deliver(tenantId, apiKey, { form_response: { form_id: 'x', answers: [] } }),
+      await hookflow.deliver(tenantId, apiKey, formBuilderPayload),
+      await hookflow.deliver(tenantId, apiKey, { form_response: { form_id: 'x', answers: [] } }),
     ];
-    const mapped = await deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'Fine already' });
+    const mapped = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'Fine already' });
     expect(unmapped.map((w) => w.status)).toEqual(['received', 'received']);
 
     const report = await hookflow.get(WhatIfService).compare(tenantId, nestedOverride, { status: 'received' });

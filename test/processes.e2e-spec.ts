@@ -39,12 +39,6 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
     await database?.drop();
   });
 
-  async function deliver(tenantId: string, apiKey: string, body: unknown) {
-    const response = await hookflow.postJson(`/webhooks/${apiKey}`, body);
-    expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
-    return hookflow.waitForWebhook(tenantId, id);
-  }
 
   /** A tenant where only the named processes are active. */
   async function tenantWith(processIds: string[]) {
@@ -59,7 +53,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
   describe('the default process resolves lookups by name', () => {
     it('Country: "canada" sets CountryId to Canada', async () => {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const webhook = await deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'By name', Country: ' canada ' });
+      const webhook = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'By name', Country: ' canada ' });
       expect(webhook.status).toBe('processed');
       const [lead] = await hookflow.records(tenantId, 'Lead');
       expect(lead).toMatchObject({ Contact: 'By name', CountryId: CANADA_ID });
@@ -68,13 +62,13 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
 
     it('an explicit CountryId wins over Country', async () => {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      await deliver(tenantId, apiKey, { EntityName: 'Lead', Country: 'Germany', CountryId: CANADA_ID });
+      await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Country: 'Germany', CountryId: CANADA_ID });
       expect((await hookflow.records(tenantId, 'Lead'))[0].CountryId).toBe(CANADA_ID);
     });
 
     it('a name that matches no record keeps the webhook with a reason naming the value', async () => {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const webhook = await deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'X', Country: 'Atlantis' });
+      const webhook = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'X', Country: 'Atlantis' });
       expect(webhook).toMatchObject({ status: 'received', recordIds: [] });
       expect(webhook.reason).toBe('Country: no Country record has Name "Atlantis"');
     });
@@ -92,7 +86,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
         ],
       },
     });
-    const adult = await deliver(tenantId, apiKey, answers(42));
+    const adult = await hookflow.deliver(tenantId, apiKey, answers(42));
     expect(adult.status).toBe('processed');
     expect(await hookflow.records(tenantId, 'Contact')).toEqual([
       expect.objectContaining({
@@ -104,13 +98,13 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
       }),
     ]);
 
-    const minor = await deliver(tenantId, apiKey, answers(12));
+    const minor = await hookflow.deliver(tenantId, apiKey, answers(12));
     expect(minor).toMatchObject({ status: 'received', reason: 'Under 18 (12): no Contact created' });
     const runs = await hookflow.get(RunsService).forWebhook(tenantId, minor.id);
     expect(runs).toEqual([expect.objectContaining({ processId: 'form-builder-contact', processVersion: 3, status: 'failed', errorCode: 'PROCESS_FAILED' })]);
     expect(runs[0].trace.map((entry) => entry.step)).toEqual(['trigger', 'answers', 'adult', 'minor']);
 
-    const other = await deliver(tenantId, apiKey, { EntityName: 'Lead' });
+    const other = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead' });
     expect(other).toMatchObject({ status: 'received', reason: expect.stringContaining('trigger conditions') });
     expect((await hookflow.get(RunsService).forWebhook(tenantId, other.id))[0].status).toBe('skipped');
   });
@@ -126,7 +120,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
       country: 'Canada',
       message: 'Call me',
     };
-    const webhook = await deliver(tenantId, landing.apiKey, form);
+    const webhook = await hookflow.deliver(tenantId, landing.apiKey, form);
     expect(webhook.status).toBe('processed');
     expect(await hookflow.records(tenantId, 'Lead')).toEqual([
       expect.objectContaining({
@@ -139,16 +133,16 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
       }),
     ]);
 
-    const fromOtherKey = await deliver(tenantId, otherKey, form);
+    const fromOtherKey = await hookflow.deliver(tenantId, otherKey, form);
     expect(fromOtherKey).toMatchObject({ status: 'received', reason: expect.stringMatching(/No active process/) });
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(1);
   });
 
   it('the upsert example updates the Contact with the same Email instead of creating another', async () => {
     const { tenantId, apiKey } = await tenantWith(['upsert-contact-by-email']);
-    const first = await deliver(tenantId, apiKey, { Email: 'Ada@Example.com', Name: 'Ada' });
+    const first = await hookflow.deliver(tenantId, apiKey, { Email: 'Ada@Example.com', Name: 'Ada' });
     expect(first.status).toBe('processed');
-    const second = await deliver(tenantId, apiKey, { Email: ' ada@example.com', JobTitle: 'Countess', Country: 'United Kingdom' });
+    const second = await hookflow.deliver(tenantId, apiKey, { Email: ' ada@example.com', JobTitle: 'Countess', Country: 'United Kingdom' });
     expect(second.status).toBe('processed');
     expect(second.recordIds).toEqual(first.recordIds);
 
@@ -156,7 +150,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ Id: first.recordIds[0], Name: 'Ada', Email: 'ada@example.com', JobTitle: 'Countess' });
 
-    const third = await deliver(tenantId, apiKey, { Email: 'new@example.com' });
+    const third = await hookflow.deliver(tenantId, apiKey, { Email: 'new@example.com' });
     expect(third.recordIds).not.toEqual(first.recordIds);
     expect((await hookflow.records(tenantId, 'Contact')).map((contact) => contact.Name).sort()).toEqual(['Ada', 'new']);
   });
@@ -164,7 +158,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
   it('several active processes run independently: one failing does not stop the other', async () => {
     const { tenantId, apiKey } = await tenantWith([DEFAULT_PROCESS, 'upsert-contact-by-email']);
     // The default process cannot map this (no EntityName); the upsert can.
-    const webhook = await deliver(tenantId, apiKey, { Email: 'both@example.com', Name: 'Both' });
+    const webhook = await hookflow.deliver(tenantId, apiKey, { Email: 'both@example.com', Name: 'Both' });
     expect(webhook.status).toBe('processed');
     expect(webhook.reason).toMatch(/EntityName.*missing/);
     const runs = await hookflow.get(RunsService).forWebhook(tenantId, webhook.id);

@@ -25,13 +25,6 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     await database?.drop();
   });
 
-  /** Sends a webhook, expects 202, waits for the worker, answers the log entry. */
-  async function deliver(tenantId: string, apiKey: string, body: unknown) {
-    const response = await hookflow.postJson(`/webhooks/${apiKey}`, body);
-    expect(response.status).toBe(202);
-    const accepted = (await response.json()) as { id: string; status: string };
-    return hookflow.waitForWebhook(tenantId, accepted.id);
-  }
 
   function expectReferenceLead(lead: Record<string, unknown> | undefined) {
     expect(lead).toMatchObject({
@@ -194,7 +187,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
 
     it('none of the refused requests reached the webhook log', async () => {
       // A good webhook last: once it is processed, anything queued before it would be too.
-      const good = await deliver(tenantId, apiKey, example);
+      const good = await hookflow.deliver(tenantId, apiKey, example);
       expect(good.status).toBe('processed');
       expect((await hookflow.webhooks(tenantId)).map((w) => w.id)).toEqual([good.id]);
     });
@@ -222,7 +215,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
         /CountryId: no Country record has Id 00000000-0000-4000-8000-000000000000/,
       ],
     ])('%s', async (_what, payload, reason) => {
-      const webhook = await deliver(tenantId, apiKey, payload);
+      const webhook = await hookflow.deliver(tenantId, apiKey, payload);
       expect(webhook.status).toBe('received');
       expect(webhook.reason).toMatch(reason);
       expect(webhook.recordIds).toEqual([]);
@@ -240,25 +233,25 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     const b = await hookflow.newTenant('B');
     await hookflow.get(ProcessesService).setActive(a.tenantId, DEFAULT_PROCESS, false);
 
-    const kept = await deliver(a.tenantId, a.apiKey, example);
+    const kept = await hookflow.deliver(a.tenantId, a.apiKey, example);
     expect(kept).toMatchObject({ status: 'received', recordIds: [] });
     expect(kept.reason).toMatch(/No active process/);
     expect(await hookflow.records(a.tenantId, 'Lead')).toEqual([]);
 
-    expect((await deliver(b.tenantId, b.apiKey, example)).status).toBe('processed');
+    expect((await hookflow.deliver(b.tenantId, b.apiKey, example)).status).toBe('processed');
     expect(await hookflow.records(b.tenantId, 'Lead')).toHaveLength(1);
 
     await hookflow.get(ProcessesService).setActive(a.tenantId, DEFAULT_PROCESS, true);
-    expect((await deliver(a.tenantId, a.apiKey, example)).status).toBe('processed');
+    expect((await hookflow.deliver(a.tenantId, a.apiKey, example)).status).toBe('processed');
   });
 
   it("keeps tenants apart: one tenant's key neither sees nor references the other's records", async () => {
     const a = await hookflow.newTenant('A');
     const b = await hookflow.newTenant('B');
-    const contact = await deliver(a.tenantId, a.apiKey, { EntityName: 'Contact', Name: 'Only in A' });
+    const contact = await hookflow.deliver(a.tenantId, a.apiKey, { EntityName: 'Contact', Name: 'Only in A' });
     const contactId = contact.recordIds[0];
 
-    const order = await deliver(b.tenantId, b.apiKey, { EntityName: 'Order', Number: 'B-1', ContactId: contactId });
+    const order = await hookflow.deliver(b.tenantId, b.apiKey, { EntityName: 'Order', Number: 'B-1', ContactId: contactId });
     expect(order.status).toBe('received');
     expect(order.reason).toContain(`ContactId: no Contact record has Id ${contactId}`);
 
@@ -266,13 +259,13 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     expect((await hookflow.records(a.tenantId, 'Contact')).map((r) => r.Name)).toEqual(['Only in A']);
     expect((await hookflow.webhooks(b.tenantId)).map((w) => w.id)).toEqual([order.id]);
 
-    const sameTenantOrder = await deliver(a.tenantId, a.apiKey, { EntityName: 'Order', Number: 'A-1', ContactId: contactId });
+    const sameTenantOrder = await hookflow.deliver(a.tenantId, a.apiKey, { EntityName: 'Order', Number: 'A-1', ContactId: contactId });
     expect(sameTenantOrder.status).toBe('processed');
   });
 
   it('a retried run does not create a second record', async () => {
     const { tenantId, apiKey } = await hookflow.newTenant();
-    const first = await deliver(tenantId, apiKey, example);
+    const first = await hookflow.deliver(tenantId, apiKey, example);
     const runner = hookflow.get(WebhookRunnerService);
     // The same run job again, as after a worker crash or a stalled job (another attempt).
     const [runId] = (await hookflow.get(WebhookLogService).get(tenantId, first.id)).runIds;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { CatalogueService, SYSTEM_COLUMNS, type ColumnModel, type ObjectModel } from './catalogue.service.js';
 import { convertValue } from './column-types.js';
 import { RecordEntity } from './record.entity.js';
@@ -144,12 +145,13 @@ export class RecordsService {
         throw new AppError(ErrorCode.InvalidArgument, `filter[${column}]: "${objectName}" has no such column to filter on`);
       }
     }
-    const records = await this.records.page(tenantId, objectName, filter, limit + 1, decodeCursor(cursor));
+    const after = decodeCursor(cursor);
+    const records = await this.records.page(tenantId, objectName, filter, limit + 1, after && { createdOn: after.time, id: after.id });
     const items = records.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items: items.map(toView),
-      nextCursor: records.length > limit && last ? encodeCursor(last) : null,
+      nextCursor: records.length > limit && last ? encodeCursor({ time: last.createdOn, id: last.id }) : null,
     };
   }
 
@@ -166,22 +168,6 @@ export class RecordsService {
     await this.catalogue.getObject(tenantId, objectName);
     return (await this.records.list(tenantId, objectName, limit)).map(toView);
   }
-}
-
-function encodeCursor(record: RecordEntity): string {
-  return Buffer.from(JSON.stringify([record.createdOn.toISOString(), record.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | null): { createdOn: Date; id: string } | null {
-  if (!cursor) return null;
-  try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdOn = new Date(time);
-    if (typeof id === 'string' && !Number.isNaN(createdOn.getTime())) return { createdOn, id };
-  } catch {
-    // answered below
-  }
-  throw new AppError(ErrorCode.InvalidArgument, 'cursor: not a cursor this API gave out');
 }
 
 /** The lookup column a parameter names without its Id suffix: Country → CountryId. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { WebhookJob } from '../queue/queue.constants.js';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 import { WebhooksRepository, type WebhookFilter } from './webhooks.repository.js';
@@ -73,12 +74,13 @@ export class WebhookLogService {
 
   /** A page of the log, newest first, with the cursor of the next page (null on the last). */
   async page(tenantId: string, filter: WebhookFilter, limit: number, cursor: string | null): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
-    const webhooks = await this.webhooks.search(tenantId, filter, limit + 1, decodeCursor(cursor));
+    const after = decodeCursor(cursor);
+    const webhooks = await this.webhooks.search(tenantId, filter, limit + 1, after && { receivedAt: after.time, id: after.id });
     const items = webhooks.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items: items.map(toView),
-      nextCursor: webhooks.length > limit && last ? Buffer.from(JSON.stringify([last.receivedAt.toISOString(), last.id])).toString('base64url') : null,
+      nextCursor: webhooks.length > limit && last ? encodeCursor({ time: last.receivedAt, id: last.id }) : null,
     };
   }
 
@@ -96,18 +98,6 @@ export class WebhookLogService {
     if (!webhook) throw new AppError(ErrorCode.NotFound, `Webhook ${id} does not exist in this tenant`);
     return toDetail(webhook);
   }
-}
-
-function decodeCursor(cursor: string | null): { receivedAt: Date; id: string } | null {
-  if (!cursor) return null;
-  try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const receivedAt = new Date(time);
-    if (typeof id === 'string' && !Number.isNaN(receivedAt.getTime())) return { receivedAt, id };
-  } catch {
-    // answered below
-  }
-  throw new AppError(ErrorCode.InvalidArgument, 'cursor: not a cursor this API gave out');
 }
 
 function toDetail(webhook: Webhook): WebhookDetail {

@@ -16,6 +16,8 @@ export interface TestService {
   newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; apiKeyId: string }>;
   post(path: string, body?: RequestInit['body'], headers?: Record<string, string>, method?: string): Promise<Response>;
   postJson(path: string, body: unknown): Promise<Response>;
+  /** Sends a JSON webhook, expects 202, waits for the worker and answers the log entry. */
+  deliver(tenantId: string, apiKey: string, body: unknown): Promise<WebhookView>;
   /** Waits until the worker has finished with the webhook, then answers its log entry. */
   waitForWebhook(tenantId: string, webhookId: string, timeoutMs?: number): Promise<WebhookView>;
   webhooks(tenantId: string): Promise<WebhookView[]>;
@@ -51,6 +53,18 @@ export async function startTestService(
 
   const post = (path: string, body?: RequestInit['body'], headers: Record<string, string> = {}, method = 'POST') =>
     fetch(`${url}${path}`, { method, body, headers });
+  const postJson = (path: string, body: unknown) => post(path, JSON.stringify(body), { 'content-type': 'application/json' });
+  const waitForWebhook = async (tenantId: string, webhookId: string, timeoutMs = 10_000): Promise<WebhookView> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await get(WebhookLogService).find(tenantId, webhookId);
+      if (found && found.status !== 'queued') return found;
+      if (Date.now() > deadline) {
+        throw new Error(`Webhook ${webhookId} not finished after ${timeoutMs} ms (${found?.status ?? 'not in the log'})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
 
   return {
     url,
@@ -58,23 +72,19 @@ export async function startTestService(
     service,
     get,
     post,
-    postJson: (path, body) => post(path, JSON.stringify(body), { 'content-type': 'application/json' }),
+    postJson,
+    async deliver(tenantId, apiKey, body) {
+      const response = await postJson(`/webhooks/${apiKey}`, body);
+      if (response.status !== 202) throw new Error(`Expected 202, got ${response.status}: ${await response.text()}`);
+      const { id } = (await response.json()) as { id: string };
+      return waitForWebhook(tenantId, id);
+    },
     async newTenant(name = 'Tenant') {
       const tenant = await get(TenantsService).create(name);
       const key = await get(ApiKeysService).create(tenant.id, 'Test source');
       return { tenantId: tenant.id, apiKey: key.apiKey, apiKeyId: key.id };
     },
-    async waitForWebhook(tenantId, webhookId, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = (await get(WebhookLogService).list(tenantId, 1000)).find((w) => w.id === webhookId);
-        if (found && found.status !== 'queued') return found;
-        if (Date.now() > deadline) {
-          throw new Error(`Webhook ${webhookId} not finished after ${timeoutMs} ms (${found?.status ?? 'not in the log'})`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
+    waitForWebhook,
     webhooks: (tenantId) => get(WebhookLogService).list(tenantId, 100_000),
     records: (tenantId, objectName) => get(RecordsService).list(tenantId, objectName, 100_000),
     async close() {
