@@ -187,6 +187,11 @@ describe('when Redis goes away and comes back', () => {
     expect((await hookflow.postJson(`/webhooks/${apiKey}`, example)).status).toBe(202);
     await redis.stop();
 
+    const ready = await hookflow.post('/health/ready', undefined, {}, 'GET');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'error', error: { redis: { status: 'down' } }, info: { database: { status: 'up' } } });
+    expect((await hookflow.post('/health/live', undefined, {}, 'GET')).status).toBe(200);
+
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
       const response = await hookflow.postJson(`/webhooks/${apiKey}`, example);
@@ -207,6 +212,9 @@ describe('when Redis goes away and comes back', () => {
     }
     expect(status).toBe(202);
     expect((await hookflow.waitForWebhook(tenantId, body.id!, 15_000)).status).toBe('processed');
+    const readyAgain = await hookflow.post('/health/ready', undefined, {}, 'GET');
+    expect(readyAgain.status).toBe(200);
+    expect(await readyAgain.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
     // Exactly the two acknowledged webhooks end in the log, none of the refused ones.
     const deadline = Date.now() + 15_000;
     while ((await hookflow.webhooks(tenantId)).length < 2 && Date.now() < deadline) {

@@ -37,6 +37,21 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.close();
   }
 
+  /** Rejects unless Redis answers PING within the time. */
+  async ping(timeoutMs: number): Promise<void> {
+    // The Redis backend's client is an ioredis connection; BullMQ types it more narrowly.
+    const client = (await this.queue.getBackend().client) as unknown as { ping(): Promise<string> };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Makes sure the retention job runs every hour (one schedule, however many workers ask). */
   async scheduleRetention(): Promise<void> {
     await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob });
