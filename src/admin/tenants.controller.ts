@@ -27,6 +27,7 @@ export class TenantsController {
   }
 
   @Get('tenants')
+  @RequireScope('tenant:read')
   @ApiOperation({ summary: 'The tenants this client may see' })
   async list(@Req() request: AuthenticatedRequest): Promise<TenantView[]> {
     const { principal } = request;

@@ -36,20 +36,28 @@ export class OAuthController {
     const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
     let clientId = typeof params.client_id === 'string' ? params.client_id : undefined;
     let clientSecret = typeof params.client_secret === 'string' ? params.client_secret : undefined;
-    if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic credentials.
-      clientId = decodeURIComponent(decoded.slice(0, colon < 0 ? undefined : colon));
-      clientSecret = colon < 0 ? undefined : decodeURIComponent(decoded.slice(colon + 1));
-    }
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
     try {
+      if (basic) {
+        const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        clientId = formDecode(decoded.slice(0, colon < 0 ? undefined : colon));
+        clientSecret = colon < 0 ? undefined : formDecode(decoded.slice(colon + 1));
+      }
       await reply.send(await this.oauth.token(params.grant_type, clientId, clientSecret, params.scope));
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       if (error.status === 401) void reply.header('WWW-Authenticate', 'Basic realm="hookflow"');
       await reply.status(error.status).send({ error: error.error, error_description: error.description });
     }
+  }
+}
+
+/** RFC 6749 §2.3.1: both parts of Basic credentials are form-urlencoded ("+" is a space). */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw new OAuthError('invalid_client', 'Client authentication failed');
   }
 }
