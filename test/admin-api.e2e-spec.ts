@@ -22,7 +22,8 @@ const ADMIN_SECRET = 'e2e admin/secret+%zz-0123456789';
 const SERVICE_ENV = {
   ADMIN_CLIENT_ID: ADMIN_ID,
   ADMIN_CLIENT_SECRET: ADMIN_SECRET,
-  API_KEY_GRACE_SECONDS: '2',
+  // Long enough for a loaded machine to check the old key inside it.
+  API_KEY_GRACE_SECONDS: '4',
   API_KEY_CACHE_MS: '0',
 };
 
@@ -268,7 +269,10 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
         expect(issued.status).toBe(200);
         expect(issued.body.expires_in).toBe(1);
         const token = issued.body.access_token as string;
-        expect((await apiRequest(shortLived.url, 'GET', '/api/tenants', { token })).status).toBe(200);
+        // Valid until it expires (on a machine this slow that it already has, the check below is what counts).
+        if (Date.now() < tokenClaims(token).exp * 1000 - 200) {
+          expect((await apiRequest(shortLived.url, 'GET', '/api/tenants', { token })).status).toBe(200);
+        }
 
         const expired = await pollUntil(
           () => apiRequest(shortLived.url, 'GET', '/api/tenants', { token }),
@@ -428,8 +432,8 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       });
       expect(rotated.body.apiKey).not.toBe(key.apiKey);
       const validUntil = Date.parse(rotated.body.previousKeyValidUntil);
-      expect(validUntil - rotatedAt).toBeGreaterThan(1000);
-      expect(validUntil - rotatedAt).toBeLessThanOrEqual(3000);
+      expect(validUntil - rotatedAt).toBeGreaterThan(3000);
+      expect(validUntil - rotatedAt).toBeLessThanOrEqual(5000);
 
       const byNew = await send(rotated.body.apiKey, { EntityName: 'Lead', Contact: 'New key' });
       const byOld = await send(key.apiKey, { EntityName: 'Lead', Contact: 'Old key' });
@@ -445,7 +449,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       const refused = await pollUntil(
         () => apiRequest(url, 'POST', `/webhooks/${key.apiKey}`, { body: { EntityName: 'Lead', Contact: 'Too late' } }),
         (response) => response.status !== 202,
-        5000,
+        8000,
         'the old key is refused after the grace period',
       );
       expect(Date.now()).toBeGreaterThanOrEqual(validUntil - 50);
