@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEFAULT_PROCESS, defaultProcess as base, formBuilderPayload, nestedOverride, upsertExample } from './fixtures/form-builder.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   AdminApi,
   apiRequest,
@@ -27,43 +27,10 @@ const SERVICE_ENV = {
   API_KEY_CACHE_MS: '0',
 };
 
-const DEFAULT_PROCESS = 'create-object-records-from-webhook';
 const CANADA_ID = 'f8af0e88-f36b-1410-fa98-00155d043204';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const GRANT = { grant_type: 'client_credentials' };
 
-const base = JSON.parse(readFileSync(new URL(`../processes/${DEFAULT_PROCESS}.json`, import.meta.url), 'utf8'));
-const upsertExample = JSON.parse(readFileSync(new URL('../processes/upsert-contact-by-email.json', import.meta.url), 'utf8'));
-
-/** The default process, overridden for a form builder that nests its answers. */
-const nestedOverride = {
-  ...base,
-  description: 'Form builder answers become a FormSubmit',
-  steps: [
-    {
-      id: 'submission',
-      type: 'create-record',
-      input: {
-        object: 'FormSubmit',
-        values: {
-          Name: "form_response.answers[field.ref='name'].text",
-          Email: "form_response.answers[field.ref='email'].email",
-          Notes: "'Form ' & form_response.form_id",
-        },
-      },
-    },
-  ],
-};
-
-const formBuilderPayload = {
-  form_response: {
-    form_id: 'lT4Z3j',
-    answers: [
-      { field: { ref: 'name' }, type: 'text', text: 'Katherine Johnson' },
-      { field: { ref: 'email' }, type: 'email', email: 'kj@example.com' },
-    ],
-  },
-};
 
 /** A definition that does not compile: the expression of /steps/0/input/fields/Name does not parse. */
 const brokenDefinition = { ...base, steps: [{ id: 'x', type: 'map', input: { fields: { Name: 'first &' } } }] };

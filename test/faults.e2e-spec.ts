@@ -58,6 +58,23 @@ async function expectEachProcessedOnce(hookflow: TestService, tenantId: string, 
   expect(records).toHaveLength(processed.size);
 }
 
+/**
+ * An API in this process, a worker as its own OS process (so it can be killed), and a reader of
+ * the log beside them (the API role has none). The reader uses its own Redis prefix: it takes no jobs.
+ */
+async function apiWithWorkerProcess(database: TestDatabase, workerSettings: Record<string, string>) {
+  const api = await startTestService(database, { ROLE: 'api', RATE_LIMIT_PER_MINUTE: '0' });
+  const workerEnv = {
+    ROLE: 'worker',
+    REDIS_URL: process.env.REDIS_URL!,
+    REDIS_PREFIX: api.config.redisPrefix,
+    DATABASE_URL: database.url,
+    ...workerSettings,
+  };
+  const reader = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: `${api.config.redisPrefix}-reader` });
+  return { api, reader, workerEnv, close: async () => (await reader.close(), await api.close()) };
+}
+
 describe('fault tests', () => {
   let database: TestDatabase;
 
@@ -70,18 +87,8 @@ describe('fault tests', () => {
   });
 
   it('a worker killed with SIGKILL while webhooks are in flight: after a restart, every one is processed, none twice', async () => {
-    const api = await startTestService(database, { ROLE: 'api', RATE_LIMIT_PER_MINUTE: '0' });
-    const workerEnv = {
-      ROLE: 'worker',
-      REDIS_URL: process.env.REDIS_URL!,
-      REDIS_PREFIX: api.config.redisPrefix,
-      DATABASE_URL: database.url,
-      WORKER_LOCK_MS: '1500',
-      JOB_BACKOFF_MS: '50',
-    };
-    // The API process has no log reader; a service in worker role beside it reads the results.
+    const { api, reader, workerEnv, close } = await apiWithWorkerProcess(database, { WORKER_LOCK_MS: '1500', JOB_BACKOFF_MS: '50' });
     let worker: ServiceProcess = startServiceProcess(workerEnv);
-    const reader = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: `${api.config.redisPrefix}-reader` });
     try {
       const { tenantId, apiKey } = await api.newTenant();
       let killed = false;
@@ -97,22 +104,13 @@ describe('fault tests', () => {
       await expectEachProcessedOnce(reader, tenantId, accepted);
     } finally {
       await worker.kill('SIGTERM');
-      await reader.close();
-      await api.close();
+      await close();
     }
   }, 120_000);
 
   it('a worker stopped with SIGTERM mid-load exits 0 after its active jobs, and nothing is lost', async () => {
-    const api = await startTestService(database, { ROLE: 'api', RATE_LIMIT_PER_MINUTE: '0' });
-    const workerEnv = {
-      ROLE: 'worker',
-      REDIS_URL: process.env.REDIS_URL!,
-      REDIS_PREFIX: api.config.redisPrefix,
-      DATABASE_URL: database.url,
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    };
+    const { api, reader, workerEnv, close } = await apiWithWorkerProcess(database, { SHUTDOWN_TIMEOUT_MS: '10000' });
     let worker: ServiceProcess = startServiceProcess(workerEnv);
-    const reader = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: `${api.config.redisPrefix}-reader` });
     try {
       const { tenantId, apiKey } = await api.newTenant();
       const accepted = await sendMany(api.url, apiKey, 600, 16);
@@ -123,8 +121,7 @@ describe('fault tests', () => {
       await expectEachProcessedOnce(reader, tenantId, accepted);
     } finally {
       await worker.kill('SIGTERM');
-      await reader.close();
-      await api.close();
+      await close();
     }
   }, 120_000);
 

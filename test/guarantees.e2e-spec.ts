@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/engine/retention.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { WEBHOOKS_QUEUE } from '../src/queue/queue.constants.js';
+import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { Webhook } from '../src/webhooks/webhook.entity.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -83,7 +84,7 @@ describe('delivery guarantees at the door', () => {
 
     const stranger = await hookflow.newTenant();
     expect((await hookflow.post(`/webhooks/${stranger.apiKey}/receipts/${id}`, undefined, {}, 'GET')).status).toBe(404);
-    const sameTenantOtherKey = await hookflow.get((await import('../src/tenants/api-keys.service.js')).ApiKeysService).create(tenantId, 'Other source');
+    const sameTenantOtherKey = await hookflow.get(ApiKeysService).create(tenantId, 'Other source');
     expect((await hookflow.post(`/webhooks/${sameTenantOtherKey.apiKey}/receipts/${id}`, undefined, {}, 'GET')).status).toBe(404);
     expect((await hookflow.post(`/webhooks/${apiKey}/receipts/00000000-0000-4000-8000-000000000000`, undefined, {}, 'GET')).status).toBe(404);
   });

@@ -1,45 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { AppError } from '../src/common/app-error.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { WhatIfService } from '../src/engine/what-if.service.js';
+import { DEFAULT_PROCESS, defaultProcess as base, formBuilderPayload, nestedOverride, upsertExample } from './fixtures/form-builder.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
-
-const DEFAULT_PROCESS = 'create-object-records-from-webhook';
-const base = JSON.parse(readFileSync(new URL(`../processes/${DEFAULT_PROCESS}.json`, import.meta.url), 'utf8'));
-const upsertExample = JSON.parse(readFileSync(new URL('../processes/upsert-contact-by-email.json', import.meta.url), 'utf8'));
-
-/** The default process, overridden for a form builder that nests its answers. */
-const nestedOverride = {
-  ...base,
-  description: 'Form builder answers become a FormSubmit',
-  steps: [
-    {
-      id: 'submission',
-      type: 'create-record',
-      input: {
-        object: 'FormSubmit',
-        values: {
-          Name: "form_response.answers[field.ref='name'].text",
-          Email: "form_response.answers[field.ref='email'].email",
-          Notes: "'Form ' & form_response.form_id",
-        },
-      },
-    },
-  ],
-};
-
-const formBuilderPayload = {
-  form_response: {
-    form_id: 'lT4Z3j',
-    answers: [
-      { field: { ref: 'name' }, type: 'text', text: 'Katherine Johnson' },
-      { field: { ref: 'email' }, type: 'email', email: 'kj@example.com' },
-    ],
-  },
-};
 
 describe.each(databaseKinds())('per-tenant overrides, versions and custom processes (%s)', (kind) => {
   let database: TestDatabase;

@@ -173,7 +173,20 @@ export class TestDefinitionDto extends TestProcessDto {
   definition: Record<string, unknown>;
 }
 
-export class WhatIfDto {
+/** Webhooks received in a time range (ISO 8601), both ends optional. */
+class ReceivedBetweenDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+}
+
+export class WhatIfDto extends ReceivedBetweenDto {
   @ApiProperty({ description: 'A draft process definition', type: 'object', additionalProperties: true })
   @IsObject()
   definition: Record<string, unknown>;
@@ -190,15 +203,6 @@ export class WhatIfDto {
   @IsIn(['processed', 'received', 'failed'])
   status?: 'processed' | 'received' | 'failed';
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200 })
   @IsOptional()
@@ -215,20 +219,11 @@ export class ReplayDto {
   force?: boolean;
 }
 
-export class BulkReplayDto {
+export class BulkReplayDto extends ReceivedBetweenDto {
   @ApiProperty({ enum: ['received', 'failed'] })
   @IsIn(['received', 'failed'])
   status: 'received' | 'failed';
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
 
   @ApiPropertyOptional({ description: 'Only through this process' })
   @IsOptional()

@@ -61,20 +61,7 @@ export class CatalogueService {
         displayColumn: seed.displayColumn,
       }),
     );
-    const columns = DEFAULT_CATALOGUE.flatMap((seed) =>
-      seed.columns.map((column, position) =>
-        Object.assign(new CatalogueColumn(), {
-          tenantId,
-          objectName: seed.name,
-          name: column.name,
-          caption: column.caption,
-          type: column.type,
-          required: column.required ?? false,
-          lookupObject: column.lookup ?? null,
-          position,
-        }),
-      ),
-    );
+    const columns = DEFAULT_CATALOGUE.flatMap((seed) => seed.columns.map((field, position) => column(tenantId, seed.name, field, position)));
     const records = DEFAULT_CATALOGUE.flatMap((seed) =>
       (seed.records ?? []).map(({ Id, ...data }) =>
         Object.assign(new RecordEntity(), {
