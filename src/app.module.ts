@@ -4,6 +4,7 @@ import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { WorkerModule } from './queue/worker.module.js';
 
@@ -11,7 +12,7 @@ import { WorkerModule } from './queue/worker.module.js';
 @Module({})
 export class AppModule {
   static forRole(config: AppConfig): DynamicModule {
-    const imports = [ConfigModule.forRoot(config), DatabaseModule];
+    const imports = [ConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRole(config.role)];
     if (config.role !== 'worker') imports.push(IngestionModule, AdminModule, HealthModule);
     if (config.role !== 'api') imports.push(WorkerModule);
     return { module: AppModule, imports };

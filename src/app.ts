@@ -8,6 +8,7 @@ import type { AppConfig } from './config/config.js';
 import { registerBodyParsers } from './ingestion/body-parsers.js';
 import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
 import { setUpOpenApi } from './admin/openapi.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 export interface StartOptions {
   logger?: LoggerService | LogLevel[] | false;
@@ -39,6 +40,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const fastify = app.getHttpAdapter().getInstance();
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
+  app.get(MetricsService).observeWebhookAnswers(fastify);
   app.useGlobalFilters(new ErrorFilter());
   setUpOpenApi(app, config.openApiUi);
   await app.listen(config.port, config.host);

@@ -4,36 +4,12 @@ import { createDatabase, type TestDatabase } from './support/databases.js';
 import { freePort } from './support/redis-server.mjs';
 import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
 import { startTestService, type TestService } from './support/test-service.js';
+import { sendMany } from './support/load.js';
 
 /**
  * Breaking things on purpose: every webhook acknowledged with 202 is processed, exactly one
  * record per webhook, whatever dies in between. Bounded in count and time, loopback only.
  */
-
-/** Sends webhooks with some concurrency; answers the ids of those acknowledged with 202. */
-async function sendMany(url: string, apiKey: string, count: number, concurrency: number, onSent?: (sent: number) => void) {
-  const accepted: string[] = [];
-  let next = 0;
-  let sent = 0;
-  const sender = async () => {
-    while (next < count) {
-      const n = next++;
-      try {
-        const response = await fetch(`${url}/webhooks/${apiKey}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ EntityName: 'FormSubmit', Name: `load-${n}` }),
-        });
-        if (response.status === 202) accepted.push(String(((await response.json()) as { id: string }).id));
-      } catch {
-        // The API died under this request: the sender got no 202, so nothing is promised.
-      }
-      onSent?.(++sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, sender));
-  return accepted;
-}
 
 async function expectEachProcessedOnce(hookflow: TestService, tenantId: string, accepted: string[]) {
   let counts: Record<string, number> = {};

@@ -58,6 +58,13 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Days webhook payloads and run traces are kept, per webhook status. */
   retentionDays: Record<'processed' | 'received' | 'failed', number>;
+  /** Port of /metrics in a worker-only process (0: none); the API serves it on its own port. */
+  metricsPort: number;
+  /** A static bearer token Prometheus may scrape /metrics with, besides a platform access token. */
+  metricsToken: string | null;
+  /** json: one JSON object per line (for log collectors); text: for people. */
+  logFormat: 'json' | 'text';
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -97,6 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     retentionDays: retention(env),
+    metricsPort: metricsPort(env),
+    metricsToken: secret(env, 'METRICS_TOKEN', 16),
+    // JSON unless a person is watching the terminal.
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, process.stdout.isTTY ? 'text' : 'json'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
   };
 }
 
@@ -124,6 +136,12 @@ function adminClient(env: NodeJS.ProcessEnv): { id: string; secret: string } | n
   if (!/^[A-Za-z0-9_.-]{3,100}$/.test(id)) throw new ConfigError('ADMIN_CLIENT_ID: 3-100 letters, digits, ".", "_" or "-"');
   if (value.length < 16) throw new ConfigError('ADMIN_CLIENT_SECRET: must be at least 16 characters');
   return { id, secret: value };
+}
+
+function metricsPort(env: NodeJS.ProcessEnv): number {
+  const port = integer(env, 'METRICS_PORT', 0, 0, 65535);
+  if (port > 0 && !env.METRICS_TOKEN) throw new ConfigError('METRICS_PORT: set METRICS_TOKEN too; metrics are not served without a token');
+  return port;
 }
 
 function retention(env: NodeJS.ProcessEnv): Record<'processed' | 'received' | 'failed', number> {
@@ -155,8 +173,9 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
 function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) {
-    throw new ConfigError(`${name}: "${raw}" must be 1-64 letters, digits, "_" or "-"`);
+  // Braces make a Redis Cluster hash tag: every key of the queue then lives on one shard.
+  if (!/^(\{[A-Za-z0-9_-]{1,62}\}|[A-Za-z0-9_-]{1,64})$/.test(raw)) {
+    throw new ConfigError(`${name}: "${raw}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`);
   }
   return raw;
 }

@@ -32,12 +32,21 @@ export class WebhookDispatcher {
     private readonly queue: WebhookQueue,
   ) {}
 
-  /** For a new webhook: log it, then queue its runs. Safe to repeat for the same job. */
-  async dispatch(job: WebhookJob): Promise<string[]> {
-    await this.log.recordTaken(job);
+  /**
+   * For a new webhook: log it with the runs it waits for, then queue them. A webhook that starts
+   * a single process (the usual case) is not queued again: its one run is answered for the
+   * caller to run at once, which saves a job and the reads that come with it. Safe to repeat
+   * for the same job.
+   */
+  async dispatch(job: WebhookJob, priority?: number): Promise<{ runIds: string[]; inline: RunProcessJob | null }> {
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
-    return this.send(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null, false);
+    const runs = runJobs(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null);
+    const runIds = runs.map((run) => run.runId);
+    await this.log.recordTaken(job, runIds, runs.length === 0 ? NO_ACTIVE_PROCESS : null);
+    if (runs.length === 1) return { runIds, inline: runs[0] };
+    if (runs.length > 1) await this.queue.addRuns(runs, priority);
+    return { runIds, inline: null };
   }
 
   /**
@@ -71,35 +80,34 @@ export class WebhookDispatcher {
     let processes = await this.processes.startedBy(webhook.tenantId, { id: webhook.apiKeyId, name: webhook.apiKeyName });
     if (options.processId) processes = processes.filter((process) => process.definition.id === options.processId);
     const forced = options.force ? `replay-${randomUUID()}` : null;
-    return this.send(webhook.tenantId, webhook.id, webhook.apiKeyName, processes, () => randomUUID(), forced, true);
-  }
-
-  private async send(
-    tenantId: string,
-    webhookId: string,
-    apiKeyName: string,
-    processes: CompiledProcess[],
-    runId: (processId: string) => string,
-    forcedKey: string | null,
-    replay: boolean,
-  ): Promise<string[]> {
-    if (processes.length === 0) {
-      await this.log.finish(tenantId, webhookId, 'received', NO_ACTIVE_PROCESS, []);
+    const runs = runJobs(webhook.tenantId, webhook.id, webhook.apiKeyName, processes, () => randomUUID(), forced);
+    if (runs.length === 0) {
+      await this.log.finish(webhook.tenantId, webhook.id, 'received', NO_ACTIVE_PROCESS, []);
       return [];
     }
-    const runs: RunProcessJob[] = processes.map(({ definition }) => ({
-      runId: runId(definition.id),
-      tenantId,
-      webhookId,
-      apiKeyName,
-      processId: definition.id,
-      version: definition.version,
-      writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
-    }));
-    await this.log.dispatched(tenantId, webhookId, runs.map((run) => run.runId), replay);
+    await this.log.replayed(webhook.tenantId, webhook.id, runs.map((run) => run.runId));
     await this.queue.addRuns(runs);
     return runs.map((run) => run.runId);
   }
+}
+
+function runJobs(
+  tenantId: string,
+  webhookId: string,
+  apiKeyName: string,
+  processes: CompiledProcess[],
+  runId: (processId: string) => string,
+  forcedKey: string | null,
+): RunProcessJob[] {
+  return processes.map(({ definition }) => ({
+    runId: runId(definition.id),
+    tenantId,
+    webhookId,
+    apiKeyName,
+    processId: definition.id,
+    version: definition.version,
+    writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
+  }));
 }
 
 /** A UUID derived from a name, so the same run of the same webhook always gets the same id. */

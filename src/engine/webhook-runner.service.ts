@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { RunProcessJob } from '../queue/queue.constants.js';
+import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
@@ -8,6 +8,7 @@ import { NO_ACTIVE_PROCESS } from './webhook-dispatcher.service.js';
 import { ProcessRun } from './process-run.entity.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -38,14 +39,19 @@ export class WebhookRunnerService {
     private readonly processes: EffectiveProcesses,
     private readonly runner: ProcessRunner,
     private readonly runs: ProcessRunsRepository,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
    * Runs one process for one webhook. A system error is rethrown (so the queue retries this
    * run alone) unless this is the last attempt, in which case the run is stored as failed.
+   * `taken` is the webhook's own job when the run is its only one, run in the same job: the
+   * payload is at hand and the run alone decides the webhook's status.
    */
-  async runProcess(job: RunProcessJob, lastAttempt: boolean): Promise<RunOutcome['status']> {
-    const webhook = await this.log.get(job.tenantId, job.webhookId);
+  async runProcess(job: RunProcessJob, lastAttempt: boolean, taken?: WebhookJob): Promise<RunOutcome['status']> {
+    const webhook = taken
+      ? { id: taken.webhookId, apiKeyId: taken.apiKeyId, receivedAt: taken.receivedAt, payload: taken.payload, runIds: [job.runId] }
+      : await this.log.get(job.tenantId, job.webhookId);
     const process = await this.processes.pinned(job.tenantId, job.processId, job.version);
     const startedAt = new Date();
     let outcome: RunOutcome;
@@ -67,23 +73,23 @@ export class WebhookRunnerService {
         outcome = { status: 'failed', error: failure, trace: [], recordIds: [], plannedWrites: [] };
       }
     }
-    await this.runs.insert([
-      Object.assign(new ProcessRun(), {
-        id: job.runId,
-        tenantId: job.tenantId,
-        webhookId: job.webhookId,
-        processId: job.processId,
-        processVersion: job.version,
-        status: outcome.status,
-        errorCode: outcome.error?.code ?? null,
-        reason: outcome.error?.message ?? null,
-        trace: outcome.trace,
-        recordIds: outcome.recordIds,
-        startedAt,
-        finishedAt: new Date(),
-      }),
-    ]);
-    await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds);
+    const run = Object.assign(new ProcessRun(), {
+      id: job.runId,
+      tenantId: job.tenantId,
+      webhookId: job.webhookId,
+      processId: job.processId,
+      processVersion: job.version,
+      status: outcome.status,
+      errorCode: outcome.error?.code ?? null,
+      reason: outcome.error?.message ?? null,
+      trace: outcome.trace,
+      recordIds: outcome.recordIds,
+      startedAt,
+      finishedAt: new Date(),
+    });
+    await this.runs.insert([run]);
+    this.metrics.runStored(job.tenantId, job.processId, outcome.status, outcome.trace, outcome.recordIds);
+    await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
     return outcome.status;
   }
 
@@ -91,8 +97,10 @@ export class WebhookRunnerService {
    * Sets the webhook's status once every run it waits for is stored. Every run job checks after
    * storing its run, so whichever finishes last sees them all.
    */
-  private async finishWhenComplete(tenantId: string, webhookId: string, runIds: string[]): Promise<void> {
-    const stored = new Map((await this.runs.listByWebhook(tenantId, webhookId)).map((run) => [run.id, run]));
+  private async finishWhenComplete(tenantId: string, webhookId: string, runIds: string[], latest: ProcessRun): Promise<void> {
+    // A webhook's only run needs no read to know that it is complete.
+    const runs = runIds.length === 1 && runIds[0] === latest.id ? [latest] : await this.runs.listByWebhook(tenantId, webhookId);
+    const stored = new Map(runs.map((run) => [run.id, run]));
     if (!runIds.every((id) => stored.has(id))) return;
     const result = summarize(runIds.map((id) => stored.get(id)!));
     await this.log.finish(tenantId, webhookId, result.status, result.reason, result.recordIds);

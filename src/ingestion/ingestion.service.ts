@@ -8,6 +8,7 @@ import { WebhookQueue } from '../queue/webhook-queue.producer.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import type { TenantRequest } from '../metrics/metrics.service.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
 import { FORBIDDEN_NAMES, MULTIPART_LIMITS, type RawBodyRequest } from './body-parsers.js';
@@ -51,9 +52,10 @@ export class IngestionService {
     this.maxBodyBytes = config.maxBodyBytes;
   }
 
-  async receive(apiKey: string, request: FastifyRequest): Promise<Accepted> {
+  async receive(apiKey: string, request: TenantRequest): Promise<Accepted> {
     const key = await this.apiKeys.resolve(apiKey);
-    await this.rateLimiter.take(key.apiKeyId);
+    request.tenantId = key.tenantId;
+    this.rateLimiter.take(key.apiKeyId);
     const payload = request.isMultipart() ? await readMultipart(request, this.maxBodyBytes) : checkBody(request);
     checkPayloadLimits(payload);
     if (key.signature) verifySignature(key.signature, request);

@@ -1,52 +1,104 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 
 const WINDOW_MS = 60_000;
-// One round trip, atomic: count this request in the key's current minute.
-const COUNT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('PTTL', KEYS[1])}`;
+/** How often each API process adds its counts to the shared ones and reads the others' back. */
+export const RATE_SYNC_MS = 100;
+// Atomic per key: add this process's count for the key's current minute, answer the total.
+const ADD = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return count`;
+
+interface KeyWindow {
+  window: number;
+  /** Counted here and not yet added to Redis. */
+  pending: number;
+  /** The total across processes at the last sync, this process's part included. */
+  shared: number;
+}
 
 /**
- * Webhooks per API key per minute, counted in Redis so the limit holds across API processes.
- * Each key has its own counter: one noisy source is refused (429) without slowing the others.
+ * Webhooks per API key per minute, across API processes. Each process counts in memory and adds
+ * its counts to Redis every RATE_SYNC_MS, learning the other processes' totals in return: no
+ * Redis round trip on the webhook's path. A single process is exact; with several, a key may
+ * exceed its limit by what the other processes accepted in the last RATE_SYNC_MS. Each key has
+ * its own counter: one noisy source is refused (429) without slowing the others.
  */
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {
+  private readonly logger = new Logger(RateLimiter.name);
   private readonly redis: Redis | null;
+  private readonly keys = new Map<string, KeyWindow>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.redis =
       config.rateLimitPerMinute > 0
-        ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+        ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true })
         : null;
     this.redis?.on('error', () => undefined);
+    this.redis?.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.sync();
     this.redis?.disconnect();
   }
 
-  async take(apiKeyId: string): Promise<void> {
+  take(apiKeyId: string): void {
     if (!this.redis) return;
-    const window = Math.floor(Date.now() / WINDOW_MS);
-    let result: [number, number];
-    try {
-      result = (await this.redis.eval(COUNT, 1, `${this.config.redisPrefix}:rate:${apiKeyId}:${window}`, WINDOW_MS)) as [number, number];
-    } catch {
-      throw new AppError(ErrorCode.QueueUnavailable, 'The webhook queue is unavailable; send the webhook again later', {
-        'Retry-After': '5',
-      });
+    const now = Date.now();
+    const window = Math.floor(now / WINDOW_MS);
+    let counts = this.keys.get(apiKeyId);
+    if (!counts || counts.window !== window) {
+      counts = { window, pending: 0, shared: 0 };
+      this.keys.set(apiKeyId, counts);
     }
-    const [count, ttlMs] = result;
-    if (count > this.config.rateLimitPerMinute) {
+    if (counts.shared + counts.pending >= this.config.rateLimitPerMinute) {
       throw new AppError(ErrorCode.RateLimited, `This API key may send ${this.config.rateLimitPerMinute} webhooks a minute`, {
-        'Retry-After': String(Math.max(1, Math.ceil(ttlMs / 1000))),
+        'Retry-After': String(Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000))),
       });
     }
+    counts.pending += 1;
+    this.timer ??= setTimeout(() => void this.sync(), RATE_SYNC_MS);
+  }
+
+  /**
+   * Adds the pending counts to Redis and takes the totals back; keys of past minutes are
+   * dropped. The next request of a key schedules the next sync.
+   */
+  private async sync(): Promise<void> {
+    this.timer = null;
+    const window = Math.floor(Date.now() / WINDOW_MS);
+    const work: Promise<void>[] = [];
+    for (const [apiKeyId, counts] of this.keys) {
+      if (counts.window !== window) {
+        this.keys.delete(apiKeyId);
+        continue;
+      }
+      if (counts.pending === 0) continue;
+      const added = counts.pending;
+      counts.pending = 0;
+      const key = `${this.config.redisPrefix}:rate:${apiKeyId}:${counts.window}`;
+      const redis = this.redis as Redis & { hookflowRateAdd(key: string, by: number, ttlMs: number): Promise<number> };
+      work.push(
+        redis.hookflowRateAdd(key, added, WINDOW_MS).then(
+          (total) => {
+            counts.shared = Math.max(counts.shared, total);
+          },
+          (error: Error) => {
+            // Redis is away: keep the count for the next sync. The queue refuses webhooks meanwhile.
+            counts.pending += added;
+            this.logger.debug(`Rate counts not synced: ${error.message}`);
+          },
+        ),
+      );
+    }
+    await Promise.all(work);
   }
 }

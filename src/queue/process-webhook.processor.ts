@@ -7,6 +7,7 @@ import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
 import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
 import { RetentionService } from '../engine/retention.service.js';
 import { WebhookQueue } from './webhook-queue.producer.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 
 /** Hands each job of the webhooks queue to the engine, by job name. */
@@ -20,6 +21,7 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
     private readonly runner: WebhookRunnerService,
     private readonly retention: RetentionService,
     private readonly queue: WebhookQueue,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -34,18 +36,26 @@ export class ProcessWebhookProcessor extends WorkerHost implements OnApplication
   }
 
   async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {
-    const attempt = job.attemptsMade + 1;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     switch (job.name) {
-      case JOB_PROCESS_WEBHOOK:
-        return this.dispatcher.dispatch(job.data as WebhookJob);
+      case JOB_PROCESS_WEBHOOK: {
+        const webhook = job.data as WebhookJob;
+        const { runIds, inline } = await this.dispatcher.dispatch(webhook, job.opts.priority);
+        return inline ? this.runner.runProcess(inline, lastAttempt, webhook) : runIds;
+      }
       case JOB_RUN_PROCESS:
-        return this.runner.runProcess(job.data as RunProcessJob, attempt >= (job.opts.attempts ?? 1));
+        return this.runner.runProcess(job.data as RunProcessJob, lastAttempt);
       case JOB_RETENTION:
         return this.retention.purge();
       default:
         // A job this version does not know (a newer producer?): fail it visibly, do not drop it.
         throw new Error(`No handler for job "${job.name}"`);
     }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined): void {
+    if (job && job.attemptsMade < (job.opts.attempts ?? 1)) this.metrics.jobRetried(job.name);
   }
 
   /** Redis trouble: the worker reconnects by itself; say so rather than crash. */

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 import { webhookJobOptions } from './job-options.js';
+import { FairShare } from './fair-share.js';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 const RETRY_AFTER_SECONDS = '5';
@@ -16,13 +17,23 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<WebhookJob | RunProcessJob>;
 
   private readonly idempotencyWindowMs: number;
+  private readonly fairShare = new FairShare();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
     this.queue = new Queue<WebhookJob | RunProcessJob>(WEBHOOKS_QUEUE, {
       // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
       // after the sender has already been told 503 (it would then be queued twice).
-      connection: { ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
+      // Commands of concurrent requests share one write to Redis (auto-pipelining), and each
+      // gives up after ENQUEUE_TIMEOUT_MS so the sender hears 503 instead of waiting.
+      connection: {
+        ...config.redis,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        commandTimeout: ENQUEUE_TIMEOUT_MS,
+        enableAutoPipelining: true,
+      },
       prefix: config.redisPrefix,
       defaultJobOptions: webhookJobOptions(config),
     });
@@ -54,7 +65,26 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
 
   /** Makes sure the retention job runs every hour (one schedule, however many workers ask). */
   async scheduleRetention(): Promise<void> {
-    await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob });
+    await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob, opts: { priority: 1 } });
+  }
+
+  /** Jobs by state; prioritized ones wait too (every webhook job has a priority). */
+  async counts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'failed', number>> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { waiting: counts.waiting + counts.prioritized, active: counts.active, delayed: counts.delayed, failed: counts.failed };
+  }
+
+  /**
+   * Age of the oldest waiting job, from the jobs at both ends of the queue: the next to be taken
+   * and the last (a burst's tail). A job in the middle may be older; this is a lower bound.
+   */
+  async oldestWaitingSeconds(): Promise<number> {
+    const ends = await Promise.all([
+      this.queue.getJobs(['waiting', 'prioritized'], 0, 0, true),
+      this.queue.getJobs(['waiting', 'prioritized'], 0, 0, false),
+    ]);
+    const oldest = Math.min(...ends.flat().map((job) => job?.timestamp ?? Infinity));
+    return Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0;
   }
 
   /** The job of a webhook still in Redis (queued or being processed), if any. */
@@ -63,9 +93,12 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     return job && job.name === JOB_PROCESS_WEBHOOK ? (job.data as WebhookJob) : null;
   }
 
-  /** Queues runs; the job id is the run id, so a repeated dispatch does not queue a run twice. */
-  async addRuns(runs: RunProcessJob[]): Promise<void> {
-    await this.queue.addBulk(runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `run-${run.runId}` } })));
+  /**
+   * Queues runs, with their webhook's priority (replays, asked for by a person, go first). The
+   * job id is the run id, so a repeated dispatch does not queue a run twice.
+   */
+  async addRuns(runs: RunProcessJob[], priority = 1): Promise<void> {
+    await this.queue.addBulk(runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `run-${run.runId}`, priority } })));
   }
 
   /**
@@ -74,21 +107,16 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
    * (Redis decides atomically, so two repeats at once cannot both be queued).
    */
   async add(job: WebhookJob, deliveryId?: string): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS);
-    });
     try {
       const deduplication = deliveryId ? { id: deliveryId, ttl: this.idempotencyWindowMs } : undefined;
-      const added = await Promise.race([this.queue.add(JOB_PROCESS_WEBHOOK, job, { jobId: job.webhookId, deduplication }), timeout]);
+      const priority = this.fairShare.priority(job.tenantId);
+      const added = await this.queue.add(JOB_PROCESS_WEBHOOK, job, { jobId: job.webhookId, deduplication, priority });
       return added.id ?? job.webhookId;
     } catch (error) {
       this.logger.warn(`Webhook ${job.webhookId} not queued: ${(error as Error).message}`);
       throw new AppError(ErrorCode.QueueUnavailable, 'The webhook queue is unavailable; send the webhook again later', {
         'Retry-After': RETRY_AFTER_SECONDS,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -28,8 +28,13 @@ export interface WebhookDetail extends WebhookView {
 export class WebhookLogService {
   constructor(private readonly webhooks: WebhooksRepository) {}
 
-  /** Writes the entry of a webhook a worker has taken from the queue (idempotent per webhook id). */
-  async recordTaken(job: WebhookJob): Promise<void> {
+  /**
+   * Writes the entry of a webhook a worker has taken from the queue, with the runs it waits for
+   * (idempotent per webhook id: a repeated dispatch after a crash changes nothing). A webhook
+   * no process takes is written finished, as received, with the reason.
+   */
+  async recordTaken(job: WebhookJob, runIds: string[], unprocessedReason: string | null): Promise<void> {
+    const finished = runIds.length === 0;
     await this.webhooks.insertOnce(
       Object.assign(new Webhook(), {
         id: job.webhookId,
@@ -40,11 +45,11 @@ export class WebhookLogService {
         contentType: job.contentType,
         headers: job.headers,
         payload: job.payload,
-        status: 'queued',
-        reason: null,
+        status: finished ? 'received' : 'queued',
+        reason: finished ? unprocessedReason : null,
         recordIds: [],
-        runIds: null,
-        processedAt: null,
+        runIds,
+        processedAt: finished ? new Date() : null,
       }),
     );
   }
@@ -61,10 +66,9 @@ export class WebhookLogService {
     return this.webhooks.deleteByIds(ids);
   }
 
-  /** Notes the runs a webhook was dispatched to; it is queued until they are stored. */
-  async dispatched(tenantId: string, id: string, runIds: string[], replay: boolean): Promise<void> {
-    if (replay) await this.webhooks.setReplayRunIds(tenantId, id, runIds);
-    else await this.webhooks.setFirstRunIds(tenantId, id, runIds);
+  /** A replay: the webhook is queued again until these new runs are stored. */
+  async replayed(tenantId: string, id: string, runIds: string[]): Promise<void> {
+    await this.webhooks.setReplayRunIds(tenantId, id, runIds);
   }
 
   /** Webhooks with their payloads, newest first: by ids, or by status and time. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
@@ -31,7 +31,6 @@ export class WebhooksRepository {
     await this.webhooks.update({ tenantId, id }, outcome);
   }
 
-  /** The webhook waits for these runs again (a new webhook, or a replay). */
   /** Ids of entries of a status received before a time, oldest first, across tenants. */
   async oldest(status: WebhookStatus, before: Date, limit: number): Promise<string[]> {
     const old = await this.webhooks
@@ -46,14 +45,6 @@ export class WebhooksRepository {
 
   async deleteByIds(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.webhooks.delete({ id: In(ids) });
-  }
-
-  /**
-   * The runs a new webhook waits for. Set once: a repeated dispatch (after a worker crash) must
-   * not put a webhook its runs have finished back to queued.
-   */
-  async setFirstRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
-    await this.webhooks.update({ tenantId, id, runIds: IsNull() }, { runIds });
   }
 
   /** A replay: the webhook waits for these new runs. */

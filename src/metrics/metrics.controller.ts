@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { OAuthService } from '../auth/oauth.service.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { bearerOf, isMetricsToken } from './metrics-auth.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly oauth: OAuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Prometheus metrics of this process: METRICS_TOKEN or a platform access token as bearer' })
+  async scrape(@Req() request: FastifyRequest): Promise<string> {
+    // Volumes per tenant are business data: not for anyone who can reach the port.
+    const bearer = bearerOf(request.headers.authorization);
+    const principal = bearer && !isMetricsToken(bearer, this.config.metricsToken) ? this.oauth.verify(bearer) : null;
+    if (!bearer || (principal === null && !isMetricsToken(bearer, this.config.metricsToken))) {
+      throw new AppError(ErrorCode.Unauthenticated, 'Metrics need a bearer token: METRICS_TOKEN or a platform access token', {
+        'WWW-Authenticate': 'Bearer realm="hookflow"',
+      });
+    }
+    if (principal && !principal.scopes.includes('platform')) throw new AppError(ErrorCode.Forbidden, 'Only a platform client may read metrics');
+    return this.metrics.render();
+  }
+}

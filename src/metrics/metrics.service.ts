@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import type { TraceEntry } from '../engine/step-type.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+
+/** A webhook request, once its key has told whose it is. */
+export type TenantRequest = FastifyRequest & { tenantId?: string };
+
+const WEBHOOK_ROUTE = '/webhooks/:apiKey';
+
+/**
+ * The Prometheus metrics of one process. The registry is the process's own (not prom-client's
+ * global one), so several services in one process, as in the tests, do not collide.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly webhooks: Counter<'tenant' | 'status'>;
+  private readonly runs: Counter<'tenant' | 'process' | 'status'>;
+  private readonly steps: Histogram<'type'>;
+  private readonly records: Counter<'tenant'>;
+  private readonly retries: Counter<'job'>;
+
+  constructor(
+    private readonly queue: WebhookQueue,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ role: config.role });
+    collectDefaultMetrics({ register: this.registry, prefix: 'hookflow_' });
+    this.webhooks = new Counter({
+      name: 'hookflow_webhooks_received_total',
+      help: 'Webhook requests answered, by HTTP status and tenant ("unknown" before the key is resolved)',
+      labelNames: ['tenant', 'status'],
+      registers,
+    });
+    this.runs = new Counter({ name: 'hookflow_runs_total', help: 'Process runs stored, by tenant, process and status', labelNames: ['tenant', 'process', 'status'], registers });
+    this.steps = new Histogram({
+      name: 'hookflow_step_duration_seconds',
+      help: 'Duration of process steps, by step type',
+      labelNames: ['type'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.records = new Counter({ name: 'hookflow_record_writes_total', help: 'Records written or found again by runs, by tenant', labelNames: ['tenant'], registers });
+    this.retries = new Counter({ name: 'hookflow_job_retries_total', help: 'Jobs that failed and will be tried again, by job name', labelNames: ['job'], registers });
+    const webhookQueue = this.queue;
+    new Gauge({
+      name: 'hookflow_queue_jobs',
+      help: 'Jobs in the webhooks queue, by state',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        const counts = await webhookQueue.counts();
+        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: 'hookflow_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest job waiting to be taken (0 when none waits)',
+      registers,
+      async collect() {
+        this.set(await webhookQueue.oldestWaitingSeconds());
+      },
+    });
+  }
+
+  /** Counts every answer of the webhook route, errors included (Fastify's onResponse hook). */
+  observeWebhookAnswers(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request: TenantRequest, reply, done) => {
+      if (request.routeOptions.url === WEBHOOK_ROUTE) {
+        this.webhooks.inc({ tenant: request.tenantId ?? 'unknown', status: String(reply.statusCode) });
+      }
+      done();
+    });
+  }
+
+  runStored(tenant: string, process: string, status: string, trace: TraceEntry[], recordIds: string[]): void {
+    this.runs.inc({ tenant, process, status });
+    for (const entry of trace) this.steps.observe({ type: entry.type }, entry.durationMs / 1000);
+    if (recordIds.length > 0) this.records.inc({ tenant }, recordIds.length);
+  }
+
+  jobRetried(job: string): void {
+    this.retries.inc({ job });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
