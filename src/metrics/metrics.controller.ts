@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthService } from '../auth/oauth.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -18,10 +18,9 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Prometheus metrics of this process: METRICS_TOKEN or a platform access token as bearer' })
-  async scrape(@Req() request: FastifyRequest): Promise<string> {
+  async scrape(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     // Volumes per tenant are business data: not for anyone who can reach the port.
     const bearer = bearerOf(request.headers.authorization);
     const principal = bearer && !isMetricsToken(bearer, this.config.metricsToken) ? this.oauth.verify(bearer) : null;
@@ -31,6 +30,9 @@ export class MetricsController {
       });
     }
     if (principal && !principal.scopes.includes('platform')) throw new AppError(ErrorCode.Forbidden, 'Only a platform client may read metrics');
-    return this.metrics.render();
+    const text = await this.metrics.render();
+    // Set only now: an error above is answered as JSON.
+    void reply.type(this.metrics.registry.contentType);
+    return text;
   }
 }
