@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { serviceLogger } from './common/json-logger.js';
+import { answerRequestIds, requestIdOf } from './common/request-id.js';
 import type { AppConfig } from './config/config.js';
 import { registerBodyParsers } from './ingestion/body-parsers.js';
 import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
@@ -23,14 +25,19 @@ export interface RunningService {
 
 /** Starts the service for config.role. Used by main.ts and by the end-to-end tests alike. */
 export async function startService(config: AppConfig, options: StartOptions = {}): Promise<RunningService> {
-  const logger = options.logger ?? ['log', 'warn', 'error'];
+  const logger = options.logger ?? serviceLogger(config);
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { logger, abortOnError: false });
     await app.init();
     return { app, close: () => app.close() };
   }
   // Long enough for any key or object name, so their own checks answer (401/404), not a 414.
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, routerOptions: { maxParamLength: 1000 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    logger: false,
+    genReqId: requestIdOf,
+    routerOptions: { maxParamLength: 1000 },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger,
     bodyParser: false,
@@ -40,6 +47,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const fastify = app.getHttpAdapter().getInstance();
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
+  answerRequestIds(fastify);
   app.get(MetricsService).observeWebhookAnswers(fastify);
   app.useGlobalFilters(new ErrorFilter());
   setUpOpenApi(app, config.openApiUi);

@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
+  const { Logger } = await import('@nestjs/common');
+  const { serviceLogger } = await import('./common/json-logger.js');
+  // Every line in the configured format, from the first one on.
+  const logger = serviceLogger(config);
+  Logger.overrideLogger(logger);
   const { redisProblem } = await import('./common/redis-check.js');
   const problem = await redisProblem(config);
   if (problem) {
@@ -28,12 +33,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { startService } = await import('./app.js');
-  service = await startService(config);
+  service = await startService(config, { logger });
   if (stopping) {
     await service.close();
     process.exit(0);
   }
-  const { Logger } = await import('@nestjs/common');
   new Logger('Hookflow').log(
     `Started (role ${config.role}, ${config.database.type} database)` +
       (service.url ? `; webhooks: ${config.publicBaseUrl}/webhooks/<API_KEY>` : ''),

@@ -3,6 +3,7 @@ import { AdminApi, getToken } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { freePort } from './support/redis-server.mjs';
 import { startTestService, type TestService } from './support/test-service.js';
+import { JsonLogger } from '../src/common/json-logger.js';
 
 const ADMIN = { id: 'ops-admin', secret: 'ops-admin-secret-0123456789' };
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
@@ -85,5 +86,62 @@ describe('operations: metrics', () => {
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('operations: structured logs', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  let database: TestDatabase;
+  let hookflow: TestService;
+
+  beforeAll(async () => {
+    database = await createDatabase('sqlite');
+    const logger = new JsonLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    hookflow = await startTestService(database, {}, { logger });
+  });
+
+  afterAll(async () => {
+    await hookflow?.close();
+    await database?.drop();
+  });
+
+  it('one JSON object per line, with the request id from the request to the run', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant('Logged');
+    const response = await hookflow.post(`/webhooks/${apiKey}`, JSON.stringify({ EntityName: 'FormSubmit', Name: 'Traced' }), {
+      'content-type': 'application/json',
+      'x-request-id': 'req-4711',
+    });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('x-request-id')).toBe('req-4711');
+    const { id } = (await response.json()) as { id: string };
+    expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('processed');
+
+    const correlated = lines.filter((line) => line.requestId === 'req-4711');
+    expect(correlated).toEqual([
+      expect.objectContaining({ level: 'debug', context: 'IngestionService', msg: 'Webhook queued', webhookId: id, tenantId }),
+      expect.objectContaining({ level: 'debug', context: 'WebhookRunnerService', msg: 'Run succeeded', webhookId: id, records: 1 }),
+    ]);
+    expect(correlated[0]).toEqual(expect.objectContaining({ time: expect.any(String), pid: process.pid }));
+    expect(JSON.stringify(lines)).not.toContain(apiKey);
+  });
+
+  it('a request without an id gets one; an unsafe one is replaced', async () => {
+    const plain = await fetch(`${hookflow.url}/health/live`);
+    expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const unsafe = await fetch(`${hookflow.url}/health/live`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('masks keys and secrets, in fields and in messages', () => {
+    const captured: string[] = [];
+    const logger = new JsonLogger('info', { write: (line: string) => void captured.push(line) });
+    logger.warn({ msg: 'Key hf_abcdefghijklmnopqrstuvwxyz0123 refused', apiKey: 'hf_abcdefghijklmnopqrstuvwxyz0123', nested: { secret: 's3cr3t-value' } }, 'Test');
+    logger.error(new Error('client hfs_ABCDEFGHIJKLMNOPQRSTUV failed'));
+    logger.debug('not at info level');
+    expect(captured).toHaveLength(2);
+    const [warn, error] = captured.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(warn).toEqual(expect.objectContaining({ level: 'warn', context: 'Test', msg: 'Key hf_[redacted] refused', apiKey: '[redacted]', nested: { secret: '[redacted]' } }));
+    expect(error).toEqual(expect.objectContaining({ level: 'error', msg: 'client hfs_[redacted] failed', stack: expect.stringContaining('hfs_[redacted]') }));
+    expect(captured.join('\n')).not.toMatch(/abcdefghijklmnop|ABCDEFGHIJKLMNOP|s3cr3t/);
   });
 });

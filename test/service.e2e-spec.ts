@@ -58,11 +58,15 @@ describe('starting the service', () => {
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
     try {
       const deadline = Date.now() + 15_000;
       while (!output.includes('Started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(output).toContain('maxmemory-policy is "allkeys-lru": under memory pressure Redis may evict queued webhooks');
+      // Not a terminal: one JSON object per line on stdout.
+      const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 'warn', msg: expect.stringContaining('maxmemory-policy is "allkeys-lru": under memory pressure Redis may evict queued webhooks') }),
+      );
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: expect.stringMatching(/^Started \(role all, sqlite database\)/) }));
     } finally {
       child.kill('SIGKILL');
       await redis.stop();

@@ -41,7 +41,7 @@ export class WebhookDispatcher {
   async dispatch(job: WebhookJob, priority?: number): Promise<{ runIds: string[]; inline: RunProcessJob | null }> {
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
-    const runs = runJobs(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null);
+    const runs = runJobs(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null, job.requestId);
     const runIds = runs.map((run) => run.runId);
     await this.log.recordTaken(job, runIds, runs.length === 0 ? NO_ACTIVE_PROCESS : null);
     if (runs.length === 1) return { runIds, inline: runs[0] };
@@ -98,6 +98,7 @@ function runJobs(
   processes: CompiledProcess[],
   runId: (processId: string) => string,
   forcedKey: string | null,
+  requestId?: string,
 ): RunProcessJob[] {
   return processes.map(({ definition }) => ({
     runId: runId(definition.id),
@@ -107,6 +108,7 @@ function runJobs(
     processId: definition.id,
     version: definition.version,
     writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
+    ...(requestId ? { requestId } : {}),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
@@ -34,6 +34,8 @@ const WEBHOOK_PROBLEMS = new Set<string>([
  */
 @Injectable()
 export class WebhookRunnerService {
+  private readonly logger = new Logger(WebhookRunnerService.name);
+
   constructor(
     private readonly log: WebhookLogService,
     private readonly processes: EffectiveProcesses,
@@ -89,6 +91,9 @@ export class WebhookRunnerService {
     });
     await this.runs.insert([run]);
     this.metrics.runStored(job.tenantId, job.processId, outcome.status, outcome.trace, outcome.recordIds);
+    const line = { requestId: job.requestId, webhookId: job.webhookId, runId: job.runId, tenantId: job.tenantId, processId: job.processId };
+    if (outcome.status === 'failed') this.logger.warn({ msg: `Run failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
+    else this.logger.debug({ msg: `Run ${outcome.status}`, records: outcome.recordIds.length, ...line });
     await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
     return outcome.status;
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { FastifyRequest } from 'fastify';
@@ -40,6 +40,7 @@ const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-github-delivery
  */
 @Injectable()
 export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
   private readonly maxBodyBytes: number;
 
   constructor(
@@ -72,11 +73,14 @@ export class IngestionService {
       contentType: mediaType(request),
       headers: safeHeaders(request.headers),
       payload,
+      requestId: request.id,
       },
       // Per key: two sources cannot collide on each other's delivery ids.
       deliveryId ? `${key.apiKeyId}:${deliveryId}` : undefined,
     );
-    return queuedId === webhookId ? { id: webhookId, status: 'accepted' } : { id: queuedId, status: 'accepted', duplicate: true };
+    const duplicate = queuedId !== webhookId;
+    this.logger.debug({ msg: duplicate ? 'Repeated delivery: nothing queued' : 'Webhook queued', requestId: request.id, webhookId: queuedId, tenantId: key.tenantId });
+    return duplicate ? { id: queuedId, status: 'accepted', duplicate: true } : { id: webhookId, status: 'accepted' };
   }
 
   /** What became of a webhook, for the key that sent it (404 for any other key). */

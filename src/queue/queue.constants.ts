@@ -22,6 +22,8 @@ export interface WebhookJob {
   /** Request headers that are safe to keep (no credentials, cookies or signatures). */
   headers: Record<string, string>;
   payload: Record<string, unknown>;
+  /** The id of the HTTP request that brought it, for log correlation (absent in older jobs). */
+  requestId?: string;
 }
 
 /** One run of one process, pinned to the version that was current when the webhook was dispatched. */
@@ -38,4 +40,6 @@ export interface RunProcessJob {
    * finds the records of earlier runs instead of writing them again; a forced replay has its own.
    */
   writeKey: string;
+  /** The request that brought the webhook, when known (log correlation). */
+  requestId?: string;
 }
