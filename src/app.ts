@@ -11,6 +11,7 @@ import { registerBodyParsers } from './ingestion/body-parsers.js';
 import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
 import { setUpOpenApi } from './admin/openapi.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { mountQueueDashboard } from './operations/queue-dashboard.js';
 
 export interface StartOptions {
   logger?: LoggerService | LogLevel[] | false;
@@ -51,6 +52,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   app.get(MetricsService).observeWebhookAnswers(fastify);
   app.useGlobalFilters(new ErrorFilter());
   setUpOpenApi(app, config.openApiUi);
+  if (config.queueDashboard) await mountQueueDashboard(app, fastify);
   await app.listen(config.port, config.host);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -115,23 +115,47 @@ describe('the built service (npm start)', () => {
     await database?.drop();
   });
 
-  it('serves Swagger UI and the OpenAPI document, and exits 0 on SIGTERM', async () => {
+  it('serves Swagger UI, the OpenAPI document and the queue dashboard (to platform clients), and exits 0 on SIGTERM', async () => {
     const port = await freePort();
+    const admin = { id: 'board-admin', secret: 'board-admin-secret-0123456789' };
     const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', REDIS_URL: process.env.REDIS_URL!, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_URL: process.env.REDIS_URL!,
+        REDIS_PREFIX: `board-${port}`,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_CLIENT_ID: admin.id,
+        ADMIN_CLIENT_SECRET: admin.secret,
+      },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
     try {
       let ui: Response | undefined;
       for (const deadline = Date.now() + 15_000; !ui && Date.now() < deadline; ) {
-        ui = await fetch(`http://127.0.0.1:${port}/docs`).catch(() => undefined);
+        ui = await fetch(`${base}/docs`).catch(() => undefined);
         if (!ui) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(ui?.status).toBe(200);
       expect(await ui!.text()).toContain('swagger-ui');
-      const document = (await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json()) as { openapi: string };
+      const document = (await (await fetch(`${base}/docs-json`)).json()) as { openapi: string };
       expect(document.openapi).toMatch(/^3\./);
+
+      const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+      const anonymous = await fetch(`${base}/queues`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Hookflow queues", charset="UTF-8"');
+      expect((await fetch(`${base}/queues`, { headers: basic(admin.id, 'wrong-secret') })).status).toBe(401);
+      const board = await fetch(`${base}/queues`, { headers: basic(admin.id, admin.secret) });
+      expect(board.status).toBe(200);
+      expect(await board.text()).toContain('Hookflow queues');
+      const queues = (await (await fetch(`${base}/queues/api/queues`, { headers: basic(admin.id, admin.secret) })).json()) as {
+        queues: Array<{ name: string }>;
+      };
+      expect(queues.queues.map((queue) => queue.name)).toEqual(['webhooks']);
     } finally {
       child.kill('SIGTERM');
     }

@@ -52,6 +52,8 @@ export interface AppConfig {
   adminClient: { id: string; secret: string } | null;
   /** Serve Swagger UI at /docs (the OpenAPI document at /docs-json is always served). */
   openApiUi: boolean;
+  /** Serve the operators' queue dashboard (Bull Board) at /queues, behind platform client credentials. */
+  queueDashboard: boolean;
   /** How long a sender's delivery id (webhook-id, Idempotency-Key…) is remembered against repeats. */
   idempotencyWindowSeconds: number;
   /** Webhooks one API key may send per minute, across all API processes (0: no limit). */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsKey: secret(env, 'SECRETS_KEY', 43),
     adminClient: adminClient(env),
     openApiUi: flag(env, 'OPENAPI_UI', true),
+    queueDashboard: flag(env, 'QUEUE_DASHBOARD', true),
     idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     retentionDays: retention(env),

@@ -68,6 +68,11 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob, opts: { priority: 1 } });
   }
 
+  /** The queue itself, for the operators' dashboard (it lists, retries and removes jobs). */
+  dashboardQueue(): Queue {
+    return this.queue;
+  }
+
   /** Jobs by state; prioritized ones wait too (every webhook job has a priority). */
   async counts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'failed', number>> {
     const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');

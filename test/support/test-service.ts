@@ -45,6 +45,7 @@ export async function startTestService(
     // Swagger UI's static files come through @fastify/static, whose ES-module dependency the test
     // runner cannot load on Node 20; the UI is checked against the built service instead.
     OPENAPI_UI: 'false',
+    QUEUE_DASHBOARD: 'false',
     ...env,
   });
   const service = await startService(config, options);

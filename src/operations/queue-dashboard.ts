@@ -1,0 +1,68 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { OAuthService } from '../auth/oauth.service.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+
+export const QUEUE_DASHBOARD_PATH = '/queues';
+/** A browser asks for many files per page: a checked credential is trusted this long (scrypt is slow on purpose). */
+const TRUST_MS = 60_000;
+
+/**
+ * Bull Board at /queues, for operators: the webhooks queue, its jobs, retries and failures. It is
+ * behind HTTP Basic with the id and secret of a platform OAuth client (a browser asks for them),
+ * since a queue's jobs hold every tenant's payloads.
+ */
+export async function mountQueueDashboard(app: INestApplication, fastify: FastifyInstance): Promise<void> {
+  // Loaded only when mounted: the board's files come through @fastify/static.
+  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/fastify'),
+  ]);
+  const board = new FastifyAdapter();
+  board.setBasePath(QUEUE_DASHBOARD_PATH);
+  createBullBoard({
+    queues: [new BullMQAdapter(app.get(WebhookQueue).dashboardQueue())],
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'Hookflow queues' } },
+  });
+  const oauth = app.get(OAuthService);
+  const trusted = new Map<string, number>();
+  const logger = new Logger('QueueDashboard');
+
+  await fastify.register(async (scope) => {
+    scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const credentials = basicCredentials(request.headers.authorization);
+      const digest = credentials && createHash('sha256').update(`${credentials.id}\0${credentials.secret}`).digest('hex');
+      if (digest && (trusted.get(digest) ?? 0) > Date.now()) return;
+      if (credentials && (await isPlatformClient(oauth, credentials.id, credentials.secret))) {
+        if (trusted.size > 1000) trusted.clear();
+        trusted.set(digest!, Date.now() + TRUST_MS);
+        return;
+      }
+      if (credentials) logger.warn({ msg: 'Queue dashboard: refused credentials', clientId: credentials.id.slice(0, 100) });
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Basic realm="Hookflow queues", charset="UTF-8"')
+        .send({ statusCode: 401, error: 'Unauthorized', message: 'The queue dashboard needs the id and secret of a platform client (HTTP Basic)' });
+    });
+    await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+  });
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : null;
+}
+
+async function isPlatformClient(oauth: OAuthService, id: string, secret: string): Promise<boolean> {
+  try {
+    return (await oauth.token('client_credentials', id, secret, 'platform')).scope === 'platform';
+  } catch {
+    return false;
+  }
+}
