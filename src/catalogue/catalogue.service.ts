@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { CatalogueColumn } from './catalogue-column.entity.js';
@@ -45,9 +47,21 @@ export interface NewObject {
   fields: NewColumn[];
 }
 
+const CACHE_LIMIT = 10_000;
+
 @Injectable()
 export class CatalogueService {
-  constructor(private readonly catalogue: CatalogueRepository) {}
+  /**
+   * Objects with their columns, per tenant and name, kept for PROCESS_CACHE_MS: every webhook
+   * reads its object, and the catalogue rarely changes. A change made in this process applies
+   * at once; one made elsewhere (another API process, the CLI) within PROCESS_CACHE_MS.
+   */
+  private readonly cache = new Map<string, { value: ObjectModel | null; expiresAt: number }>();
+
+  constructor(
+    private readonly catalogue: CatalogueRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async seedDefaults(tenantId: string): Promise<void> {
     const now = new Date();
@@ -110,6 +124,7 @@ export class CatalogueService {
       column(tenantId, spec.name, field, position),
     );
     await this.catalogue.insertCatalogue([object], columns, []);
+    this.forget(tenantId);
     return this.getObject(tenantId, spec.name);
   }
 
@@ -120,6 +135,7 @@ export class CatalogueService {
       throw new AppError(ErrorCode.Conflict, `"${objectName}" has a column "${field.name}" already`);
     }
     await this.catalogue.insertColumn(column(tenantId, objectName, field, object.columns.length));
+    this.forget(tenantId);
     return this.getObject(tenantId, objectName);
   }
 
@@ -127,6 +143,7 @@ export class CatalogueService {
   async setInWebhookLookup(tenantId: string, name: string, inWebhookLookup: boolean): Promise<ObjectModel> {
     await this.getObject(tenantId, name);
     await this.catalogue.setInWebhookLookup(tenantId, name, inWebhookLookup);
+    this.forget(tenantId);
     return this.getObject(tenantId, name);
   }
 
@@ -159,9 +176,20 @@ export class CatalogueService {
 
   /** An object with its columns, or null if the tenant has no such object. */
   async findObject(tenantId: string, name: string): Promise<ObjectModel | null> {
+    const key = `${tenantId}\0${name}`;
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.value;
     const object = await this.catalogue.findObject(tenantId, name);
-    if (!object) return null;
-    return toModel(object, await this.catalogue.listColumns(tenantId, name));
+    const value = object ? toModel(object, await this.catalogue.listColumns(tenantId, name)) : null;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, { value, expiresAt: now + this.config.processCacheMs });
+    return value;
+  }
+
+  /** After a change of the tenant's catalogue in this process. */
+  private forget(tenantId: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\0`)) this.cache.delete(key);
   }
 
   async getObject(tenantId: string, name: string): Promise<ObjectModel> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
+import { insertOnce } from '../database/insert-once.js';
 import { RecordEntity } from './record.entity.js';
 
 @Injectable()
@@ -15,8 +16,8 @@ export class RecordsRepository {
    * of the record that holds that source key.
    */
   async insertOnce(record: RecordEntity & { sourceKey: string }): Promise<string> {
-    // Insert-or-ignore, then read back: whoever wrote the source key first owns the record.
-    await this.records.createQueryBuilder().insert().into(RecordEntity).values(record as QueryDeepPartialEntity<RecordEntity>).orIgnore().execute();
+    // Insert-or-ignore; when ignored, whoever wrote the source key first owns the record.
+    if (await insertOnce(this.records, record)) return record.id;
     const owner = await this.records.findOne({
       where: { tenantId: record.tenantId, sourceKey: record.sourceKey },
       select: { id: true },

@@ -35,16 +35,16 @@ export class WebhookDispatcher {
   /**
    * For a new webhook: log it with the runs it waits for, then queue them. A webhook that starts
    * a single process (the usual case) is not queued again: its one run is answered for the
-   * caller to run at once, which saves a job and the reads that come with it. Safe to repeat
-   * for the same job.
+   * caller to run at once, and logged when it ends (WebhookRunnerService), which saves a job and
+   * the database round trips that come with it. Safe to repeat for the same job.
    */
   async dispatch(job: WebhookJob, priority?: number): Promise<{ runIds: string[]; inline: RunProcessJob | null }> {
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
     const runs = runJobs(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null, job.requestId);
     const runIds = runs.map((run) => run.runId);
-    await this.log.recordTaken(job, runIds, runs.length === 0 ? NO_ACTIVE_PROCESS : null);
     if (runs.length === 1) return { runIds, inline: runs[0] };
+    await this.log.recordTaken(job, runIds, runs.length === 0 ? NO_ACTIVE_PROCESS : null);
     if (runs.length > 1) await this.queue.addRuns(runs, priority);
     return { runIds, inline: null };
   }

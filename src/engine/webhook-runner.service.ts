@@ -71,7 +71,11 @@ export class WebhookRunnerService {
         });
       } catch (error) {
         const failure = error instanceof AppError ? error : new AppError(ErrorCode.Transient, String(error));
-        if (!lastAttempt) throw failure;
+        if (!lastAttempt) {
+          // Waiting for its next attempt: an analyst sees it in the log, queued.
+          if (taken) await this.log.recordTaken(taken, webhook.runIds, null);
+          throw failure;
+        }
         outcome = { status: 'failed', error: failure, trace: [], recordIds: [], plannedWrites: [] };
       }
     }
@@ -94,7 +98,8 @@ export class WebhookRunnerService {
     const line = { requestId: job.requestId, webhookId: job.webhookId, runId: job.runId, tenantId: job.tenantId, processId: job.processId };
     if (outcome.status === 'failed') this.logger.warn({ msg: `Run failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
     else this.logger.debug({ msg: `Run ${outcome.status}`, records: outcome.recordIds.length, ...line });
-    await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
+    if (taken) await this.log.recordFinished(taken, webhook.runIds, summarize([run]));
+    else await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
     return outcome.status;
   }
 

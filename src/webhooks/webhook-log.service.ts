@@ -37,21 +37,30 @@ export class WebhookLogService {
     const finished = runIds.length === 0;
     await this.webhooks.insertOnce(
       Object.assign(new Webhook(), {
-        id: job.webhookId,
-        tenantId: job.tenantId,
-        apiKeyId: job.apiKeyId,
-        apiKeyName: job.apiKeyName,
-        receivedAt: new Date(job.receivedAt),
-        contentType: job.contentType,
-        headers: job.headers,
-        payload: job.payload,
+        ...entry(job, runIds),
         status: finished ? 'received' : 'queued',
         reason: finished ? unprocessedReason : null,
         recordIds: [],
-        runIds,
         processedAt: finished ? new Date() : null,
       }),
     );
+  }
+
+  /**
+   * Writes the entry of a webhook whose only run has just finished, in one statement; or, when an
+   * earlier attempt wrote it as queued, sets its outcome.
+   */
+  async recordFinished(job: WebhookJob, runIds: string[], outcome: { status: WebhookStatus; reason: string | null; recordIds: string[] }): Promise<void> {
+    const inserted = await this.webhooks.insertOnce(
+      Object.assign(new Webhook(), {
+        ...entry(job, runIds),
+        status: outcome.status,
+        reason: outcome.reason,
+        recordIds: outcome.recordIds,
+        processedAt: new Date(),
+      }),
+    );
+    if (!inserted) await this.finish(job.tenantId, job.webhookId, outcome.status, outcome.reason, outcome.recordIds);
   }
 
   async finish(tenantId: string, id: string, status: WebhookStatus, reason: string | null, recordIds: string[]) {
@@ -102,6 +111,21 @@ export class WebhookLogService {
     if (!webhook) throw new AppError(ErrorCode.NotFound, `Webhook ${id} does not exist in this tenant`);
     return toDetail(webhook);
   }
+}
+
+/** The columns of a log entry that come from the webhook's job. */
+function entry(job: WebhookJob, runIds: string[]): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
+  return {
+    id: job.webhookId,
+    tenantId: job.tenantId,
+    apiKeyId: job.apiKeyId,
+    apiKeyName: job.apiKeyName,
+    receivedAt: new Date(job.receivedAt),
+    contentType: job.contentType,
+    headers: job.headers,
+    payload: job.payload,
+    runIds,
+  };
 }
 
 function toDetail(webhook: Webhook): WebhookDetail {

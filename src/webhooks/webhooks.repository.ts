@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { insertOnce } from '../database/insert-once.js';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
@@ -18,9 +19,9 @@ export class WebhooksRepository {
     this.webhooks = dataSource.getRepository(Webhook);
   }
 
-  /** Inserts the log entry unless a previous attempt of the same job already did. */
-  async insertOnce(webhook: Webhook): Promise<void> {
-    await this.webhooks.createQueryBuilder().insert().into(Webhook).values(webhook as QueryDeepPartialEntity<Webhook>).orIgnore().execute();
+  /** Inserts the log entry unless a previous attempt of the same job already did; answers whether it did. */
+  insertOnce(webhook: Webhook): Promise<boolean> {
+    return insertOnce(this.webhooks, webhook);
   }
 
   async finish(
