@@ -58,6 +58,11 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Days webhook payloads and run traces are kept, per webhook status. */
   retentionDays: Record<'processed' | 'received' | 'failed', number>;
+  /** How long a web console sign-in lasts. */
+  consoleSessionTtlSeconds: number;
+  /** Failed console sign-ins per email within the window before more are refused (4× that per address). */
+  consoleSignInLimit: number;
+  consoleSignInWindowSeconds: number;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -97,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyWindowSeconds: integer(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     retentionDays: retention(env),
+    consoleSessionTtlSeconds: integer(env, 'CONSOLE_SESSION_TTL_SECONDS', 8 * 3600, 1, 30 * 86_400),
+    consoleSignInLimit: integer(env, 'CONSOLE_SIGN_IN_LIMIT', 5, 1, 1000),
+    consoleSignInWindowSeconds: integer(env, 'CONSOLE_SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
   };
 }
 
