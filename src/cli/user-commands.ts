@@ -31,6 +31,7 @@ export function addUserCommands(program: Command, get: Get): void {
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
       const users = await (await get(UsersService)).list();
+      if (options.json) return printList(users, true);
       printList(
         users.map((entry) => ({ ...entry, roles: entry.roles.map((role) => `${role.role}@${role.tenantId}`).join(' ') })),
         options.json,
