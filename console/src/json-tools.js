@@ -8,22 +8,88 @@ export function parseJson(text) {
   try {
     return { value: JSON.parse(text) };
   } catch (error) {
-    const message = String(error.message);
-    const position = /position (\d+)/.exec(message);
-    const lineColumn = /line (\d+) column (\d+)/.exec(message);
-    let line = 1;
-    let column = 1;
-    if (lineColumn) {
-      line = Number(lineColumn[1]);
-      column = Number(lineColumn[2]);
-    } else if (position) {
-      const before = text.slice(0, Number(position[1]));
-      line = before.split('\n').length;
-      column = before.length - before.lastIndexOf('\n');
-    } else {
-      line = text.split('\n').length;
+    // Browsers' messages do not always say where: find the place ourselves.
+    const at = syntaxErrorOffset(text);
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return { error: { message: String(error.message).replace(/^JSON\.parse: /, ''), line, column } };
+  }
+}
+
+/** The offset of the first character where JSON text stops being valid. */
+export function syntaxErrorOffset(text) {
+  let index = 0;
+  const fail = () => {
+    throw index;
+  };
+  const skip = () => {
+    while (index < text.length && ' \t\n\r'.includes(text[index])) index++;
+  };
+  const expect = (char) => {
+    if (text[index] !== char) fail();
+    index++;
+  };
+  const string = () => {
+    expect('"');
+    while (text[index] !== '"') {
+      if (index >= text.length || text[index] < ' ') fail();
+      if (text[index] === '\\') {
+        index++;
+        if (text[index] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 1, index + 5))) fail();
+          index += 4;
+        } else if (!'"\\/bfnrt'.includes(text[index]) || index >= text.length) fail();
+      }
+      index++;
     }
-    return { error: { message: message.replace(/^JSON\.parse: /, ''), line, column } };
+    index++;
+  };
+  const value = () => {
+    skip();
+    const char = text[index];
+    if (char === '{') {
+      index++;
+      skip();
+      if (text[index] === '}') return void index++;
+      for (;;) {
+        skip();
+        string();
+        skip();
+        expect(':');
+        value();
+        skip();
+        if (text[index] === ',') index++;
+        else return expect('}');
+      }
+    }
+    if (char === '[') {
+      index++;
+      skip();
+      if (text[index] === ']') return void index++;
+      for (;;) {
+        value();
+        skip();
+        if (text[index] === ',') index++;
+        else return expect(']');
+      }
+    }
+    if (char === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, index)) return void (index += word.length);
+    }
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index));
+    if (!number) fail();
+    index += number[0].length;
+  };
+  try {
+    value();
+    skip();
+    if (index < text.length) fail();
+    return text.length;
+  } catch (offset) {
+    if (typeof offset !== 'number') throw offset;
+    return Math.min(offset, text.length);
   }
 }
 

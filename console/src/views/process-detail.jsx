@@ -53,7 +53,7 @@ export function ProcessDetail({ tenant, can, processId }) {
           </div>
           {detail.definition.description && <p class="muted">{detail.definition.description}</p>}
           <ErrorNote error={action.error} />
-          <div role="tablist" aria-label="Process views" class="tabs">
+          <div role="tablist" aria-label="Process views" class="tabs" onKeyDown={(event) => moveTab(event, setTab)}>
             {TABS.filter(([name]) => name !== 'diff' || detail.base).map(([name, label]) => (
               <button
                 type="button"
@@ -89,6 +89,19 @@ export function ProcessDetail({ tenant, can, processId }) {
       )}
     </Loading>
   );
+}
+
+/** Arrow keys, Home and End move between tabs (one tab stop for the whole list). */
+function moveTab(event, setTab) {
+  const tabs = [...event.currentTarget.querySelectorAll('[role="tab"]')];
+  const current = tabs.indexOf(document.activeElement);
+  if (current < 0) return;
+  const next = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const tab = tabs[(next + tabs.length) % tabs.length];
+  tab.focus();
+  setTab(tab.id.replace(/^tab-/, ''));
 }
 
 /** The steps as a readable list: what each does, with its inputs. */
