@@ -16,6 +16,10 @@ import { freePort } from './support/redis-server.mjs';
  * file; the tests follow one analyst's afternoon, so they run in order.
  * With SCREENSHOTS=1 (`npm run screenshots`) the main screens are saved in docs/screenshots.
  */
+// Code passed to page.evaluate runs in the browser; this file is compiled without the DOM library.
+declare const document: any;
+declare const window: any;
+
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -200,9 +204,9 @@ describe('web console in a browser', () => {
 
     // The marker leads to the line.
     await problem.getByRole('button', { name: `Line ${line}` }).click();
-    expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value.slice(
-      (document.activeElement as HTMLTextAreaElement).selectionStart,
-      (document.activeElement as HTMLTextAreaElement).selectionEnd,
+    expect(await page.evaluate(() => document.activeElement.value.slice(
+      document.activeElement.selectionStart,
+      document.activeElement.selectionEnd,
     ))).toContain('create-recrod');
 
     await editor.fill(original.replace('and create the record"', 'and create the record (Acme override)"'));
@@ -337,7 +341,7 @@ describe('web console in a browser', () => {
     expect(await page.getByRole('button', { name: 'New custom process' }).count()).toBe(0);
     const status = await page.evaluate(
       async ([tenant, process]) => {
-        const session = await (await fetch('/api/session')).json();
+        const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
         const response = await fetch(`/api/tenants/${tenant}/processes/${process}/deactivate`, {
           method: 'POST',
           headers: { 'x-csrf-token': session.csrfToken },
