@@ -92,6 +92,13 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       const role = await runCli(['user', 'grant', 'temp@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
       expect(role.code).toBe(1);
       expect(role.stderr).toContain('Unknown role "owner"');
+      // A user is not left behind when its role cannot be given.
+      const unknownTenant = await runCli(['user', 'create', 'lost@example.com', '--tenant', 'no-such-tenant'], cliEnv);
+      expect(unknownTenant.code).toBe(1);
+      expect(unknownTenant.stderr).toContain('Tenant no-such-tenant does not exist');
+      const unknownRole = await runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
+      expect(unknownRole.stderr).toContain('Unknown role "owner"');
+      expect((await cliJson<Array<{ email: string }>>(['user', 'list'], cliEnv)).map((user) => user.email)).not.toContain('lost@example.com');
 
       const client = await ConsoleClient.signIn(url, 'temp@example.com', PASSWORD);
       expect(await cliJson(['user', 'delete', 'temp@example.com'], cliEnv)).toEqual({ email: 'temp@example.com', deleted: true });
@@ -210,6 +217,19 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       expect(created.status).toBe(201);
       expect((await platform.post(`/api/tenants/${tenantB}/processes/${PROCESS}/deactivate`)).body.active).toBe(false);
       expect((await platform.post(`/api/tenants/${tenantB}/processes/${PROCESS}/activate`)).body.active).toBe(true);
+    });
+
+    it('a user with roles on several tenants acts on each with the scopes of its role there', async () => {
+      await cliJson(['user', 'create', 'both@example.com', '--password-stdin', '--tenant', tenantA, '--role', 'analyst'], cliEnv, PASSWORD);
+      await cliJson(['user', 'grant', 'both@example.com', '--tenant', tenantB, '--role', 'viewer'], cliEnv);
+      const both = await ConsoleClient.signIn(url, 'both@example.com', PASSWORD);
+      const roles = (await both.get('/api/session')).body.tenants.map((tenant: { id: string; role: string }) => [tenant.id, tenant.role]);
+      expect(roles).toEqual(expect.arrayContaining([[tenantA, 'analyst'], [tenantB, 'viewer']]));
+      expect((await both.get('/api/tenants')).body.map((tenant: { id: string }) => tenant.id).sort()).toEqual([tenantA, tenantB].sort());
+      expect((await both.get(`/api/tenants/${tenantB}/processes`)).status).toBe(200);
+      expectError(await both.post(`/api/tenants/${tenantB}/processes/${PROCESS}/deactivate`), 403, 'processes:write');
+      expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/deactivate`)).body.active).toBe(false);
+      expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/activate`)).body.active).toBe(true);
     });
 
     it('keeps access tokens working as before, even next to a session cookie', async () => {

@@ -22,8 +22,7 @@ export function addUserCommands(program: Command, get: Get): void {
       const generated = options.passwordStdin ? null : randomBytes(15).toString('base64url');
       const password = generated ?? (await readStdin());
       const users = await get(UsersService);
-      let created = await users.create(email, password, { platformAdmin: options.platformAdmin });
-      if (options.tenant) created = await users.grant(created.id, options.tenant, options.role);
+      const created = await users.create(email, password, { platformAdmin: options.platformAdmin, tenantId: options.tenant, role: options.role });
       printObject(generated ? { ...created, password: generated } : created, options.json);
     });
   user

@@ -33,10 +33,19 @@ export class UsersService {
     private readonly tenants: TenantsService,
   ) {}
 
-  async create(email: string, password: string, options: { platformAdmin?: boolean } = {}): Promise<UserView> {
+  /** A new user; with a tenant, its role there (checked before anything is stored). */
+  async create(
+    email: string,
+    password: string,
+    options: { platformAdmin?: boolean; tenantId?: string; role?: string } = {},
+  ): Promise<UserView> {
     const normalized = normalizeEmail(email);
     if (!EMAIL.test(normalized) || normalized.length > 254) throw new AppError(ErrorCode.InvalidArgument, `"${email}" is not an email address`);
     checkPassword(password);
+    if (options.tenantId) {
+      checkRole(options.role ?? 'analyst');
+      await this.tenants.get(options.tenantId);
+    }
     if (await this.users.findByEmail(normalized)) throw new AppError(ErrorCode.Conflict, `A user with the email ${normalized} exists already`);
     const user = Object.assign(new ConsoleUser(), {
       id: randomUUID(),
@@ -46,6 +55,7 @@ export class UsersService {
       createdAt: new Date(),
     });
     await this.users.insert(user);
+    if (options.tenantId) await this.users.setRole({ userId: user.id, tenantId: options.tenantId, role: (options.role ?? 'analyst') as TenantRole });
     return this.view(user);
   }
 
@@ -61,12 +71,7 @@ export class UsersService {
 
   async grant(emailOrId: string, tenantId: string, role: string): Promise<UserView> {
     const user = await this.find(emailOrId);
-    if (role === 'platform-admin') {
-      throw new AppError(ErrorCode.InvalidArgument, 'platform-admin is not a tenant role: create the user with --platform-admin');
-    }
-    if (!(TENANT_ROLES as readonly string[]).includes(role)) {
-      throw new AppError(ErrorCode.InvalidArgument, `Unknown role "${role}" (known: ${TENANT_ROLES.join(', ')})`);
-    }
+    checkRole(role);
     await this.tenants.get(tenantId);
     await this.users.setRole({ userId: user.id, tenantId, role: role as TenantRole });
     return this.view(user);
@@ -126,6 +131,15 @@ export class UsersService {
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+function checkRole(role: string): void {
+  if (role === 'platform-admin') {
+    throw new AppError(ErrorCode.InvalidArgument, 'platform-admin is not a tenant role: create the user with --platform-admin');
+  }
+  if (!(TENANT_ROLES as readonly string[]).includes(role)) {
+    throw new AppError(ErrorCode.InvalidArgument, `Unknown role "${role}" (known: ${TENANT_ROLES.join(', ')})`);
+  }
 }
 
 function checkPassword(password: string): void {

@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, post, put, tenantApi } from '../api.js';
+import { del, get, post, put, tenantApi } from '../api.js';
 import { ErrorNote, formatTime, Loading, PlannedRecords, short, StatusBadge, Switch, Trace, useAction, useLoad } from '../components.jsx';
 import { diffLines, lineOfPointer, parseJson, pretty } from '../json-tools.js';
-import { Link } from '../router.jsx';
+import { Link, navigate } from '../router.jsx';
+import defaultSample from '../../../processes/samples/create-object-records-from-webhook.json';
+import landingSample from '../../../processes/samples/landing-page-lead.json';
+import upsertSample from '../../../processes/samples/upsert-contact-by-email.json';
 
 const TABS = [
   ['steps', 'Steps'],
@@ -83,7 +86,7 @@ export function ProcessDetail({ tenant, can, processId }) {
               />
             )}
             {tab === 'diff' && detail.base && <Diff base={detail.base} draft={draft} />}
-            {tab === 'history' && <History detail={detail} writable={writable} busy={action.busy} act={act} />}
+            {tab === 'history' && <History tenant={tenant} detail={detail} writable={writable} busy={action.busy} act={act} />}
           </div>
         </section>
       )}
@@ -288,18 +291,17 @@ function Editor({ tenant, detail, draft, setDraft, writable, saved }) {
   );
 }
 
-const SAMPLE = {
-  EntityName: 'Lead',
-  Contact: 'New user',
-  Email: 'new_user@gmail.com',
-  MobilePhone: '+1 617 221 5187',
-  CountryId: 'f8af0e88-f36b-1410-fa98-00155d043204',
+// The sample payloads that ship with the base processes (processes/samples), bundled at build time.
+const SAMPLES = {
+  'The reference example (Lead)': defaultSample,
+  'A landing-page form': landingSample,
+  'A contact with an email': upsertSample,
 };
 
 /** Dry-runs the draft on a sample payload and on picked stored webhooks, next to what happened. */
 function DryRun({ tenant, detail, draft, valid, writable, saved }) {
   const path = tenantApi(tenant.id);
-  const [payload, setPayload] = useState(JSON.stringify(SAMPLE, null, 2));
+  const [payload, setPayload] = useState(JSON.stringify(defaultSample, null, 2));
   const [status, setStatus] = useState('');
   const [selected, setSelected] = useState([]);
   const [result, setResult] = useState(null);
@@ -342,10 +344,20 @@ function DryRun({ tenant, detail, draft, valid, writable, saved }) {
     <section class="panel" aria-labelledby="dry-run-title">
       <h2 id="dry-run-title">Test before activating</h2>
       <div class="two-columns">
-        <label>
-          Sample payload (JSON)
-          <textarea class="code" rows={9} spellcheck={false} value={payload} onInput={(event) => setPayload(event.currentTarget.value)} />
-        </label>
+        <div>
+          <label class="inline">
+            Start from
+            <select onChange={(event) => SAMPLES[event.currentTarget.value] && setPayload(JSON.stringify(SAMPLES[event.currentTarget.value], null, 2))}>
+              {Object.keys(SAMPLES).map((name) => (
+                <option value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Sample payload (JSON)
+            <textarea class="code" rows={9} spellcheck={false} value={payload} onInput={(event) => setPayload(event.currentTarget.value)} />
+          </label>
+        </div>
         <fieldset>
           <legend>Stored webhooks to compare</legend>
           <label class="inline">
@@ -479,7 +491,13 @@ function Diff({ base, draft }) {
   );
 }
 
-function History({ detail, writable, busy, act }) {
+function History({ tenant, detail, writable, busy, act }) {
+  const removal = useAction();
+  const remove = async () => {
+    if (!window.confirm(`Delete the custom process “${detail.name}” and its versions?`)) return;
+    const done = await removal.perform(() => del(tenantApi(tenant.id)(`/processes/${encodeURIComponent(detail.id)}`)).then(() => true));
+    if (done) navigate(`/t/${tenant.id}/processes`);
+  };
   return (
     <>
       {writable && detail.source === 'override' && (
@@ -489,6 +507,14 @@ function History({ detail, writable, busy, act }) {
           </button>
         </p>
       )}
+      {writable && detail.source === 'custom' && (
+        <p>
+          <button type="button" class="danger" disabled={busy || removal.busy} onClick={remove}>
+            Delete this process
+          </button>
+        </p>
+      )}
+      <ErrorNote error={removal.error} />
       {detail.versions.length === 0 ? (
         <p class="muted">No saved versions: the base definition runs.</p>
       ) : (
