@@ -8,6 +8,8 @@ import { startTestService, type TestService } from './support/test-service.js';
 const ADMIN = { ADMIN_CLIENT_ID: 'console-e2e-admin', ADMIN_CLIENT_SECRET: 'console-e2e-admin-secret-0123' };
 const PASSWORD = 'correct horse battery';
 const PROCESS = 'create-object-records-from-webhook';
+// Each command starts a process of its own: slow on a loaded machine.
+const CLI_TIMEOUT = 90_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,7 +47,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     await createUser('viewer@example.com', ['--tenant', tenantA, '--role', 'viewer']);
     await createUser('admin@example.com', ['--platform-admin']);
     await createUser('nobody@example.com');
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await hookflow?.close();
@@ -69,9 +71,9 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       const session = await signInRequest(url, 'grace@example.com', created.password);
       expect(session.status).toBe(200);
       expect(session.body.tenants).toEqual([{ id: tenantB, name: 'Globex', role: 'viewer', scopes: expect.arrayContaining(['processes:read']) }]);
-    });
+    }, CLI_TIMEOUT);
 
-    it('lists, grants, revokes and deletes users; refuses duplicates, short passwords and unknown roles', async () => {
+    it('lists, grants, revokes and deletes users', async () => {
       await createUser('temp@example.com');
       const granted = await cliJson<{ roles: unknown[] }>(['user', 'grant', 'temp@example.com', '--tenant', tenantA, '--role', 'analyst'], cliEnv);
       expect(granted.roles).toEqual([{ tenantId: tenantA, role: 'analyst' }]);
@@ -83,13 +85,21 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       const revoked = await cliJson<{ roles: unknown[] }>(['user', 'revoke', 'temp@example.com', '--tenant', tenantA], cliEnv);
       expect(revoked.roles).toEqual([]);
 
-      const duplicate = await runCli(['user', 'create', 'TEMP@example.com', '--password-stdin'], cliEnv, PASSWORD);
+      const client = await ConsoleClient.signIn(url, 'temp@example.com', PASSWORD);
+      expect(await cliJson(['user', 'delete', 'temp@example.com'], cliEnv)).toEqual({ email: 'temp@example.com', deleted: true });
+      // Its session ends with it.
+      expect((await client.get(`/api/tenants/${tenantA}/processes`)).status).toBe(401);
+      expect((await runCli(['user', 'delete', 'temp@example.com'], cliEnv)).stderr).toContain('No console user temp@example.com');
+    }, CLI_TIMEOUT);
+
+    it('refuses duplicates, short passwords, unknown roles and tenants, leaving no user behind', async () => {
+      const duplicate = await runCli(['user', 'create', 'ANALYST@example.com', '--password-stdin'], cliEnv, PASSWORD);
       expect(duplicate.code).toBe(1);
       expect(duplicate.stderr).toContain('exists already');
       const short = await runCli(['user', 'create', 'short@example.com', '--password-stdin'], cliEnv, 'short');
       expect(short.code).toBe(1);
       expect(short.stderr).toContain('at least 10 characters');
-      const role = await runCli(['user', 'grant', 'temp@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
+      const role = await runCli(['user', 'grant', 'viewer@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
       expect(role.code).toBe(1);
       expect(role.stderr).toContain('Unknown role "owner"');
       // A user is not left behind when its role cannot be given.
@@ -99,13 +109,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       const unknownRole = await runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
       expect(unknownRole.stderr).toContain('Unknown role "owner"');
       expect((await cliJson<Array<{ email: string }>>(['user', 'list'], cliEnv)).map((user) => user.email)).not.toContain('lost@example.com');
-
-      const client = await ConsoleClient.signIn(url, 'temp@example.com', PASSWORD);
-      expect(await cliJson(['user', 'delete', 'temp@example.com'], cliEnv)).toEqual({ email: 'temp@example.com', deleted: true });
-      // Its session ends with it.
-      expect((await client.get(`/api/tenants/${tenantA}/processes`)).status).toBe(401);
-      expect((await runCli(['user', 'delete', 'temp@example.com'], cliEnv)).stderr).toContain('No console user temp@example.com');
-    });
+    }, CLI_TIMEOUT);
   });
 
   describe('sign-in and sessions', () => {
@@ -149,13 +153,13 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     });
 
     it('ends sessions after CONSOLE_SESSION_TTL_SECONDS, in every API process', async () => {
-      const shortLived = await startTestService(database, { ROLE: 'api', CONSOLE_SESSION_TTL_SECONDS: '2' });
+      const shortLived = await startTestService(database, { ROLE: 'api', CONSOLE_SESSION_TTL_SECONDS: '4' });
       try {
         const client = await ConsoleClient.signIn(shortLived.url, 'viewer@example.com', PASSWORD);
         expect((await client.get(`/api/tenants/${tenantA}/processes`)).status).toBe(200);
         // The other process knows the session too: it is in the database.
         expect((await new ConsoleClient(url, client.cookie, client.csrfToken).get(`/api/tenants/${tenantA}/processes`)).status).toBe(200);
-        await sleep(2500);
+        await sleep(4500);
         expectError(await client.get(`/api/tenants/${tenantA}/processes`), 401, 'expired');
         expectError(await new ConsoleClient(url, client.cookie, client.csrfToken).get(`/api/tenants/${tenantA}/processes`), 401, 'expired');
       } finally {
@@ -230,7 +234,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       expectError(await both.post(`/api/tenants/${tenantB}/processes/${PROCESS}/deactivate`), 403, 'processes:write');
       expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/deactivate`)).body.active).toBe(false);
       expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/activate`)).body.active).toBe(true);
-    });
+    }, CLI_TIMEOUT);
 
     it('keeps access tokens working as before, even next to a session cookie', async () => {
       const viewer = await ConsoleClient.signIn(url, 'viewer@example.com', PASSWORD);
@@ -260,9 +264,14 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
         queue: { waiting: expect.any(Number), active: expect.any(Number), delayed: expect.any(Number) },
       });
       expect(stats.body.hours).toHaveLength(24);
-      expect(stats.body.hours.at(-1)).toEqual({ start: expect.any(String), queued: 0, processed: 1, received: 1, failed: 0 });
-      expect(new Date(stats.body.hours.at(-1).start).getTime()).toBeLessThanOrEqual(Date.now());
-      expect(stats.body.hours.slice(0, -1).every((hour: Record<string, number>) => hour.processed + hour.received === 0)).toBe(true);
+      // Both arrived in the current hour (or, at the turn of an hour, the one before).
+      const recent = stats.body.hours.slice(-2);
+      const sum = (hours: Array<Record<string, number>>, key: string) => hours.reduce((total, hour) => total + hour[key], 0);
+      expect({ processed: sum(recent, 'processed'), received: sum(recent, 'received') }).toEqual({ processed: 1, received: 1 });
+      expect(sum(stats.body.hours, 'processed') + sum(stats.body.hours, 'received')).toBe(2);
+      const last = stats.body.hours.at(-1);
+      expect(Date.now() - new Date(last.start).getTime()).toBeLessThan(3_600_000 + 60_000);
+      expect(new Date(last.start).getUTCMinutes()).toBe(0);
       expect((await admin.get(`/api/tenants/${tenant.tenantId}/stats`, { hours: '2' })).body.hours).toHaveLength(2);
       expectError(await admin.get(`/api/tenants/${tenant.tenantId}/stats`, { hours: '0' }), 400, 'hours');
       // Other tenants' webhooks are not counted.
