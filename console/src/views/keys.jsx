@@ -84,16 +84,16 @@ export function Keys({ tenant, can }) {
                     {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
                   </td>
                   {writable && (
-                    <td class="row-actions">
+                    <td>
                       {!key.revokedAt && (
-                        <>
+                        <div class="row-actions">
                           <button type="button" class="secondary" disabled={action.busy} onClick={() => rotate(key)}>
                             Rotate<span class="visually-hidden"> {key.name}</span>
                           </button>
                           <button type="button" class="danger" disabled={action.busy} onClick={() => revoke(key)}>
                             Revoke<span class="visually-hidden"> {key.name}</span>
                           </button>
-                        </>
+                        </div>
                       )}
                     </td>
                   )}
