@@ -27,11 +27,11 @@ export function ProcessDetail({ tenant, can, processId }) {
     if (state.data && draft === null) setDraft(pretty(state.data.definition));
   }, [state.data]);
 
+  // Switching on or off keeps the draft being edited; revert and rollback show what now runs.
   const act = (suffix, body) =>
     action.perform(async () => {
       await post(processPath(suffix), body);
-      const fresh = await get(processPath());
-      setDraft(pretty(fresh.definition));
+      if (suffix === '/revert' || suffix === '/rollback') setDraft(pretty((await get(processPath())).definition));
       await state.reload();
     });
 
