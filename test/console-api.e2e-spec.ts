@@ -49,10 +49,11 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     await createUser('nobody@example.com');
   }, 120_000);
 
+  // Generous: on a loaded machine the worker may take a while to finish and close.
   afterAll(async () => {
     await hookflow?.close();
     await database?.drop();
-  });
+  }, 120_000);
 
   describe('hookflow user', () => {
     it('creates a user with a generated password shown once, which signs in', async () => {
@@ -328,12 +329,15 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       const asset = await fetch(`${url}${script}`);
       expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(asset.headers.get('cache-control')).toContain('immutable');
+      expect((await asset.text()).length).toBeGreaterThan(1000);
       expect(html).not.toMatch(/https?:\/\//);
 
       const route = await fetch(`${url}/console/t/${tenantA}/processes`);
       expect(route.status).toBe(200);
       expect(await route.text()).toBe(html);
-      expect((await fetch(`${url}/console/assets/missing.js`)).status).toBe(404);
+      const missing = await fetch(`${url}/console/assets/missing.js`);
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { message: string }).message).toContain('No console file assets/missing.js');
       for (const path of ['/console/../package.json', '/console/%2e%2e/package.json', '/console/..%2fpackage.json', '/console/%2e%2e%2f%2e%2e%2fpackage.json']) {
         const response = await fetch(`${url}${path}`);
         expect({ path, status: response.status }).toEqual({ path, status: 404 });

@@ -103,7 +103,7 @@ describe('web console in a browser', () => {
     service.stdout!.on('data', (chunk) => (serviceOutput += chunk));
     service.stderr!.on('data', (chunk) => (serviceOutput += chunk));
     await pollUntil(
-      () => fetch(`${url}/health/live`).then((response) => response.status, () => 0),
+      () => fetch(`${url}/health/live`).then(async (response) => (await response.text(), response.status), () => 0),
       (status) => status === 200,
       20_000,
       `the service on ${url} (${serviceOutput.slice(-500)})`,
