@@ -65,10 +65,6 @@ export class UsersService {
     return users.map((user) => toView(user, roles.filter((role) => role.userId === user.id)));
   }
 
-  async get(emailOrId: string): Promise<UserView> {
-    return this.view(await this.find(emailOrId));
-  }
-
   async grant(emailOrId: string, tenantId: string, role: string): Promise<UserView> {
     const user = await this.find(emailOrId);
     checkRole(role);
