@@ -3,6 +3,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
@@ -13,7 +14,7 @@ import { WorkerModule } from './queue/worker.module.js';
 export class AppModule {
   static forRole(config: AppConfig): DynamicModule {
     const imports = [ConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRole(config.role)];
-    if (config.role !== 'worker') imports.push(IngestionModule, AdminModule, HealthModule);
+    if (config.role !== 'worker') imports.push(IngestionModule, AdminModule, ConsoleModule, HealthModule);
     if (config.role !== 'api') imports.push(WorkerModule);
     return { module: AppModule, imports };
   }

@@ -3,6 +3,8 @@ import type { LoggerService } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
+import { ConsoleClient, signInRequest } from './support/console-client.js';
+import { UsersService } from '../src/users/users.service.js';
 
 /** Every line the service logs, at every level. */
 class CapturingLogger implements LoggerService {
@@ -81,6 +83,31 @@ describe('secrets never reach the logs or the traces', () => {
     expect(detail).toContain('Logged?');
     expect(logger.lines.length).toBeGreaterThan(0);
     for (const secret of [adminSecret, token, key.apiKey, client.clientSecret, signingSecret, signature]) {
+      expect(logger.lines.join('\n')).not.toContain(secret);
+      expect(detail).not.toContain(secret);
+    }
+  });
+
+  it('through console sign-ins, sessions and cookies sent with webhooks', async () => {
+    const password = 'console password for the log test';
+    const { tenantId, apiKey } = await hookflow.newTenant('Console logs');
+    await hookflow.get(UsersService).create('logs@example.com', password);
+    await hookflow.get(UsersService).grant('logs@example.com', tenantId, 'analyst');
+    expect((await signInRequest(hookflow.url, 'logs@example.com', `${password}-wrong`)).status).toBe(401);
+    const session = await ConsoleClient.signIn(hookflow.url, 'logs@example.com', password);
+    const token = session.cookie.split('=')[1];
+    expect((await session.post(`/api/tenants/${tenantId}/processes/nothing/deactivate`, {}, false)).status).toBe(403);
+    const sent = await hookflow.post(`/webhooks/${apiKey}`, JSON.stringify({ EntityName: 'FormSubmit', Name: 'Cookie?' }), {
+      'content-type': 'application/json',
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+    });
+    const { id } = (await sent.json()) as { id: string };
+    await hookflow.waitForWebhook(tenantId, id);
+    const detail = (await session.get(`/api/tenants/${tenantId}/webhooks/${id}`)).text;
+    expect(detail).toContain('Cookie?');
+    await session.request('DELETE', '/api/session');
+    for (const secret of [password, token, session.csrfToken]) {
       expect(logger.lines.join('\n')).not.toContain(secret);
       expect(detail).not.toContain(secret);
     }

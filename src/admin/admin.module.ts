@@ -7,13 +7,15 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
+import { DashboardController } from './dashboard.controller.js';
+import { QueueModule } from '../queue/queue.module.js';
 import { ProcessesController } from './processes.controller.js';
 import { TenantsController } from './tenants.controller.js';
 import { WebhookLogController } from './webhook-log.controller.js';
 
 /** The HTTP admin API under /api: thin controllers over the services of the other modules. */
 @Module({
-  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule],
-  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController],
+  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule, QueueModule],
+  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController],
 })
 export class AdminModule {}

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { CatalogueService, type ObjectModel } from '../catalogue/catalogue.service.js';
+import { FieldMappingService, type FieldMapping } from '../catalogue/field-mapping.service.js';
 import { RecordsService, type RecordView } from '../catalogue/records.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
-import { ColumnDto, CreateObjectDto, UpdateObjectDto } from './dto.js';
+import { ColumnDto, CreateObjectDto, FieldMappingDto, UpdateObjectDto } from './dto.js';
 import { filterParams, limitParam } from './query.js';
 
 @ApiTags('catalogue')
@@ -19,6 +20,7 @@ export class CatalogueController {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly records: RecordsService,
+    private readonly mapping: FieldMappingService,
   ) {}
 
   @Get('entities')
@@ -40,6 +42,14 @@ export class CatalogueController {
   @ApiOperation({ summary: 'Add a column to an object' })
   addColumn(@Param('tenantId') tenantId: string, @Param('name') name: string, @Body() body: ColumnDto): Promise<ObjectModel> {
     return this.catalogue.addColumn(tenantId, name, body);
+  }
+
+  @Post('entities/:name/mapping')
+  @HttpCode(200)
+  @RequireScope('catalogue:read')
+  @ApiOperation({ summary: "How the default mapping reads a sample payload for the object: mapped, unmapped and failing parameters" })
+  preview(@Param('tenantId') tenantId: string, @Param('name') name: string, @Body() body: FieldMappingDto): Promise<FieldMapping> {
+    return this.mapping.preview(tenantId, name, body.payload);
   }
 
   @Patch('entities/:name')

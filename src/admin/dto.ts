@@ -237,3 +237,27 @@ export class BulkReplayDto extends ReceivedBetweenDto {
   @Max(1000)
   limit?: number;
 }
+
+export class FieldMappingDto {
+  @ApiProperty({ description: 'A sample webhook payload', type: 'object', additionalProperties: true, example: { Email: 'ada@example.com' } })
+  @IsObject()
+  payload: Record<string, unknown>;
+}
+
+export class ValidateDefinitionDto {
+  @ApiProperty({ description: 'A process definition to check', type: 'object', additionalProperties: true })
+  @IsObject()
+  definition: Record<string, unknown>;
+}
+
+export class SignInDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsString()
+  @Length(1, 254)
+  email: string;
+
+  @ApiProperty({ example: 'a long passphrase' })
+  @IsString()
+  @Length(1, 1000)
+  password: string;
+}

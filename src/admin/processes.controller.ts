@@ -3,10 +3,11 @@ import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
+import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService, type DryRunResult } from '../engine/dry-run.service.js';
 import { ProcessesService, type ProcessDetail, type ProcessView } from '../engine/processes.service.js';
 import { WhatIfService, type WhatIfReport } from '../engine/what-if.service.js';
-import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, WhatIfDto } from './dto.js';
+import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, ValidateDefinitionDto, WhatIfDto } from './dto.js';
 import { timeParam } from './query.js';
 
 @ApiTags('processes')
@@ -20,6 +21,7 @@ export class ProcessesController {
     private readonly processes: ProcessesService,
     private readonly dryRun: DryRunService,
     private readonly whatIf: WhatIfService,
+    private readonly compiler: DefinitionCompiler,
   ) {}
 
   @Get()
@@ -42,6 +44,24 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Dry-run an unsaved definition against a payload: trace and would-be records, no side effects' })
   testDraft(@Param('tenantId') tenantId: string, @Body() body: TestDefinitionDto): Promise<DryRunResult> {
     return this.dryRun.test(tenantId, body.definition, body.payload);
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @RequireScope('processes:read')
+  @ApiOperation({ summary: 'Check a definition against the schema and step inputs; each problem names its JSON path' })
+  validate(@Body() body: ValidateDefinitionDto): { valid: boolean; problems: Array<{ path: string; message: string }> } {
+    const compiled = this.compiler.compile(body.definition);
+    if (compiled.ok) return { valid: true, problems: [] };
+    return {
+      valid: false,
+      problems: compiled.problems.map((problem) => {
+        const separator = problem.indexOf(': ');
+        return separator > 0 && problem.startsWith('/')
+          ? { path: problem.slice(0, separator), message: problem.slice(separator + 2) }
+          : { path: '/', message: problem };
+      }),
+    };
   }
 
   @Post('what-if')

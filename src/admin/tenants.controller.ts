@@ -32,6 +32,7 @@ export class TenantsController {
   async list(@Req() request: AuthenticatedRequest): Promise<TenantView[]> {
     const { principal } = request;
     if (principal.kind === 'platform') return this.tenants.list();
+    if (principal.tenantScopes) return (await this.tenants.list()).filter((tenant) => principal.tenantScopes![tenant.id]);
     return [await this.tenants.get(principal.tenantId!)];
   }
 

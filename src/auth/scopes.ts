@@ -22,10 +22,13 @@ export const SCOPE_KEY = 'hookflow:scope';
 /** The scope a route needs; 'platform' for what only a platform client may do. */
 export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
 
-/** Who calls the admin API, from a verified access token. */
+/** Who calls the admin API: an OAuth client (from its access token) or a console user (from its session). */
 export interface Principal {
+  /** The OAuth client id, or "user:<email>" for a console user. */
   clientId: string;
-  kind: 'platform' | 'tenant';
+  kind: 'platform' | 'tenant' | 'user';
   tenantId: string | null;
   scopes: string[];
+  /** A console user's scopes on each tenant it has a role on (kind 'user' only). */
+  tenantScopes?: Record<string, string[]>;
 }

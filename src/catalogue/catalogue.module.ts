@@ -1,3 +1,4 @@
+import { FieldMappingService } from './field-mapping.service.js';
 import { Module } from '@nestjs/common';
 import { CatalogueRepository } from './catalogue.repository.js';
 import { CatalogueService } from './catalogue.service.js';
@@ -5,7 +6,7 @@ import { RecordsRepository } from './records.repository.js';
 import { RecordsService } from './records.service.js';
 
 @Module({
-  providers: [CatalogueRepository, RecordsRepository, CatalogueService, RecordsService],
-  exports: [CatalogueService, RecordsService],
+  providers: [CatalogueRepository, RecordsRepository, CatalogueService, RecordsService, FieldMappingService],
+  exports: [CatalogueService, RecordsService, FieldMappingService],
 })
 export class CatalogueModule {}

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { EngineModule } from '../engine/engine.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** The services the command line calls: the same as the service's, without HTTP or the queue. */
@@ -22,6 +23,7 @@ export class CliModule {
         WebhooksModule,
         EngineModule,
         AuthModule,
+        UsersModule,
       ],
     };
   }

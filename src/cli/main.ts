@@ -24,6 +24,7 @@ import { OAuthService } from '../auth/oauth.service.js';
 import { SCOPES } from '../auth/scopes.js';
 import type { SignatureConfig } from '../tenants/signature-schemes.js';
 import { CliModule } from './cli.module.js';
+import { addUserCommands } from './user-commands.js';
 import { printDryRun, printList, printObject } from './output.js';
 
 /** `hookflow`: the operator's command line. It talks to the database directly, beside a running service. */
@@ -164,6 +165,8 @@ function buildProgram(services: Services): Command {
       const oauth = await get(OAuthService);
       printObject(await oauth.createClient(options.platform ? 'platform' : 'tenant', options.tenant ?? null, scopes), options.json);
     });
+
+  addUserCommands(program, get);
 
   program
     .command('records')

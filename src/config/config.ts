@@ -67,6 +67,11 @@ export interface AppConfig {
   /** json: one JSON object per line (for log collectors); text: for people. */
   logFormat: 'json' | 'text';
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** How long a web console sign-in lasts. */
+  consoleSessionTtlSeconds: number;
+  /** Failed console sign-ins per email within the window before more are refused (4× that per address). */
+  consoleSignInLimit: number;
+  consoleSignInWindowSeconds: number;
 }
 
 /** Thrown for a wrong environment variable; the message names the variable and the problem. */
@@ -112,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // JSON unless a person is watching the terminal.
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, process.stdout.isTTY ? 'text' : 'json'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+    consoleSessionTtlSeconds: integer(env, 'CONSOLE_SESSION_TTL_SECONDS', 8 * 3600, 1, 30 * 86_400),
+    consoleSignInLimit: integer(env, 'CONSOLE_SIGN_IN_LIMIT', 5, 1, 1000),
+    consoleSignInWindowSeconds: integer(env, 'CONSOLE_SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
   };
 }
 

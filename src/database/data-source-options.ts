@@ -17,6 +17,11 @@ import { WebhookRunIds1764600000000 } from './migrations/1764600000000-webhook-r
 import { AdminApi1764700000000 } from './migrations/1764700000000-admin-api.js';
 import { OAuthClient } from '../auth/oauth-client.entity.js';
 import { Setting } from './setting.entity.js';
+import { ConsoleUsers1764800000000 } from './migrations/1764800000000-console-users.js';
+import { ConsoleUser } from '../users/console-user.entity.js';
+import { ConsoleUserRole } from '../users/console-user-role.entity.js';
+import { ConsoleSession } from '../console/console-session.entity.js';
+import { SignInFailure } from '../console/sign-in-failure.entity.js';
 
 export const ENTITIES = [
   Tenant,
@@ -30,12 +35,17 @@ export const ENTITIES = [
   ProcessRun,
   OAuthClient,
   Setting,
+  ConsoleUser,
+  ConsoleUserRole,
+  ConsoleSession,
+  SignInFailure,
 ];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
   TenantProcessVersions1764500000000,
   WebhookRunIds1764600000000,
   AdminApi1764700000000,
+  ConsoleUsers1764800000000,
 ];
 
 /**

@@ -63,6 +63,12 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Jobs of every tenant waiting, running and waiting to be retried (the console's queue depth). */
+  async depth(): Promise<{ waiting: number; active: number; delayed: number }> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0 };
+  }
+
   /** Makes sure the retention job runs every hour (one schedule, however many workers ask). */
   async scheduleRetention(): Promise<void> {
     await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob, opts: { priority: 1 } });

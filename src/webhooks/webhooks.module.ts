@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { WebhookLogService } from './webhook-log.service.js';
+import { WebhookStatsRepository } from './webhook-stats.repository.js';
+import { WebhookStatsService } from './webhook-stats.service.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
 @Module({
-  providers: [WebhooksRepository, WebhookLogService],
-  exports: [WebhookLogService],
+  providers: [WebhooksRepository, WebhookLogService, WebhookStatsRepository, WebhookStatsService],
+  exports: [WebhookLogService, WebhookStatsService],
 })
 export class WebhooksModule {}

@@ -1,0 +1,59 @@
+/**
+ * The console talks to the admin API only, with the session cookie (HttpOnly, set at sign-in)
+ * and the session's CSRF token in X-CSRF-Token on every request that changes something.
+ */
+let csrfToken = null;
+let onSignedOut = () => {};
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+export function whenSignedOut(callback) {
+  onSignedOut = callback;
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/api/session') onSignedOut();
+    const message = (data && data.message) || `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message);
+  }
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body = {}) => api('POST', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
+
+/** Paths of one tenant's part of the admin API. */
+export function tenantApi(tenantId) {
+  const base = `/api/tenants/${encodeURIComponent(tenantId)}`;
+  return (path) => `${base}${path}`;
+}

@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+
+/** Loads data for a view; answers { data, error, loading, reload }. */
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const run = useCallback(() => {
+    setState((previous) => ({ ...previous, loading: true }));
+    return load().then(
+      (data) => setState({ data, error: null, loading: false }),
+      (error) => setState({ data: null, error, loading: false }),
+    );
+  }, deps);
+  useEffect(() => {
+    run();
+  }, [run]);
+  return { ...state, reload: run };
+}
+
+/** Runs an action, keeping its error and whether it is busy, for buttons and forms. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const perform = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await action();
+    } catch (caught) {
+      setError(caught);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, perform, setError };
+}
+
+export function ErrorNote({ error }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {error.message ?? String(error)}
+    </p>
+  );
+}
+
+export function Loading({ state, children }) {
+  if (state.error) return <ErrorNote error={state.error} />;
+  if (state.data === null) return <p class="loading">Loading…</p>;
+  return children(state.data);
+}
+
+const STATUS_WORDS = {
+  processed: 'processed',
+  received: 'kept without record',
+  failed: 'failed',
+  queued: 'queued',
+  succeeded: 'succeeded',
+  skipped: 'skipped',
+  ok: 'ok',
+};
+
+export function StatusBadge({ status }) {
+  return <span class={`badge status-${status}`}>{STATUS_WORDS[status] ?? status}</span>;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export function short(value, length = 80) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === undefined) return '';
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** A run's steps, one row each: what the step did, or why it failed. */
+export function Trace({ trace, label = 'Steps' }) {
+  if (!trace || trace.length === 0) return <p class="muted">No step ran.</p>;
+  return (
+    <table class="trace">
+      <caption class="visually-hidden">{label}</caption>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Step</th>
+          <th scope="col">Type</th>
+          <th scope="col">Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {trace.map((entry, index) => (
+          <tr class={entry.status === 'failed' ? 'failed-row' : ''}>
+            <td>{index + 1}</td>
+            <td>
+              <code>{entry.step}</code>
+            </td>
+            <td>{entry.type}</td>
+            <td>
+              {entry.status === 'failed' ? (
+                <span class="problem">Failed: {entry.error}</span>
+              ) : (
+                <code class="output">{short(entry.output, 160)}</code>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Records a run wrote, or would write (dry run). */
+export function PlannedRecords({ records, empty = 'No record.' }) {
+  if (!records || records.length === 0) return <p class="muted">{empty}</p>;
+  return (
+    <ul class="records">
+      {records.map((record) => (
+        <li>
+          <strong>
+            {record.action ?? 'create'} {record.object}
+          </strong>
+          {record.recordId && <code> {record.recordId}</code>}
+          <dl class="values">
+            {Object.entries(record.values ?? record).map(([name, value]) => (
+              <>
+                <dt>{name}</dt>
+                <dd>{short(value, 120)}</dd>
+              </>
+            ))}
+          </dl>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function JsonBlock({ value, label }) {
+  return (
+    <pre class="json" tabIndex={0} aria-label={label}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
+
+/** A switch: a button whose pressed state is the setting. */
+export function Switch({ checked, onChange, label, disabled, title }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      class={`switch ${checked ? 'on' : 'off'}`}
+      aria-checked={checked ? 'true' : 'false'}
+      aria-label={label}
+      disabled={disabled}
+      title={title}
+      onClick={() => onChange(!checked)}
+    >
+      <span class="knob" aria-hidden="true" />
+      <span class="switch-text">{checked ? 'On' : 'Off'}</span>
+    </button>
+  );
+}
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

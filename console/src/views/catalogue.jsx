@@ -1,0 +1,145 @@
+import { useState } from 'preact/hooks';
+import { get, post, tenantApi } from '../api.js';
+import { ErrorNote, Loading, useAction, useLoad } from '../components.jsx';
+
+const TYPES = ['System.String', 'System.Int32', 'System.Decimal', 'System.Boolean', 'System.Date', 'System.DateTime', 'System.Guid'];
+
+export function Catalogue({ tenant, can }) {
+  const path = tenantApi(tenant.id);
+  const state = useLoad(() => get(path('/entities')), [tenant.id]);
+  const writable = can('catalogue:write');
+  return (
+    <section aria-labelledby="catalogue-title">
+      <h1 id="catalogue-title">Catalogue</h1>
+      <p class="muted">Objects and their columns. Webhooks can write the objects of the Webhook entities lookup.</p>
+      <Loading state={state}>
+        {(objects) => (
+          <>
+            {writable && <AddObject tenant={tenant} done={state.reload} />}
+            {objects.map((object) => (
+              <details class="object" data-object={object.name}>
+                <summary>
+                  <strong>{object.caption}</strong> <code>{object.name}</code> — {object.columns.length} columns
+                  {object.inWebhookLookup && <span class="badge">in the Webhook entities lookup</span>}
+                </summary>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Code</th>
+                      <th scope="col">Caption</th>
+                      <th scope="col">Type</th>
+                      <th scope="col">Required</th>
+                      <th scope="col">Lookup of</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {object.columns.map((column) => (
+                      <tr>
+                        <td>
+                          <code>{column.name}</code>
+                        </td>
+                        <td>{column.caption}</td>
+                        <td>{column.type}</td>
+                        <td>{column.required ? 'yes' : ''}</td>
+                        <td>{column.lookup ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {writable && <AddColumn tenant={tenant} object={object} objects={objects} done={state.reload} />}
+              </details>
+            ))}
+          </>
+        )}
+      </Loading>
+    </section>
+  );
+}
+
+function AddObject({ tenant, done }) {
+  const [name, setName] = useState('');
+  const [caption, setCaption] = useState('');
+  const action = useAction();
+  const submit = async (event) => {
+    event.preventDefault();
+    const created = await action.perform(() => post(tenantApi(tenant.id)('/entities'), { name, caption: caption || undefined, fields: [] }));
+    if (created) {
+      setName('');
+      setCaption('');
+      await done();
+    }
+  };
+  return (
+    <form class="panel inline-form" onSubmit={submit} aria-label="Add an object">
+      <label>
+        New object code
+        <input value={name} required pattern="[A-Za-z][A-Za-z0-9_]{0,63}" onInput={(event) => setName(event.currentTarget.value)} />
+      </label>
+      <label>
+        Caption
+        <input value={caption} onInput={(event) => setCaption(event.currentTarget.value)} />
+      </label>
+      <button type="submit" disabled={action.busy}>
+        Add object
+      </button>
+      <ErrorNote error={action.error} />
+    </form>
+  );
+}
+
+function AddColumn({ tenant, object, objects, done }) {
+  const [column, setColumn] = useState({ name: '', caption: '', type: 'System.String', required: false, lookup: '' });
+  const action = useAction();
+  const set = (name) => (event) =>
+    setColumn({ ...column, [name]: event.currentTarget.type === 'checkbox' ? event.currentTarget.checked : event.currentTarget.value });
+  const submit = async (event) => {
+    event.preventDefault();
+    const body = { name: column.name, type: column.type, required: column.required };
+    if (column.caption) body.caption = column.caption;
+    if (column.type === 'System.Guid' && column.lookup) body.lookup = column.lookup;
+    const saved = await action.perform(() => post(tenantApi(tenant.id)(`/entities/${encodeURIComponent(object.name)}/fields`), body));
+    if (saved) {
+      setColumn({ name: '', caption: '', type: 'System.String', required: false, lookup: '' });
+      await done();
+    }
+  };
+  return (
+    <form class="inline-form" onSubmit={submit} aria-label={`Add a column to ${object.name}`}>
+      <label>
+        Column code
+        <input value={column.name} required onInput={set('name')} />
+      </label>
+      <label>
+        Caption
+        <input value={column.caption} onInput={set('caption')} />
+      </label>
+      <label>
+        Type
+        <select value={column.type} onChange={set('type')}>
+          {TYPES.map((type) => (
+            <option value={type}>{type}</option>
+          ))}
+        </select>
+      </label>
+      {column.type === 'System.Guid' && (
+        <label>
+          Lookup of
+          <select value={column.lookup} onChange={set('lookup')}>
+            <option value="">(not a lookup)</option>
+            {objects.map((candidate) => (
+              <option value={candidate.name}>{candidate.name}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label class="inline">
+        <input type="checkbox" checked={column.required} onChange={set('required')} />
+        Required
+      </label>
+      <button type="submit" disabled={action.busy}>
+        Add column
+      </button>
+      <ErrorNote error={action.error} />
+    </form>
+  );
+}

@@ -1,0 +1,134 @@
+import { useState } from 'preact/hooks';
+import { get, post, tenantApi } from '../api.js';
+import { ErrorNote, Loading, short, useAction, useLoad } from '../components.jsx';
+import { parseJson } from '../json-tools.js';
+
+const OUTCOME_WORDS = {
+  mapped: 'maps',
+  'lookup-by-name': 'maps (lookup by name)',
+  fails: 'would fail',
+  unmapped: 'matches no column (ignored)',
+  system: 'set by the system (ignored)',
+  ignored: 'read by the process (not a column)',
+};
+
+export function FieldMapping({ tenant }) {
+  const path = tenantApi(tenant.id);
+  const objects = useLoad(() => get(path('/entities')), [tenant.id]);
+  const [objectName, setObjectName] = useState('Lead');
+  const [payload, setPayload] = useState(
+    JSON.stringify({ EntityName: 'Lead', Contact: 'New user', Email: 'new_user@gmail.com', Country: 'Canada', Budget: 'a lot', utm_source: 'ads' }, null, 2),
+  );
+  const [result, setResult] = useState(null);
+  const action = useAction();
+
+  const check = (event) => {
+    event.preventDefault();
+    return action.perform(async () => {
+      const parsed = parseJson(payload);
+      if (parsed.error) throw new Error(`Sample payload, line ${parsed.error.line}: ${parsed.error.message}`);
+      setResult(await post(path(`/entities/${encodeURIComponent(objectName)}/mapping`), { payload: parsed.value }));
+    });
+  };
+
+  return (
+    <section aria-labelledby="mapping-title">
+      <h1 id="mapping-title">Field mapping</h1>
+      <p class="muted">How the default process maps a webhook's parameters onto an object of the Webhook entities lookup.</p>
+      <Loading state={objects}>
+        {(list) => {
+          const object = list.find((candidate) => candidate.name === objectName) ?? list[0];
+          return (
+            <>
+              <label class="inline">
+                Object
+                <select value={object?.name} onChange={(event) => (setObjectName(event.currentTarget.value), setResult(null))}>
+                  {list
+                    .filter((candidate) => candidate.inWebhookLookup)
+                    .map((candidate) => (
+                      <option value={candidate.name}>
+                        {candidate.caption} ({candidate.name})
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <h2>Columns of {object?.caption}</h2>
+              <table class="columns">
+                <thead>
+                  <tr>
+                    <th scope="col">Code</th>
+                    <th scope="col">Caption</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Required</th>
+                    <th scope="col">Lookup of</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {object?.columns.map((column) => (
+                    <tr>
+                      <td>
+                        <code>{column.name}</code>
+                      </td>
+                      <td>{column.caption}</td>
+                      <td>{column.type}</td>
+                      <td>{column.required ? 'yes' : ''}</td>
+                      <td>{column.lookup ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          );
+        }}
+      </Loading>
+      <form onSubmit={check} class="panel">
+        <label>
+          Sample payload (JSON)
+          <textarea class="code" rows={10} spellcheck={false} value={payload} onInput={(event) => setPayload(event.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Check the mapping
+        </button>
+        <ErrorNote error={action.error} />
+      </form>
+      {result && (
+        <div aria-live="polite">
+          <h2>Parameters</h2>
+          <table class="mapping">
+            <thead>
+              <tr>
+                <th scope="col">Parameter</th>
+                <th scope="col">Value</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Column</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.parameters.map((parameter) => (
+                <tr class={`outcome-${parameter.outcome}`} data-parameter={parameter.name}>
+                  <td>
+                    <code>{parameter.name}</code>
+                  </td>
+                  <td>{short(parameter.value, 60)}</td>
+                  <td>
+                    <span class={`badge outcome-${parameter.outcome}`}>{OUTCOME_WORDS[parameter.outcome]}</span>
+                  </td>
+                  <td>{parameter.column ?? ''}</td>
+                  <td class="problem">{parameter.problem ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {result.missingRequired.length > 0 ? (
+            <p class="problem" role="alert">
+              Required columns without a value: {result.missingRequired.join(', ')}
+            </p>
+          ) : (
+            <p class="ok-note">Every required column has a value.</p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

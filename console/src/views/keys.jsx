@@ -1,0 +1,139 @@
+import { useState } from 'preact/hooks';
+import { del, get, post, tenantApi } from '../api.js';
+import { copyText, ErrorNote, formatTime, Loading, useAction, useLoad } from '../components.jsx';
+
+export function Keys({ tenant, can }) {
+  const path = tenantApi(tenant.id);
+  const state = useLoad(() => get(path('/api-keys')), [tenant.id]);
+  const writable = can('keys:write');
+  const action = useAction();
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState(null);
+
+  const create = async (event) => {
+    event.preventDefault();
+    const created = await action.perform(() => post(path('/api-keys'), { name }));
+    if (created) {
+      setSecret({ ...created, what: `New key “${created.name}”` });
+      setName('');
+      await state.reload();
+    }
+  };
+  const rotate = async (key) => {
+    const rotated = await action.perform(() => post(path(`/api-keys/${key.id}/rotate`)));
+    if (rotated) {
+      setSecret({ ...rotated, name: key.name, what: `Key “${key.name}” rotated` });
+      await state.reload();
+    }
+  };
+  const revoke = async (key) => {
+    if (!window.confirm(`Revoke “${key.name}”? Webhooks sent with it will be refused at once.`)) return;
+    const done = await action.perform(() => del(path(`/api-keys/${key.id}`)).then(() => true));
+    if (done) await state.reload();
+  };
+
+  return (
+    <section aria-labelledby="keys-title">
+      <h1 id="keys-title">API keys</h1>
+      <p class="muted">One key per webhook source. A key is shown once, when it is created or rotated; only its hash is stored.</p>
+      {writable && (
+        <form class="panel inline-form" onSubmit={create} aria-label="Create a key">
+          <label>
+            Name of the source
+            <input value={name} required maxLength={200} placeholder="Landing page" onInput={(event) => setName(event.currentTarget.value)} />
+          </label>
+          <button type="submit" disabled={action.busy}>
+            Create key
+          </button>
+        </form>
+      )}
+      {secret && <ShownOnce secret={secret} close={() => setSecret(null)} />}
+      <ErrorNote error={action.error} />
+      <Loading state={state}>
+        {(keys) => (
+          <table class="keys">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+                {writable && (
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((key) => (
+                <tr data-key={key.id}>
+                  <td>{key.name}</td>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td>{formatTime(key.createdAt)}</td>
+                  <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
+                  <td>
+                    {key.revokedAt ? (
+                      <span class="badge status-failed">revoked {formatTime(key.revokedAt)}</span>
+                    ) : (
+                      <span class="badge status-processed">active</span>
+                    )}
+                    {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
+                  </td>
+                  {writable && (
+                    <td>
+                      {!key.revokedAt && (
+                        <div class="row-actions">
+                          <button type="button" class="secondary" disabled={action.busy} onClick={() => rotate(key)}>
+                            Rotate<span class="visually-hidden"> {key.name}</span>
+                          </button>
+                          <button type="button" class="danger" disabled={action.busy} onClick={() => revoke(key)}>
+                            Revoke<span class="visually-hidden"> {key.name}</span>
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loading>
+    </section>
+  );
+}
+
+function ShownOnce({ secret, close }) {
+  const [copied, setCopied] = useState('');
+  const copy = async (what, text) => setCopied((await copyText(text)) ? `${what} copied.` : 'Copy it by hand: the clipboard is not available.');
+  return (
+    <div class="panel shown-once" role="region" aria-label="The new key">
+      <h2>{secret.what}</h2>
+      <p>Copy it now: it is not shown again.</p>
+      <label>
+        API key
+        <input readOnly value={secret.apiKey} class="code" data-testid="api-key" onFocus={(event) => event.currentTarget.select()} />
+      </label>
+      <label>
+        Webhook URL
+        <input readOnly value={secret.webhookUrl} class="code" data-testid="webhook-url" onFocus={(event) => event.currentTarget.select()} />
+      </label>
+      <div class="actions">
+        <button type="button" onClick={() => copy('The webhook URL', secret.webhookUrl)}>
+          Copy webhook URL
+        </button>
+        <button type="button" class="secondary" onClick={() => copy('The key', secret.apiKey)}>
+          Copy key
+        </button>
+        <button type="button" class="secondary" onClick={close}>
+          Done
+        </button>
+        <span role="status">{copied}</span>
+      </div>
+    </div>
+  );
+}

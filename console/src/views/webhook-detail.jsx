@@ -1,0 +1,111 @@
+import { useState } from 'preact/hooks';
+import { get, post, tenantApi } from '../api.js';
+import { ErrorNote, formatTime, JsonBlock, Loading, PlannedRecords, StatusBadge, Trace, useAction, useLoad } from '../components.jsx';
+import { Link } from '../router.jsx';
+
+export function WebhookDetail({ tenant, can, webhookId }) {
+  const path = tenantApi(tenant.id);
+  const state = useLoad(() => get(path(`/webhooks/${webhookId}`)), [tenant.id, webhookId]);
+  const action = useAction();
+  const [force, setForce] = useState(false);
+  const [note, setNote] = useState(null);
+
+  const replay = () =>
+    action.perform(async () => {
+      const { runIds } = await post(path(`/webhooks/${webhookId}/replay`), { force });
+      setNote(`Replayed: ${runIds.length} run(s) queued.`);
+      // The worker finishes within moments; show its outcome.
+      for (let i = 0; i < 40; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const fresh = await get(path(`/webhooks/${webhookId}`));
+        if (fresh.status !== 'queued') break;
+      }
+      await state.reload();
+    });
+
+  return (
+    <Loading state={state}>
+      {(webhook) => (
+        <section aria-labelledby="webhook-title">
+          <p class="crumbs">
+            <Link href={`/t/${tenant.id}/webhooks`}>Webhook log</Link> / <code>{webhook.id}</code>
+          </p>
+          <div class="title-row">
+            <h1 id="webhook-title">Webhook of {formatTime(webhook.receivedAt)}</h1>
+            <StatusBadge status={webhook.status} />
+          </div>
+          {webhook.reason && (
+            <p class="reason" data-testid="reason">
+              <strong>Why: </strong>
+              {webhook.reason}
+            </p>
+          )}
+          <dl class="facts">
+            <dt>API key</dt>
+            <dd>{webhook.apiKeyName}</dd>
+            <dt>Content type</dt>
+            <dd>{webhook.contentType}</dd>
+            <dt>Id</dt>
+            <dd>
+              <code>{webhook.id}</code>
+            </dd>
+          </dl>
+          {can('webhooks:write') && (
+            <div class="actions">
+              <button type="button" onClick={replay} disabled={action.busy || webhook.status === 'queued'}>
+                Replay
+              </button>
+              {webhook.status === 'processed' && (
+                <label class="inline">
+                  <input type="checkbox" checked={force} onChange={(event) => setForce(event.currentTarget.checked)} />
+                  write its records anew (force)
+                </label>
+              )}
+              {note && (
+                <span class="ok-note" role="status">
+                  {note}
+                </span>
+              )}
+            </div>
+          )}
+          <ErrorNote error={action.error} />
+          <h2>Records created</h2>
+          <PlannedRecords records={webhook.records.map(({ Id, CreatedOn, ModifiedOn, object, ...values }) => ({ action: 'created', object: object ?? '', recordId: Id, values }))} empty="No record." />
+          <h2>Runs</h2>
+          {webhook.runs.length === 0 ? (
+            <p class="muted">No process ran.</p>
+          ) : (
+            webhook.runs.map((run) => (
+              <article class="run">
+                <h3>
+                  {run.processId} v{run.processVersion} <StatusBadge status={run.status} />
+                </h3>
+                {run.reason && <p class="problem">{run.reason}</p>}
+                <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
+              </article>
+            ))
+          )}
+          <div class="two-columns">
+            <div>
+              <h2>Payload</h2>
+              <JsonBlock value={webhook.payload} label="Payload" />
+            </div>
+            <div>
+              <h2>Headers</h2>
+              <table>
+                <tbody>
+                  {Object.entries(webhook.headers ?? {}).map(([name, value]) => (
+                    <tr>
+                      <th scope="row">{name}</th>
+                      <td>{value}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </section>
+      )}
+    </Loading>
+  );
+}

@@ -1,0 +1,170 @@
+import { useState } from 'preact/hooks';
+import { get, post, tenantApi } from '../api.js';
+import { ErrorNote, formatTime, Loading, short, StatusBadge, useAction, useLoad } from '../components.jsx';
+import { Link } from '../router.jsx';
+
+export function WebhookLog({ tenant, can }) {
+  const path = tenantApi(tenant.id);
+  const initial = new URLSearchParams(location.search);
+  const [filter, setFilter] = useState({ status: initial.get('status') ?? '', apiKeyId: '', from: '', to: '' });
+  const [extra, setExtra] = useState({ items: [], cursor: null });
+  const [selected, setSelected] = useState([]);
+  const [note, setNote] = useState(null);
+  const keys = useLoad(() => get(path('/api-keys')), [tenant.id]);
+  const query = () => {
+    const params = new URLSearchParams({ limit: '50' });
+    if (filter.status) params.set('status', filter.status);
+    if (filter.apiKeyId) params.set('apiKeyId', filter.apiKeyId);
+    if (filter.from) params.set('from', new Date(filter.from).toISOString());
+    if (filter.to) params.set('to', new Date(filter.to).toISOString());
+    return params;
+  };
+  const page = useLoad(() => {
+    setExtra({ items: [], cursor: null });
+    return get(path(`/webhooks?${query()}`));
+  }, [tenant.id, filter.status, filter.apiKeyId, filter.from, filter.to]);
+  const action = useAction();
+  const writable = can('webhooks:write');
+  const keyName = (id) => keys.data?.find((key) => key.id === id)?.name ?? id.slice(0, 8);
+
+  const loadMore = (cursor) =>
+    action.perform(async () => {
+      const params = query();
+      params.set('cursor', cursor);
+      const next = await get(path(`/webhooks?${params}`));
+      setExtra({ items: [...extra.items, ...next.items], cursor: next.nextCursor });
+    });
+
+  const replay = () =>
+    action.perform(async () => {
+      let queued = 0;
+      const refused = [];
+      for (const id of selected) {
+        try {
+          await post(path(`/webhooks/${id}/replay`), {});
+          queued++;
+        } catch (error) {
+          refused.push(`${id.slice(0, 8)}: ${error.message}`);
+        }
+      }
+      setNote(`Replayed ${queued} of ${selected.length}.${refused.length ? ` Refused — ${refused.join('; ')}` : ''}`);
+      setSelected([]);
+      await page.reload();
+    });
+
+  const field = (name) => ({
+    value: filter[name],
+    onChange: (event) => setFilter({ ...filter, [name]: event.currentTarget.value }),
+  });
+
+  return (
+    <section aria-labelledby="log-title">
+      <div class="title-row">
+        <h1 id="log-title">Webhook log</h1>
+        <button type="button" class="secondary" onClick={page.reload}>
+          Refresh
+        </button>
+      </div>
+      <form class="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter the log">
+        <label>
+          Status
+          <select {...field('status')}>
+            <option value="">any</option>
+            <option value="processed">processed</option>
+            <option value="received">kept without record</option>
+            <option value="failed">failed</option>
+            <option value="queued">queued</option>
+          </select>
+        </label>
+        <label>
+          API key
+          <select {...field('apiKeyId')}>
+            <option value="">any</option>
+            {(keys.data ?? []).map((key) => (
+              <option value={key.id}>{key.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" {...field('from')} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" {...field('to')} />
+        </label>
+      </form>
+      {writable && (
+        <div class="actions">
+          <button type="button" disabled={selected.length === 0 || action.busy} onClick={replay}>
+            Replay {selected.length || ''} selected
+          </button>
+        </div>
+      )}
+      {note && (
+        <p class="ok-note" role="status">
+          {note}
+        </p>
+      )}
+      <ErrorNote error={action.error} />
+      <Loading state={page}>
+        {(first) => {
+          const items = [...first.items, ...extra.items];
+          const cursor = extra.items.length > 0 ? extra.cursor : first.nextCursor;
+          return items.length === 0 ? (
+            <p class="muted">No webhooks match.</p>
+          ) : (
+            <>
+              <table class="log">
+                <thead>
+                  <tr>
+                    {writable && (
+                      <th scope="col">
+                        <span class="visually-hidden">Select</span>
+                      </th>
+                    )}
+                    <th scope="col">Received</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">API key</th>
+                    <th scope="col">What became of it</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((webhook) => (
+                    <tr data-webhook={webhook.id}>
+                      {writable && (
+                        <td>
+                          <input
+                            type="checkbox"
+                            aria-label={`Select the webhook of ${formatTime(webhook.receivedAt)}`}
+                            checked={selected.includes(webhook.id)}
+                            onChange={() =>
+                              setSelected(selected.includes(webhook.id) ? selected.filter((id) => id !== webhook.id) : [...selected, webhook.id])
+                            }
+                          />
+                        </td>
+                      )}
+                      <td>
+                        <Link href={`/t/${tenant.id}/webhooks/${webhook.id}`}>{formatTime(webhook.receivedAt)}</Link>
+                      </td>
+                      <td>
+                        <StatusBadge status={webhook.status} />
+                      </td>
+                      <td>{keyName(webhook.apiKeyId)}</td>
+                      <td>{webhook.reason ? short(webhook.reason, 140) : webhook.recordIds.length > 0 ? `${webhook.recordIds.length} record(s) written` : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {cursor && (
+                <button type="button" class="secondary" disabled={action.busy} onClick={() => loadMore(cursor)}>
+                  Load more
+                </button>
+              )}
+            </>
+          );
+        }}
+      </Loading>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAuthGuard } from '../auth/api-auth.guard.js';
+import { RequireScope } from '../auth/scopes.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import { WebhookStatsService, type WebhookStats } from '../webhooks/webhook-stats.service.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
+
+@ApiTags('dashboard')
+@ApiOAuth2([])
+@ApiBearerAuth()
+@UseGuards(ApiAuthGuard)
+@Controller('api/tenants/:tenantId/stats')
+export class DashboardController {
+  constructor(
+    private readonly stats: WebhookStatsService,
+    private readonly tenants: TenantsService,
+    private readonly queue: WebhookQueue,
+  ) {}
+
+  @Get()
+  @RequireScope('webhooks:read')
+  @ApiOperation({
+    summary: "Webhooks by status per hour, failures of the last 24 h, processing rate, the tenant's queued webhooks and the queue depth (all tenants)",
+  })
+  @ApiQuery({ name: 'hours', required: false, description: '1-720, default 24' })
+  async get(
+    @Param('tenantId') tenantId: string,
+    @Query('hours') hours?: string,
+  ): Promise<WebhookStats & { queue: { waiting: number; active: number; delayed: number } }> {
+    await this.tenants.get(tenantId);
+    return { ...(await this.stats.forTenant(tenantId, hoursParam(hours))), queue: await this.queue.depth() };
+  }
+}
+
+function hoursParam(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 24;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 720) {
+    throw new AppError(ErrorCode.InvalidArgument, `hours: "${raw}" must be a whole number from 1 to 720`);
+  }
+  return value;
+}

@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../config/config.js';
+import { TENANT_ROLES } from '../users/console-user-role.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { printList, printObject } from './output.js';
+
+type Get = <T>(type: new (...args: never[]) => T) => Promise<T>;
+
+/** `hookflow user …`: the people who sign in to the web console. */
+export function addUserCommands(program: Command, get: Get): void {
+  const user = program.command('user').description('web console users: people with a role per tenant, or platform admins');
+  user
+    .command('create <email>')
+    .description('create a console user; without --password-stdin a password is generated and shown once')
+    .option('--password-stdin', 'read the password from standard input (it never appears in the process list)')
+    .option('--tenant <tenantId>', 'give a role on this tenant')
+    .option('--role <role>', `role on --tenant: ${TENANT_ROLES.join(' or ')}`, 'analyst')
+    .option('--platform-admin', 'may do everything on every tenant')
+    .option('--json', 'machine-readable output')
+    .action(async (email: string, options: { passwordStdin?: boolean; tenant?: string; role: string; platformAdmin?: boolean; json?: boolean }) => {
+      const generated = options.passwordStdin ? null : randomBytes(15).toString('base64url');
+      const password = generated ?? (await readStdin());
+      const users = await get(UsersService);
+      const created = await users.create(email, password, { platformAdmin: options.platformAdmin, tenantId: options.tenant, role: options.role });
+      printObject(generated ? { ...created, password: generated } : created, options.json);
+    });
+  user
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const users = await (await get(UsersService)).list();
+      if (options.json) return printList(users, true);
+      printList(
+        users.map((entry) => ({ ...entry, roles: entry.roles.map((role) => `${role.role}@${role.tenantId}`).join(' ') })),
+        options.json,
+        ['id', 'email', 'platformAdmin', 'roles', 'createdAt'],
+      );
+    });
+  user
+    .command('grant <email>')
+    .description('give the user a role on a tenant (replaces its role there)')
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--role <role>', TENANT_ROLES.join(' or '))
+    .option('--json', 'machine-readable output')
+    .action(async (email: string, options: { tenant: string; role: string; json?: boolean }) => {
+      printObject(await (await get(UsersService)).grant(email, options.tenant, options.role), options.json);
+    });
+  user
+    .command('revoke <email>')
+    .description("take away the user's role on a tenant")
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--json', 'machine-readable output')
+    .action(async (email: string, options: { tenant: string; json?: boolean }) => {
+      printObject(await (await get(UsersService)).revoke(email, options.tenant), options.json);
+    });
+  user
+    .command('password <email>')
+    .description('set a new password, read from standard input')
+    .option('--json', 'machine-readable output')
+    .action(async (email: string, options: { json?: boolean }) => {
+      await (await get(UsersService)).setPassword(email, await readStdin());
+      printObject({ email, passwordChanged: true }, options.json);
+    });
+  user
+    .command('delete <email>')
+    .description('delete the user; its sessions end at once')
+    .option('--json', 'machine-readable output')
+    .action(async (email: string, options: { json?: boolean }) => {
+      await (await get(UsersService)).delete(email);
+      printObject({ email, deleted: true }, options.json);
+    });
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new ConfigError('pipe the password on standard input, e.g. printf %s "$PASSWORD" | hookflow …');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // One trailing newline (from echo or a file) is not part of the password.
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}

@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AdminApi, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
+import { cliJson } from './support/cli.js';
+import { freePort } from './support/redis-server.mjs';
+
+/**
+ * The web console in a real browser (Debian's Chromium, headless) against the built service
+ * (`node dist/main.js`, as `npm start` runs it) on its own SQLite file. One browser for the
+ * file; the tests follow one analyst's afternoon, so they run in order.
+ * With SCREENSHOTS=1 (`npm run screenshots`) the main screens are saved in docs/screenshots.
+ */
+// Code passed to page.evaluate runs in the browser; this file is compiled without the DOM library.
+declare const document: any;
+declare const window: any;
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const ADMIN = { id: 'browser-admin', secret: 'browser-admin-secret-0123456789' };
+const ANALYST = { email: 'ada@example.com', password: 'analyst passphrase 1' };
+const VIEWER = { email: 'victor@example.com', password: 'viewer passphrase 1' };
+const PROCESS = 'create-object-records-from-webhook';
+const PROCESS_NAME = 'Create object records based on incoming webhook';
+
+describe('web console in a browser', () => {
+  let dir: string;
+  let service: ChildProcess;
+  let serviceOutput = '';
+  let url: string;
+  let context: BrowserContext;
+  let page: Page;
+  let admin: AdminApi;
+  let tenantId: string;
+  let apiKey: string;
+  const external: string[] = [];
+  const pageErrors: string[] = [];
+
+  async function screenshot(name: string): Promise<void> {
+    if (process.env.SCREENSHOTS !== '1') return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function open(section: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section, exact: true }).click();
+  }
+
+  async function text(selector: string): Promise<string> {
+    return (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ');
+  }
+
+  /** Reloads until the page shows the text (the worker finishes in the background). */
+  async function reloadUntilVisible(what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await page.getByText(what).first().isVisible()) return;
+      if (Date.now() > deadline) throw new Error(`"${what}" not shown after ${timeoutMs} ms`);
+      await page.waitForTimeout(200);
+      await page.reload();
+      await page.locator('main h1').first().waitFor();
+    }
+  }
+
+  async function signIn(user: { email: string; password: string }): Promise<void> {
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Chromium at ${CHROMIUM}: apt-get install chromium`);
+    dir = mkdtempSync(join(tmpdir(), 'hookflow-console-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: `sqlite:${join(dir, 'hookflow.sqlite')}`,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_PREFIX: `browser-${randomBytes(6).toString('hex')}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: url,
+      ADMIN_CLIENT_ID: ADMIN.id,
+      ADMIN_CLIENT_SECRET: ADMIN.secret,
+      PROCESS_CACHE_MS: '0',
+      API_KEY_CACHE_MS: '0',
+      JOB_BACKOFF_MS: '20',
+    };
+    const cli = { DATABASE_URL: env.DATABASE_URL };
+    tenantId = (await cliJson<{ id: string }>(['tenant', 'create', 'Acme'], cli)).id;
+    apiKey = (await cliJson<{ apiKey: string }>(['apikey', 'create', '--tenant', tenantId, '--name', 'Landing page'], cli)).apiKey;
+    await cliJson(['user', 'create', ANALYST.email, '--password-stdin', '--tenant', tenantId, '--role', 'analyst'], cli, ANALYST.password);
+    await cliJson(['user', 'create', VIEWER.email, '--password-stdin', '--tenant', tenantId, '--role', 'viewer'], cli, VIEWER.password);
+
+    service = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    service.stdout!.on('data', (chunk) => (serviceOutput += chunk));
+    service.stderr!.on('data', (chunk) => (serviceOutput += chunk));
+    await pollUntil(
+      () => fetch(`${url}/health/live`).then(async (response) => (await response.text(), response.status), () => 0),
+      (status) => status === 200,
+      20_000,
+      `the service on ${url} (${serviceOutput.slice(-500)})`,
+    );
+    admin = await AdminApi.login(url, ADMIN.id, ADMIN.secret);
+
+    context = await chromium.launchPersistentContext(join(dir, 'browser'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      viewport: { width: 1280, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('request', (request) => {
+      if (!request.url().startsWith(url)) external.push(request.url());
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (service && service.exitCode === null) {
+      const exited = new Promise((resolve) => service.once('exit', resolve));
+      service.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong password, then signs the analyst in to the dashboard', async () => {
+    await page.goto(`${url}/console/`);
+    await signIn({ email: ANALYST.email, password: 'not the password' });
+    await page.getByRole('alert').filter({ hasText: 'The email or the password is wrong' }).waitFor();
+    expect(await page.getByRole('heading', { name: /Dashboard/ }).count()).toBe(0);
+
+    await signIn(ANALYST);
+    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    expect(page.url()).toBe(`${url}/console/t/${tenantId}/dashboard`);
+    expect(await text('.who')).toContain('ada@example.com analyst');
+  });
+
+  it('switches the default process off with the keyboard; a webhook is then kept without a record', async () => {
+    await open('Processes');
+    const toggle = page.getByRole('switch', { name: `${PROCESS_NAME} active` });
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(
+      (name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'false',
+      `${PROCESS_NAME} active`,
+    );
+    expect((await admin.get(`/api/tenants/${tenantId}/processes/${PROCESS}`)).body.active).toBe(false);
+
+    const id = await sendWebhook(url, apiKey, { EntityName: 'Lead', Contact: 'Switched off', Email: 'off@example.com' });
+    await settledWebhook(admin, tenantId, id);
+    await open('Webhook log');
+    const row = page.locator(`tr[data-webhook="${id}"]`);
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('kept without record');
+    await row.getByRole('link').click();
+    await page.getByText('No active process for this webhook: it was kept without creating a record').waitFor();
+    expect(await text('main')).toContain('No record.');
+    expect((await admin.get(`/api/tenants/${tenantId}/records/Lead`)).body.items).toEqual([]);
+
+    await open('Processes');
+    await toggle.click();
+    await page.waitForFunction(
+      (name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'true',
+      `${PROCESS_NAME} active`,
+    );
+    await screenshot('processes');
+  });
+
+  it('edits an override: a schema error is marked at its line and path, the fix is saved and diffed against the base', async () => {
+    await page.getByRole('link', { name: PROCESS_NAME }).click();
+    await page.getByRole('heading', { name: PROCESS_NAME }).waitFor();
+    expect(await text('ol.steps')).toContain('resolve-object');
+    await page.getByRole('tab', { name: 'Edit and test' }).click();
+    const editor = page.getByLabel('Definition (JSON)');
+    const original = await editor.inputValue();
+    const broken = original.replace('"type": "create-record"', '"type": "create-recrod"');
+    const line = broken.split('\n').findIndex((candidate) => candidate.includes('create-recrod')) + 1;
+    await editor.fill(broken);
+    const problem = page.locator('#definition-problems li').first();
+    await problem.waitFor();
+    expect((await problem.innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`^Line ${line} /steps/2/type: unknown step type "create-recrod"`));
+    expect(await page.locator('.gutter .error-line').innerText()).toBe(String(line));
+    expect(await page.getByRole('button', { name: 'Save override' }).isDisabled()).toBe(true);
+    await screenshot('process-editor-error');
+
+    // The marker leads to the line.
+    await problem.getByRole('button', { name: `Line ${line}` }).click();
+    expect(await page.evaluate(() => document.activeElement.value.slice(
+      document.activeElement.selectionStart,
+      document.activeElement.selectionEnd,
+    ))).toContain('create-recrod');
+
+    await editor.fill(original.replace('and create the record"', 'and create the record (Acme override)"'));
+    await page.getByText('The definition is valid.').waitFor();
+    await page.getByRole('button', { name: 'Save override' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as version 2 (override).' }).waitFor();
+    await page.locator('.title-row .badge.source-override').waitFor();
+
+    await page.getByRole('tab', { name: 'Diff against base' }).click();
+    expect(await text('.diff-added')).toContain('(Acme override)');
+    expect(await page.locator('.diff-removed').count()).toBeGreaterThan(0);
+    await screenshot('process-diff');
+    const saved = (await admin.get(`/api/tenants/${tenantId}/processes/${PROCESS}`)).body;
+    expect({ source: saved.source, version: saved.version }).toEqual({ source: 'override', version: 2 });
+  });
+
+  it('dry-runs the draft: the steps one by one and the records it would write, next to a stored webhook', async () => {
+    await page.getByRole('tab', { name: 'Edit and test' }).click();
+    const stored = page.locator('.pick-list label').filter({ hasText: 'kept without record' }).first();
+    await stored.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Dry-run the draft' }).click();
+    const result = page.locator('.dry-run-result');
+    await result.waitFor();
+    const shown = (await result.innerText()).replace(/\s+/g, ' ');
+    expect(shown).toContain('On the sample payload: succeeded');
+    for (const step of ['object resolve-object', 'fields map-parameters', 'record create-record']) expect(shown).toContain(step);
+    expect(shown).toContain('create Lead');
+    expect(shown).toContain('new_user@gmail.com');
+    expect(shown).toContain('1 compared; 1 kept without record would now write records');
+    expect((await admin.get(`/api/tenants/${tenantId}/records/Lead`)).body.items).toEqual([]);
+    await screenshot('dry-run');
+
+    // Satisfied: save and replay the picked webhook in one action; its record is written.
+    await page.getByRole('button', { name: 'Save, activate and replay 1 selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1 webhooks.' }).waitFor();
+    await pollUntil(
+      () => admin.get(`/api/tenants/${tenantId}/records/Lead`),
+      (response) => response.body.items.length === 1,
+      10_000,
+      'the replayed webhook wrote its Lead',
+    );
+    expect((await admin.get(`/api/tenants/${tenantId}/records/Lead`)).body.items).toEqual([expect.objectContaining({ Contact: 'Switched off' })]);
+  });
+
+  it('replays a webhook kept without a record once the catalogue has its object; the record is then written', async () => {
+    const id = await sendWebhook(url, apiKey, { EntityName: 'Ticket', Subject: 'Printer on fire' });
+    const kept = await settledWebhook(admin, tenantId, id);
+    expect(kept.status).toBe('received');
+
+    await open('Webhook log');
+    await page.getByLabel('Status').selectOption('received');
+    const row = page.locator(`tr[data-webhook="${id}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Object "Ticket" is not in');
+
+    await open('Catalogue');
+    await page.getByLabel('New object code').fill('Ticket');
+    await page.getByLabel('Caption').first().fill('Support ticket');
+    await page.getByRole('button', { name: 'Add object' }).click();
+    const ticket = page.locator('details[data-object="Ticket"]');
+    await ticket.locator('summary').click();
+    await ticket.getByLabel('Column code').fill('Subject');
+    await ticket.getByRole('button', { name: 'Add column' }).click();
+    await ticket.locator('tbody tr').filter({ hasText: 'System.String' }).waitFor();
+
+    await open('Webhook log');
+    await page.locator(`tr[data-webhook="${id}"]`).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1.' }).waitFor();
+    await settledWebhook(admin, tenantId, id, (detail) => detail.status === 'processed');
+
+    await page.getByLabel('Status').selectOption('');
+    await page.locator(`tr[data-webhook="${id}"]`).getByRole('link').click();
+    await reloadUntilVisible('Printer on fire');
+    expect(await text('.title-row')).toContain('processed');
+    expect(await text('main')).toContain('created Ticket');
+    // The first run stopped at the unknown object; the replay's run wrote the record.
+    const runs = await page.locator('.run').allInnerTexts();
+    expect(runs.map((run) => run.replace(/\s+/g, ' '))).toEqual([
+      expect.stringContaining('failed Object "Ticket" is not in'),
+      expect.stringMatching(/succeeded.*record create-record/),
+    ]);
+    await screenshot('webhook-detail');
+    await open('Webhook log');
+    await page.locator('table.log').waitFor();
+    await screenshot('webhook-log');
+    expect((await admin.get(`/api/tenants/${tenantId}/records/Ticket`)).body.items).toEqual([expect.objectContaining({ Subject: 'Printer on fire' })]);
+  });
+
+  it('shows which parameters of a sample map to the columns of an object and which would fail', async () => {
+    await open('Field mapping');
+    expect(await text('table.columns')).toContain('CountryId Country System.Guid Country');
+    await page.getByRole('button', { name: 'Check the mapping' }).click();
+    await page.locator('tr[data-parameter="Budget"]').waitFor();
+    expect(await text('tr[data-parameter="Budget"]')).toContain('would fail');
+    expect(await text('tr[data-parameter="Contact"]')).toContain('maps');
+    expect(await text('tr[data-parameter="Country"]')).toContain('maps (lookup by name) CountryId');
+    expect(await text('tr[data-parameter="utm_source"]')).toContain('matches no column');
+    await screenshot('field-mapping');
+  });
+
+  it('rotates an API key: the new key and its webhook URL are shown once and work; last use is shown', async () => {
+    await open('API keys');
+    const row = page.locator('table.keys tbody tr').filter({ hasText: 'Landing page' });
+    expect(await row.innerText()).not.toContain('never');
+    await row.getByRole('button', { name: 'Rotate Landing page' }).click();
+    const newKey = await page.getByLabel('API key', { exact: true }).inputValue();
+    expect(newKey).toMatch(/^hf_/);
+    expect(newKey).not.toBe(apiKey);
+    expect(await page.getByLabel('Webhook URL').inputValue()).toBe(`${url}/webhooks/${newKey}`);
+    expect(await text('table.keys')).toContain('old key works until');
+    await screenshot('keys');
+    await page.getByRole('button', { name: 'Done' }).click();
+    const id = await sendWebhook(url, newKey, { EntityName: 'Lead', Contact: 'New key' });
+    expect((await settledWebhook(admin, tenantId, id)).status).toBe('processed');
+
+    await open('Dashboard');
+    await page.locator('.chart svg rect').first().waitFor();
+    expect(await text('.cards')).toContain('Webhooks, last 24 h 3');
+    expect(await text('.cards')).toContain('Kept without record, last 24 h 0');
+    await screenshot('dashboard');
+  });
+
+  it('a viewer cannot switch processes: the switch is disabled and the API answers 403', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(VIEWER);
+    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    expect(await text('.who')).toContain('viewer');
+    await open('Processes');
+    const toggle = page.getByRole('switch', { name: `${PROCESS_NAME} active` });
+    expect(await toggle.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'New custom process' }).count()).toBe(0);
+    const status = await page.evaluate(
+      async ([tenant, process]) => {
+        const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+        const response = await fetch(`/api/tenants/${tenant}/processes/${process}/deactivate`, {
+          method: 'POST',
+          headers: { 'x-csrf-token': session.csrfToken },
+        });
+        return response.status;
+      },
+      [tenantId, PROCESS],
+    );
+    expect(status).toBe(403);
+    expect((await admin.get(`/api/tenants/${tenantId}/processes/${PROCESS}`)).body.active).toBe(true);
+    await open('API keys');
+    await page.locator('table.keys').waitFor();
+    expect(await page.getByRole('button', { name: /Rotate/ }).count()).toBe(0);
+  });
+
+  it('fits a narrow window and loads nothing from elsewhere', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await open('Webhook log');
+    await page.locator('table.log').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'API keys' }).isVisible()).toBe(true);
+    expect(external).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
