@@ -66,9 +66,15 @@ describe('loadConfig', () => {
     [{ MAX_BODY_BYTES: '1mb' }, 'MAX_BODY_BYTES: "1mb" is not a whole number'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY: 0 is outside 1..256'],
     [{ JOB_ATTEMPTS: '101' }, 'JOB_ATTEMPTS: 101 is outside 1..100'],
-    [{ REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX: "a b" must be 1-64 letters, digits, "_" or "-"'],
-    [{ REDIS_PREFIX: 'a:b' }, 'REDIS_PREFIX: "a:b" must be 1-64 letters, digits, "_" or "-"'],
-    [{ REDIS_PREFIX: 'x'.repeat(65) }, `REDIS_PREFIX: "${'x'.repeat(65)}" must be 1-64 letters, digits, "_" or "-"`],
+    [{ REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX: "a b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
+    [{ REDIS_PREFIX: 'a:b' }, 'REDIS_PREFIX: "a:b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
+    [{ REDIS_PREFIX: '{a}b' }, 'REDIS_PREFIX: "{a}b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
+    [{ REDIS_PREFIX: 'x'.repeat(65) }, `REDIS_PREFIX: "${'x'.repeat(65)}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`],
+    [{ METRICS_PORT: '9464' }, 'METRICS_PORT: set METRICS_TOKEN too; metrics are not served without a token'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN: must be at least 16 characters'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT: "xml" is not one of json, text'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: "verbose" is not one of error, warn, info, debug'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX: 0 is outside 1..1000'],
   ])('refuses %j', (env, message) => {
     const error = configError(env);
     expect(error.message).toBe(message);
@@ -139,9 +145,14 @@ describe('loadConfig', () => {
   it.each([['postgres://hookflow:secret@db:5432/hookflow'], ['postgresql://db/hookflow?sslmode=require']])(
     'accepts the postgres DATABASE_URL %s as is',
     (url) => {
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url });
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url, poolMax: 10 });
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: '40' }).database).toEqual({ type: 'postgres', url, poolMax: 40 });
     },
   );
+
+  it('takes a Redis Cluster hash tag as the prefix, so every key of the queue lands on one shard', () => {
+    expect(loadConfig({ REDIS_PREFIX: '{hookflow}' }).redisPrefix).toBe('{hookflow}');
+  });
 
   it.each<[string, string]>([
     ['sqlite::memory:', ':memory:'],

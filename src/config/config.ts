@@ -12,7 +12,7 @@ export interface RedisConnection {
   tls?: Record<string, never>;
 }
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolMax?: number };
 
 export interface AppConfig {
   role: Role;
@@ -90,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl,
     redis: parseRedisUrl(redisUrl),
     redisPrefix: identifier(env, 'REDIS_PREFIX', 'hookflow'),
-    database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'),
+    database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
@@ -147,6 +147,12 @@ function adminClient(env: NodeJS.ProcessEnv): { id: string; secret: string } | n
   if (!/^[A-Za-z0-9_.-]{3,100}$/.test(id)) throw new ConfigError('ADMIN_CLIENT_ID: 3-100 letters, digits, ".", "_" or "-"');
   if (value.length < 16) throw new ConfigError('ADMIN_CLIENT_SECRET: must be at least 16 characters');
   return { id, secret: value };
+}
+
+/** PostgreSQL connections per process: a worker uses up to WORKER_CONCURRENCY at once. */
+function withPool(database: DatabaseConfig, env: NodeJS.ProcessEnv): DatabaseConfig {
+  const poolMax = integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000);
+  return database.type === 'postgres' ? { ...database, poolMax } : database;
 }
 
 function metricsPort(env: NodeJS.ProcessEnv): number {

@@ -55,7 +55,7 @@ export const MIGRATIONS = [
 export function dataSourceOptions(database: DatabaseConfig, sqliteBusyTimeoutMs = 10_000): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false, logging: false };
   if (database.type === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+    return { ...common, type: 'postgres', url: database.url, extra: { max: database.poolMax ?? 10 } };
   }
   if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
   return {
