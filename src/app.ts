@@ -10,7 +10,6 @@ import type { AppConfig } from './config/config.js';
 import { registerBodyParsers } from './ingestion/body-parsers.js';
 import { registerMethodNotAllowed } from './ingestion/method-not-allowed.js';
 import { setUpOpenApi } from './admin/openapi.js';
-import { MetricsService } from './metrics/metrics.service.js';
 import { mountQueueDashboard } from './operations/queue-dashboard.js';
 
 export interface StartOptions {
@@ -49,7 +48,6 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   await registerBodyParsers(fastify, { maxBodyBytes: config.maxBodyBytes });
   registerMethodNotAllowed(fastify);
   answerRequestIds(fastify);
-  app.get(MetricsService).observeWebhookAnswers(fastify);
   app.useGlobalFilters(new ErrorFilter());
   setUpOpenApi(app, config.openApiUi);
   if (config.queueDashboard) await mountQueueDashboard(app, fastify);

@@ -289,7 +289,7 @@ const rows: Row[] = [
   // Fastify refuses path parameters over 100 characters before the application sees them.
   { name: 'key of 1000 characters', path: `/webhooks/hf_${'A'.repeat(1000)}`, headers: JSON_TYPE, body: json({ EntityName: 'Lead' }), status: 414, message: 'is exceeding the max param length' },
   { name: 'key with broken percent-encoding', path: '/webhooks/%E0%A4%A', headers: JSON_TYPE, body: json({ EntityName: 'Lead' }), status: 400, message: 'is not a valid url component' },
-  { name: 'no key', path: '/webhooks/', headers: JSON_TYPE, body: json({ EntityName: 'Lead' }), status: 404, message: 'Cannot POST /webhooks/' },
+  { name: 'no key', path: '/webhooks/', headers: JSON_TYPE, body: json({ EntityName: 'Lead' }), status: 404, message: 'No API key in the URL: send webhooks to /webhooks/<API_KEY>' },
   { name: 'a trailing slash after the key', path: '/webhooks/{key}/', headers: JSON_TYPE, body: json({ EntityName: 'Lead' }), status: 404, message: /^Cannot POST \/webhooks\/hf_/ },
 
   // ---- entity names of get_entity_description -----------------------------------------------------

@@ -97,7 +97,7 @@ describe('operations: structured logs', () => {
   beforeAll(async () => {
     database = await createDatabase('sqlite');
     const logger = new JsonLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-    hookflow = await startTestService(database, {}, { logger });
+    hookflow = await startTestService(database, { LOG_LEVEL: 'debug' }, { logger });
   });
 
   afterAll(async () => {

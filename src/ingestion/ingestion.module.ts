@@ -7,11 +7,12 @@ import { CatalogueProtocolService } from './catalogue-protocol.service.js';
 import { IngestionService } from './ingestion.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { WebhooksController } from './webhooks.controller.js';
+import { WebhookRoute } from './webhook.route.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
   imports: [TenantsModule, CatalogueModule, QueueModule, WebhooksModule],
   controllers: [WebhooksController, CatalogueProtocolController],
-  providers: [IngestionService, CatalogueProtocolService, RateLimiter],
+  providers: [IngestionService, CatalogueProtocolService, RateLimiter, WebhookRoute],
 })
 export class IngestionModule {}

@@ -42,6 +42,7 @@ const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-github-delivery
 export class IngestionService {
   private readonly logger = new Logger(IngestionService.name);
   private readonly maxBodyBytes: number;
+  private readonly logDebug: boolean;
 
   constructor(
     private readonly apiKeys: ApiKeysService,
@@ -51,6 +52,8 @@ export class IngestionService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.maxBodyBytes = config.maxBodyBytes;
+    // Decided once: the line is built for every webhook otherwise, to be dropped.
+    this.logDebug = config.logLevel === 'debug';
   }
 
   async receive(apiKey: string, request: TenantRequest): Promise<Accepted> {
@@ -79,7 +82,9 @@ export class IngestionService {
       deliveryId ? `${key.apiKeyId}:${deliveryId}` : undefined,
     );
     const duplicate = queuedId !== webhookId;
-    this.logger.debug({ msg: duplicate ? 'Repeated delivery: nothing queued' : 'Webhook queued', requestId: request.id, webhookId: queuedId, tenantId: key.tenantId });
+    if (this.logDebug) {
+      this.logger.debug({ msg: duplicate ? 'Repeated delivery: nothing queued' : 'Webhook queued', requestId: request.id, webhookId: queuedId, tenantId: key.tenantId });
+    }
     return duplicate ? { id: queuedId, status: 'accepted', duplicate: true } : { id: webhookId, status: 'accepted' };
   }
 

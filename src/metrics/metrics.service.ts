@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -8,8 +8,6 @@ import { WebhookQueue } from '../queue/webhook-queue.producer.js';
 
 /** A webhook request, once its key has told whose it is. */
 export type TenantRequest = FastifyRequest & { tenantId?: string };
-
-const WEBHOOK_ROUTE = '/webhooks/:apiKey';
 
 /**
  * The Prometheus metrics of one process. The registry is the process's own (not prom-client's
@@ -68,14 +66,9 @@ export class MetricsService {
     });
   }
 
-  /** Counts every answer of the webhook route, errors included (Fastify's onResponse hook). */
-  observeWebhookAnswers(fastify: FastifyInstance): void {
-    fastify.addHook('onResponse', (request: TenantRequest, reply, done) => {
-      if (request.routeOptions.url === WEBHOOK_ROUTE) {
-        this.webhooks.inc({ tenant: request.tenantId ?? 'unknown', status: String(reply.statusCode) });
-      }
-      done();
-    });
+  /** Every answer of the webhook route, errors included; the tenant is unknown before the key is resolved. */
+  webhookAnswered(tenantId: string | undefined, statusCode: number): void {
+    this.webhooks.inc({ tenant: tenantId ?? 'unknown', status: String(statusCode) });
   }
 
   runStored(tenant: string, process: string, status: string, trace: TraceEntry[], recordIds: string[]): void {
