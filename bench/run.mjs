@@ -1,7 +1,7 @@
 // `npm run bench`: the service side by side with bare baselines, in one run on one machine.
 // Prints tables and writes bench/results/<time>.json. See docs/performance.md.
 //
-//   node bench/run.mjs [--only ingest,forms,e2e,soak] [--duration 5] [--connections 1,16,64]
+//   node bench/run.mjs [--only ingest,forms,e2e,soak] [--duration 4] [--rounds 3] [--connections 1,16,64]
 //                      [--e2e 20000] [--soak 10000,100000] [--no-postgres]
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { freePort, startRedis } from '../test/support/redis-server.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const AUTOCANNON = join(ROOT, 'node_modules/autocannon/autocannon.js');
 const children = new Set();
+const BODY_DIR = mkdtempSync(join(tmpdir(), 'hookflow-bench-bodies-'));
 
 const options = parseArgs(process.argv.slice(2));
 // The reference documentation's example webhook.
@@ -45,6 +46,7 @@ async function main() {
   } finally {
     await stopAll();
     await redis.stop();
+    rmSync(BODY_DIR, { recursive: true, force: true });
   }
   result.finishedAt = new Date().toISOString();
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
@@ -80,18 +82,24 @@ async function ingestBench(redis) {
   try {
     for (const kind of kinds) {
       for (const connections of options.connections) {
-        const row = { body: kind, connections };
-        // Alternate who goes first, so neither always meets a warmer machine.
-        const order = rows.length % 2 === 0 ? ['baseline', 'service'] : ['service', 'baseline'];
-        for (const who of order) {
-          const target = who === 'service' ? service : baseline;
-          await load(`${target.url}/webhooks/${apiKey}`, BODIES[kind], { connections, duration: 1 }); // warm-up
-          await flushQueues(redis.url);
-          const cpuBefore = cpuMs(target.pid);
-          row[who] = await load(`${target.url}/webhooks/${apiKey}`, BODIES[kind], { connections, duration: options.duration });
-          // CPU time per accepted request: steadier than req/s when other work shares the machine.
-          row[who].cpuUsPerRequest = Math.round(((cpuMs(target.pid) - cpuBefore) * 1000) / row[who].accepted);
+        const row = { body: kind, connections, rounds: [] };
+        // Several rounds, alternating who goes first, and the median of each: the machine's speed
+        // drifts from one minute to the next, and neither side should always meet a warmer one.
+        for (let round = 0; round < options.rounds; round++) {
+          const order = round % 2 === 0 ? ['baseline', 'service'] : ['service', 'baseline'];
+          const result = {};
+          for (const who of order) {
+            const target = who === 'service' ? service : baseline;
+            await load(`${target.url}/webhooks/${apiKey}`, BODIES[kind], { connections, duration: 1 }); // warm-up
+            await flushQueues(redis.url);
+            const cpuBefore = cpuMs(target.pid);
+            result[who] = await load(`${target.url}/webhooks/${apiKey}`, BODIES[kind], { connections, duration: options.duration });
+            // CPU time per accepted request: steadier than req/s when other work shares the machine.
+            result[who].cpuUsPerRequest = Math.round(((cpuMs(target.pid) - cpuBefore) * 1000) / result[who].accepted);
+          }
+          row.rounds.push(result);
         }
+        for (const who of ['service', 'baseline']) row[who] = medianOf(row.rounds.map((result) => result[who]));
         row.ratio = round(row.service.rps / row.baseline.rps, 2);
         row.cpuRatio = round(row.baseline.cpuUsPerRequest / row.service.cpuUsPerRequest, 2);
         rows.push(row);
@@ -111,7 +119,7 @@ async function ingestBench(redis) {
 
 /** autocannon in its own process, so the load generator does not share the server's event loop. */
 async function load(url, { contentType, body }, { connections, duration, amount }) {
-  const args = [AUTOCANNON, '-j', '-m', 'POST', '-H', `content-type=${contentType}`, '-b', body, '-c', String(connections)];
+  const args = [...cannonArgs({ contentType, body }), '-c', String(connections)];
   if (amount) args.push('-a', String(amount), '-t', '30');
   else args.push('-d', String(duration));
   const run = spawnSync(process.execPath, [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -201,10 +209,17 @@ async function endToEnd(redis, kind, workerCount, who, count) {
   }
 }
 
+/** The body goes in a file: a multipart body starts with "--", which autocannon would take for an option. */
+function cannonArgs({ contentType, body }) {
+  const file = join(BODY_DIR, `${Buffer.from(contentType).toString('hex').slice(0, 40)}.body`);
+  writeFileSync(file, body);
+  return [AUTOCANNON, '-j', '-m', 'POST', '-H', `content-type=${contentType}`, '-i', file];
+}
+
 /** Same as load(), without blocking this process's event loop (the counter polls meanwhile). */
 function loadAsync(url, { contentType, body }, { connections, amount }) {
   return new Promise((resolve, reject) => {
-    const args = [AUTOCANNON, '-j', '-m', 'POST', '-H', `content-type=${contentType}`, '-b', body, '-c', String(connections), '-a', String(amount), '-t', '30'];
+    const args = [...cannonArgs({ contentType, body }), '-c', String(connections), '-a', String(amount), '-t', '30'];
     const child = spawn(process.execPath, [...args, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -553,13 +568,20 @@ function parseArgs(argv) {
   const list = (value) => value.split(',').map((item) => item.trim()).filter(Boolean);
   return {
     only: new Set(list(get('only', 'ingest,forms,e2e'))),
-    duration: Number(get('duration', 5)),
+    duration: Number(get('duration', 4)),
+    rounds: Number(get('rounds', 3)),
     connections: list(get('connections', '1,16,64')).map(Number),
     e2e: Number(get('e2e', 20000)),
     soak: list(get('soak', '10000,100000')).map(Number),
     postgres: !argv.includes('--no-postgres'),
     postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
+}
+
+/** The median of each field over the rounds. */
+function medianOf(results) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return Object.fromEntries(Object.keys(results[0]).map((key) => [key, median(results.map((result) => result[key]))]));
 }
 
 function round(value, digits) {

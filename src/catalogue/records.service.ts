@@ -17,8 +17,12 @@ export interface PrepareOptions {
   partial?: boolean;
 }
 
+const KNOWN_RECORDS_LIMIT = 100_000;
+
 @Injectable()
 export class RecordsService {
+  private readonly knownRecords = new Set<string>();
+
   constructor(
     private readonly records: RecordsRepository,
     private readonly catalogue: CatalogueService,
@@ -60,7 +64,7 @@ export class RecordsService {
     for (const column of object.columns) {
       const value = values[column.name];
       if (column.lookup && typeof value === 'string' && raw[column.name] !== undefined) {
-        if (!(await this.records.findById(tenantId, column.lookup, value))) {
+        if (!(await this.lookupExists(tenantId, column.lookup, value))) {
           problems.push(`${column.name}: no ${column.lookup} record has Id ${value}`);
         }
       }
@@ -69,6 +73,19 @@ export class RecordsService {
       }
     }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, values };
+  }
+
+  /**
+   * Whether a lookup target exists. Records are never deleted, so one seen stays known: most
+   * webhooks point at the same few (countries, owners), and this saves a read per webhook.
+   */
+  private async lookupExists(tenantId: string, objectName: string, id: string): Promise<boolean> {
+    const key = `${tenantId}\0${objectName}\0${id}`;
+    if (this.knownRecords.has(key)) return true;
+    if (!(await this.records.findById(tenantId, objectName, id))) return false;
+    if (this.knownRecords.size >= KNOWN_RECORDS_LIMIT) this.knownRecords.clear();
+    this.knownRecords.add(key);
+    return true;
   }
 
   /** The Id of the one lookup record whose display column matches, or "!" and the problem. */

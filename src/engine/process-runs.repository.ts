@@ -2,13 +2,39 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository, type FindOptionsWhere, type QueryDeepPartialEntity } from 'typeorm';
 import type { RunStatus } from './process-runner.js';
 import { ProcessRun } from './process-run.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
 
 @Injectable()
 export class ProcessRunsRepository {
   private readonly runs: Repository<ProcessRun>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.runs = dataSource.getRepository(ProcessRun);
+  }
+
+  /**
+   * Stores a webhook's only run and its log entry with its outcome (inserted, or updated when an
+   * earlier attempt wrote it as queued). On PostgreSQL it is one statement, so one round trip and
+   * one commit: the run's insert is a data-modifying CTE of the webhook's upsert.
+   */
+  async insertWithWebhook(run: ProcessRun, webhook: Webhook): Promise<void> {
+    const [runSql, runParameters] = this.runs.createQueryBuilder().insert().into(ProcessRun).values(run as QueryDeepPartialEntity<ProcessRun>).orIgnore().getQueryAndParameters();
+    const [webhookSql, webhookParameters] = this.dataSource
+      .getRepository(Webhook)
+      .createQueryBuilder()
+      .insert()
+      .into(Webhook)
+      .values(webhook as QueryDeepPartialEntity<Webhook>)
+      .orUpdate(['status', 'reason', 'record_ids', 'processed_at'], ['id'])
+      .getQueryAndParameters();
+    if (this.dataSource.options.type !== 'postgres') {
+      await this.dataSource.query(runSql, runParameters);
+      await this.dataSource.query(webhookSql, webhookParameters);
+      return;
+    }
+    // The webhook's placeholders follow the run's.
+    const shifted = webhookSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + runParameters.length}`);
+    await this.dataSource.query(`WITH run AS (${runSql}) ${shifted}`, [...runParameters, ...webhookParameters]);
   }
 
   async insert(runs: ProcessRun[]): Promise<void> {

@@ -93,13 +93,13 @@ export class WebhookRunnerService {
       startedAt,
       finishedAt: new Date(),
     });
-    await this.runs.insert([run]);
+    if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
+    else await this.runs.insert([run]);
     this.metrics.runStored(job.tenantId, job.processId, outcome.status, outcome.trace, outcome.recordIds);
     const line = { requestId: job.requestId, webhookId: job.webhookId, runId: job.runId, tenantId: job.tenantId, processId: job.processId };
     if (outcome.status === 'failed') this.logger.warn({ msg: `Run failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
     else this.logger.debug({ msg: `Run ${outcome.status}`, records: outcome.recordIds.length, ...line });
-    if (taken) await this.log.recordFinished(taken, webhook.runIds, summarize([run]));
-    else await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
+    if (!taken) await this.finishWhenComplete(job.tenantId, job.webhookId, webhook.runIds, run);
     return outcome.status;
   }
 

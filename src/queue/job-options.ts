@@ -6,7 +6,7 @@ export function webhookJobOptions(config: AppConfig): DefaultJobOptions {
   return {
     attempts: config.jobAttempts,
     backoff: { type: 'exponential', delay: config.jobBackoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 100_000 },
   };
 }

@@ -46,21 +46,15 @@ export class WebhookLogService {
     );
   }
 
-  /**
-   * Writes the entry of a webhook whose only run has just finished, in one statement; or, when an
-   * earlier attempt wrote it as queued, sets its outcome.
-   */
-  async recordFinished(job: WebhookJob, runIds: string[], outcome: { status: WebhookStatus; reason: string | null; recordIds: string[] }): Promise<void> {
-    const inserted = await this.webhooks.insertOnce(
-      Object.assign(new Webhook(), {
-        ...entry(job, runIds),
-        status: outcome.status,
-        reason: outcome.reason,
-        recordIds: outcome.recordIds,
-        processedAt: new Date(),
-      }),
-    );
-    if (!inserted) await this.finish(job.tenantId, job.webhookId, outcome.status, outcome.reason, outcome.recordIds);
+  /** The entry of a webhook whose only run has just finished, with its outcome (stored with the run). */
+  finishedEntry(job: WebhookJob, runIds: string[], outcome: { status: WebhookStatus; reason: string | null; recordIds: string[] }): Webhook {
+    return Object.assign(new Webhook(), {
+      ...entry(job, runIds),
+      status: outcome.status,
+      reason: outcome.reason,
+      recordIds: outcome.recordIds,
+      processedAt: new Date(),
+    });
   }
 
   async finish(tenantId: string, id: string, status: WebhookStatus, reason: string | null, recordIds: string[]) {
