@@ -38,7 +38,7 @@ export class RateLimiter implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.redis =
       config.rateLimitPerMinute > 0
-        ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true })
+        ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
         : null;
     this.redis?.on('error', () => undefined);
     this.redis?.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
