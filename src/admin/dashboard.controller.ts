@@ -30,7 +30,8 @@ export class DashboardController {
     @Query('hours') hours?: string,
   ): Promise<WebhookStats & { queue: { waiting: number; active: number; delayed: number } }> {
     await this.tenants.get(tenantId);
-    return { ...(await this.stats.forTenant(tenantId, hoursParam(hours))), queue: await this.queue.depth() };
+    const { waiting, active, delayed } = await this.queue.counts();
+    return { ...(await this.stats.forTenant(tenantId, hoursParam(hours))), queue: { waiting, active, delayed } };
   }
 }
 

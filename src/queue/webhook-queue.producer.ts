@@ -56,12 +56,6 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Jobs of every tenant waiting, running and waiting to be retried (the console's queue depth). */
-  async depth(): Promise<{ waiting: number; active: number; delayed: number }> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0 };
-  }
-
   /** Makes sure the retention job runs every hour (one schedule, however many workers ask). */
   async scheduleRetention(): Promise<void> {
     await this.queue.upsertJobScheduler(JOB_RETENTION, { every: 3_600_000 }, { name: JOB_RETENTION, data: {} as WebhookJob, opts: { priority: 1 } });
@@ -72,7 +66,7 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     return this.queue;
   }
 
-  /** Jobs by state; prioritized ones wait too (every webhook job has a priority). */
+  /** Jobs of every tenant by state; prioritized ones wait too (every webhook job has a priority). */
   async counts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'failed', number>> {
     const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
     return { waiting: counts.waiting + counts.prioritized, active: counts.active, delayed: counts.delayed, failed: counts.failed };
