@@ -131,23 +131,22 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
   });
 
   it('mistakes get a message and exit code 1', async () => {
-    const unknownObject = await runCli(['records', 'list', '--tenant', tenantId, '--entity', 'Invoice'], env);
+    // Independent mistakes, each its own CLI process, run side by side.
+    const [unknownObject, missingOption, unknownTenant, unknownProcess, badConfig] = await Promise.all([
+      runCli(['records', 'list', '--tenant', tenantId, '--entity', 'Invoice'], env),
+      runCli(['apikey', 'create', '--name', 'x'], env),
+      runCli(['apikey', 'create', '--tenant', 'nope', '--name', 'x'], env),
+      runCli(['process', 'deactivate', 'no-such-process', '--tenant', tenantId], env),
+      runCli(['tenant', 'list'], { ...env, DATABASE_URL: 'mysql://x' }),
+    ]);
     expect(unknownObject.code).toBe(1);
     expect(unknownObject.stderr).toContain('Object "Invoice" does not exist');
-
-    const missingOption = await runCli(['apikey', 'create', '--name', 'x'], env);
     expect(missingOption.code).toBe(1);
     expect(missingOption.stderr).toContain("required option '--tenant <tenantId>' not specified");
-
-    const unknownTenant = await runCli(['apikey', 'create', '--tenant', 'nope', '--name', 'x'], env);
     expect(unknownTenant.code).toBe(1);
     expect(unknownTenant.stderr).toContain('Tenant nope does not exist');
-
-    const unknownProcess = await runCli(['process', 'deactivate', 'no-such-process', '--tenant', tenantId], env);
     expect(unknownProcess.code).toBe(1);
     expect(unknownProcess.stderr).toContain('Process "no-such-process" does not exist');
-
-    const badConfig = await runCli(['tenant', 'list'], { ...env, DATABASE_URL: 'mysql://x' });
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('DATABASE_URL');
   });

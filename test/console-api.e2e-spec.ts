@@ -43,10 +43,13 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     admin = await AdminApi.login(url, ADMIN.ADMIN_CLIENT_ID, ADMIN.ADMIN_CLIENT_SECRET);
     tenantA = (await hookflow.newTenant('Acme')).tenantId;
     tenantB = (await hookflow.newTenant('Globex')).tenantId;
-    await createUser('analyst@example.com', ['--tenant', tenantA, '--role', 'analyst']);
-    await createUser('viewer@example.com', ['--tenant', tenantA, '--role', 'viewer']);
-    await createUser('admin@example.com', ['--platform-admin']);
-    await createUser('nobody@example.com');
+    // Each is its own CLI process: started together, they take the time of one.
+    await Promise.all([
+      createUser('analyst@example.com', ['--tenant', tenantA, '--role', 'analyst']),
+      createUser('viewer@example.com', ['--tenant', tenantA, '--role', 'viewer']),
+      createUser('admin@example.com', ['--platform-admin']),
+      createUser('nobody@example.com'),
+    ]);
   }, 120_000);
 
   // Generous: on a loaded machine the worker may take a while to finish and close.
@@ -94,20 +97,23 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     }, CLI_TIMEOUT);
 
     it('refuses duplicates, short passwords, unknown roles and tenants, leaving no user behind', async () => {
-      const duplicate = await runCli(['user', 'create', 'ANALYST@example.com', '--password-stdin'], cliEnv, PASSWORD);
+      // Independent mistakes, each its own CLI process, run side by side.
+      const [duplicate, short, role, unknownTenant, unknownRole] = await Promise.all([
+        runCli(['user', 'create', 'ANALYST@example.com', '--password-stdin'], cliEnv, PASSWORD),
+        runCli(['user', 'create', 'short@example.com', '--password-stdin'], cliEnv, 'short'),
+        runCli(['user', 'grant', 'viewer@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
+        // A user is not left behind when its role cannot be given.
+        runCli(['user', 'create', 'lost@example.com', '--tenant', 'no-such-tenant'], cliEnv),
+        runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
+      ]);
       expect(duplicate.code).toBe(1);
       expect(duplicate.stderr).toContain('exists already');
-      const short = await runCli(['user', 'create', 'short@example.com', '--password-stdin'], cliEnv, 'short');
       expect(short.code).toBe(1);
       expect(short.stderr).toContain('at least 10 characters');
-      const role = await runCli(['user', 'grant', 'viewer@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
       expect(role.code).toBe(1);
       expect(role.stderr).toContain('Unknown role "owner"');
-      // A user is not left behind when its role cannot be given.
-      const unknownTenant = await runCli(['user', 'create', 'lost@example.com', '--tenant', 'no-such-tenant'], cliEnv);
       expect(unknownTenant.code).toBe(1);
       expect(unknownTenant.stderr).toContain('Tenant no-such-tenant does not exist');
-      const unknownRole = await runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv);
       expect(unknownRole.stderr).toContain('Unknown role "owner"');
       expect((await cliJson<Array<{ email: string }>>(['user', 'list'], cliEnv)).map((user) => user.email)).not.toContain('lost@example.com');
     }, CLI_TIMEOUT);
