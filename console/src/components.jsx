@@ -172,3 +172,33 @@ export async function copyText(text) {
     return false;
   }
 }
+
+/** The columns of a catalogue object: code, caption, type, required, lookup target. */
+export function ColumnsTable({ columns, class: className }) {
+  return (
+    <table class={className}>
+      <thead>
+        <tr>
+          <th scope="col">Code</th>
+          <th scope="col">Caption</th>
+          <th scope="col">Type</th>
+          <th scope="col">Required</th>
+          <th scope="col">Lookup of</th>
+        </tr>
+      </thead>
+      <tbody>
+        {columns.map((column) => (
+          <tr>
+            <td>
+              <code>{column.name}</code>
+            </td>
+            <td>{column.caption}</td>
+            <td>{column.type}</td>
+            <td>{column.required ? 'yes' : ''}</td>
+            <td>{column.lookup ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post, tenantApi } from '../api.js';
-import { ErrorNote, Loading, useAction, useLoad } from '../components.jsx';
+import { ColumnsTable, ErrorNote, Loading, useAction, useLoad } from '../components.jsx';
 
 const TYPES = ['System.String', 'System.Int32', 'System.Decimal', 'System.Boolean', 'System.Date', 'System.DateTime', 'System.Guid'];
 
@@ -22,30 +22,7 @@ export function Catalogue({ tenant, can }) {
                   <strong>{object.caption}</strong> <code>{object.name}</code> — {object.columns.length} columns
                   {object.inWebhookLookup && <span class="badge">in the Webhook entities lookup</span>}
                 </summary>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Code</th>
-                      <th scope="col">Caption</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Required</th>
-                      <th scope="col">Lookup of</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {object.columns.map((column) => (
-                      <tr>
-                        <td>
-                          <code>{column.name}</code>
-                        </td>
-                        <td>{column.caption}</td>
-                        <td>{column.type}</td>
-                        <td>{column.required ? 'yes' : ''}</td>
-                        <td>{column.lookup ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <ColumnsTable columns={object.columns} />
                 {writable && <AddColumn tenant={tenant} object={object} objects={objects} done={state.reload} />}
               </details>
             ))}

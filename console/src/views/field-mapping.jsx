@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post, tenantApi } from '../api.js';
-import { ErrorNote, Loading, short, useAction, useLoad } from '../components.jsx';
+import { ColumnsTable, ErrorNote, Loading, short, useAction, useLoad } from '../components.jsx';
 import { parseJson } from '../json-tools.js';
 
 const OUTCOME_WORDS = {
@@ -53,30 +53,7 @@ export function FieldMapping({ tenant }) {
                 </select>
               </label>
               <h2>Columns of {object?.caption}</h2>
-              <table class="columns">
-                <thead>
-                  <tr>
-                    <th scope="col">Code</th>
-                    <th scope="col">Caption</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Required</th>
-                    <th scope="col">Lookup of</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {object?.columns.map((column) => (
-                    <tr>
-                      <td>
-                        <code>{column.name}</code>
-                      </td>
-                      <td>{column.caption}</td>
-                      <td>{column.type}</td>
-                      <td>{column.required ? 'yes' : ''}</td>
-                      <td>{column.lookup ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ColumnsTable columns={object?.columns ?? []} class="columns" />
             </>
           );
         }}
