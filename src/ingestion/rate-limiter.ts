@@ -6,12 +6,15 @@ import type { AppConfig } from '../config/config.js';
 
 const WINDOW_MS = 60_000;
 /** How often each API process adds its counts to the shared ones and reads the others' back. */
-export const RATE_SYNC_MS = 100;
+const RATE_SYNC_MS = 100;
 // Atomic per key: add this process's count for the key's current minute, answer the total.
 const ADD = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[1])
 if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return count`;
+
+/** The client with the ADD script defined on it as a command. */
+type RateRedis = Redis & { hookflowRateAdd(key: string, by: number, ttlMs: number): Promise<number> };
 
 interface KeyWindow {
   window: number;
@@ -31,17 +34,15 @@ interface KeyWindow {
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {
   private readonly logger = new Logger(RateLimiter.name);
-  private readonly redis: Redis | null;
+  private readonly redis: RateRedis | null;
   private readonly keys = new Map<string, KeyWindow>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis =
-      config.rateLimitPerMinute > 0
-        ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
-        : null;
-    this.redis?.on('error', () => undefined);
-    this.redis?.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
+    const redis = config.rateLimitPerMinute > 0 ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
+    redis?.on('error', () => undefined);
+    redis?.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
+    this.redis = redis as RateRedis | null;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -85,9 +86,8 @@ export class RateLimiter implements OnModuleDestroy {
       const added = counts.pending;
       counts.pending = 0;
       const key = `${this.config.redisPrefix}:rate:${apiKeyId}:${counts.window}`;
-      const redis = this.redis as Redis & { hookflowRateAdd(key: string, by: number, ttlMs: number): Promise<number> };
       work.push(
-        redis.hookflowRateAdd(key, added, WINDOW_MS).then(
+        this.redis!.hookflowRateAdd(key, added, WINDOW_MS).then(
           (total) => {
             counts.shared = Math.max(counts.shared, total);
           },

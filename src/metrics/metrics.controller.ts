@@ -23,13 +23,15 @@ export class MetricsController {
   async scrape(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     // Volumes per tenant are business data: not for anyone who can reach the port.
     const bearer = bearerOf(request.headers.authorization);
-    const principal = bearer && !isMetricsToken(bearer, this.config.metricsToken) ? this.oauth.verify(bearer) : null;
-    if (!bearer || (principal === null && !isMetricsToken(bearer, this.config.metricsToken))) {
-      throw new AppError(ErrorCode.Unauthenticated, 'Metrics need a bearer token: METRICS_TOKEN or a platform access token', {
-        'WWW-Authenticate': 'Bearer realm="hookflow"',
-      });
+    if (!bearer || !isMetricsToken(bearer, this.config.metricsToken)) {
+      const principal = bearer ? this.oauth.verify(bearer) : null;
+      if (!principal) {
+        throw new AppError(ErrorCode.Unauthenticated, 'Metrics need a bearer token: METRICS_TOKEN or a platform access token', {
+          'WWW-Authenticate': 'Bearer realm="hookflow"',
+        });
+      }
+      if (!principal.scopes.includes('platform')) throw new AppError(ErrorCode.Forbidden, 'Only a platform client may read metrics');
     }
-    if (principal && !principal.scopes.includes('platform')) throw new AppError(ErrorCode.Forbidden, 'Only a platform client may read metrics');
     const text = await this.metrics.render();
     // Set only now: an error above is answered as JSON.
     void reply.type(this.metrics.registry.contentType);
