@@ -5,11 +5,23 @@ import { freePort } from './support/redis-server.mjs';
 import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { sendMany } from './support/load.js';
+import { WebhookQueue } from '../src/queue/webhook-queue.producer.js';
 
 /**
  * Breaking things on purpose: every webhook acknowledged with 202 is processed, exactly one
  * record per webhook, whatever dies in between. Bounded in count and time, loopback only.
  */
+
+/** Another process holds SQLite's write lock, as a long migration or a backup would. */
+function lockSqlite(database: TestDatabase): () => void {
+  const locker = new Database(database.url.slice('sqlite:'.length));
+  locker.pragma('busy_timeout = 5000');
+  locker.exec('BEGIN IMMEDIATE');
+  return () => {
+    locker.exec('COMMIT');
+    locker.close();
+  };
+}
 
 async function expectEachProcessedOnce(hookflow: TestService, tenantId: string, accepted: string[]) {
   let counts: Record<string, number> = {};
@@ -75,6 +87,7 @@ describe('fault tests', () => {
         }
       });
       expect(await worker.exited).toBe('SIGKILL');
+      expect(accepted.refused).toEqual([]);
       expect(accepted).toHaveLength(1500);
       worker = startServiceProcess(workerEnv);
       await expectEachProcessedOnce(reader, tenantId, accepted);
@@ -139,16 +152,38 @@ describe('fault tests', () => {
     });
     try {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      // Another process holds SQLite's write lock, as a long migration or a backup would.
-      const locker = new Database(database.url.slice('sqlite:'.length));
-      locker.pragma('busy_timeout = 5000');
-      locker.exec('BEGIN IMMEDIATE');
+      const release = lockSqlite(database);
       const accepted = await sendMany(hookflow.url, apiKey, 50, 10);
+      expect(accepted.refused).toEqual([]);
       expect(accepted).toHaveLength(50);
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      locker.exec('COMMIT');
-      locker.close();
+      release();
       await expectEachProcessedOnce(hookflow, tenantId, accepted);
+    } finally {
+      await hookflow.close();
+    }
+  }, 120_000);
+
+  it('while runs wait for a locked database, webhooks are still acknowledged', async () => {
+    // The default busy timeout, longer than the lock: runs wait for it rather than fail.
+    const hookflow = await startTestService(database, { SQLITE_BUSY_TIMEOUT_MS: '10000', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const { tenantId, apiKey } = await hookflow.newTenant();
+      const release = lockSqlite(database);
+      // The first webhooks' runs are waiting for the lock while the rest arrive.
+      const first: string[] = [];
+      for (const name of ['early-1', 'early-2']) {
+        const response = await hookflow.postJson(`/webhooks/${apiKey}`, { EntityName: 'FormSubmit', Name: name });
+        expect(response.status).toBe(202);
+        first.push(((await response.json()) as { id: string }).id);
+      }
+      await until(async () => (await hookflow.get(WebhookQueue).counts()).active > 0, 10_000, 'no run started');
+      const accepted = await sendMany(hookflow.url, apiKey, 200, 16);
+      expect(accepted.refused).toEqual([]);
+      expect(accepted).toHaveLength(200);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      release();
+      await expectEachProcessedOnce(hookflow, tenantId, [...first, ...accepted]);
     } finally {
       await hookflow.close();
     }

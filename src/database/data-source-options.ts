@@ -63,7 +63,7 @@ export function dataSourceOptions(database: DatabaseConfig, sqliteBusyTimeoutMs 
     type: 'better-sqlite3',
     database: database.path,
     // WAL lets the CLI read and write while the service runs; the busy timeout makes writers wait
-    // for each other instead of failing with SQLITE_BUSY.
+    // for each other instead of failing with SQLITE_BUSY (off the event loop: sqlite-lock-wait.ts).
     enableWAL: true,
     timeout: sqliteBusyTimeoutMs,
   };

@@ -2,11 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { SecretBox } from '../common/secret-box.js';
 import { SettingsRepository } from './settings.repository.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { migrate } from './migrate.js';
+import { initializeDataSource } from './sqlite-lock-wait.js';
 
 /** The data source, and the shared settings (keys) every module may need. */
 @Global()
@@ -18,7 +18,7 @@ import { migrate } from './migrate.js';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, config.sqliteBusyTimeoutMs), retryAttempts: 1 }),
       dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
+        const dataSource = await initializeDataSource(options!);
         await migrate(dataSource);
         return dataSource;
       },

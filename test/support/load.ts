@@ -1,3 +1,9 @@
+/** What sendMany saw: the ids acknowledged with 202, and what every other answer was. */
+export interface Sent extends Array<string> {
+  /** "status: body" or the network error, one per request not acknowledged. */
+  refused: string[];
+}
+
 /** Sends webhooks with some concurrency; answers the ids of those acknowledged with 202. */
 export async function sendMany(
   url: string,
@@ -5,8 +11,8 @@ export async function sendMany(
   count: number,
   concurrency: number,
   onSent?: (sent: number) => void,
-): Promise<string[]> {
-  const accepted: string[] = [];
+): Promise<Sent> {
+  const accepted = Object.assign([] as string[], { refused: [] as string[] });
   let next = 0;
   let sent = 0;
   const sender = async () => {
@@ -19,8 +25,10 @@ export async function sendMany(
           body: JSON.stringify({ EntityName: 'FormSubmit', Name: `load-${n}` }),
         });
         if (response.status === 202) accepted.push(String(((await response.json()) as { id: string }).id));
-      } catch {
+        else accepted.refused.push(`${response.status}: ${(await response.text()).slice(0, 200)}`);
+      } catch (error) {
         // The API died under this request: the sender got no 202, so nothing is promised.
+        accepted.refused.push(String((error as Error).cause ?? error));
       }
       onSent?.(++sent);
     }

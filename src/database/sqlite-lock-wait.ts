@@ -1,0 +1,52 @@
+import { DataSource, type DataSourceOptions, type ObjectLiteral } from 'typeorm';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner.js';
+import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver.js';
+
+// SQLite's own busy handler sleeps about this long between tries; so do we, then 100 ms.
+const PAUSES_MS = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50];
+const LONGEST_PAUSE_MS = 100;
+
+/**
+ * Waits for SQLite's write lock without blocking the process.
+ *
+ * better-sqlite3 is synchronous, so SQLite's own busy timeout sleeps on the event loop: while
+ * another process held the lock (a backup, the CLI, a second worker), every webhook request and
+ * every Redis reply of the process would wait too, and enqueue timeouts would answer 503 for
+ * jobs Redis had in fact stored. Here the driver gives up at once and the statement is tried
+ * again after a timer, until the busy timeout has passed.
+ */
+class LockWaitingQueryRunner extends BetterSqlite3QueryRunner {
+  constructor(
+    driver: BetterSqlite3Driver,
+    private readonly timeoutMs: number,
+  ) {
+    super(driver);
+  }
+
+  override async query(query: string, parameters?: unknown[] | ObjectLiteral, useStructuredResult?: boolean): Promise<any> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await super.query(query, parameters, useStructuredResult);
+      } catch (error) {
+        // SQLITE_BUSY_SNAPSHOT and the like cannot be cured by trying the statement again.
+        const left = deadline - Date.now();
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || left <= 0) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(PAUSES_MS[attempt] ?? LONGEST_PAUSE_MS, left)));
+      }
+    }
+  }
+}
+
+/** Opens the data source; on SQLite, lock waits then happen between statements, on timers. */
+export async function initializeDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  if (options.type !== 'better-sqlite3') return dataSource.initialize();
+  // The driver keeps one query runner for its one connection: this is it.
+  const driver = dataSource.driver as BetterSqlite3Driver;
+  driver.queryRunner = new LockWaitingQueryRunner(driver, options.timeout ?? 0);
+  await dataSource.initialize();
+  // Connecting waited synchronously (turning WAL on may need the lock); nothing else ran yet.
+  driver.databaseConnection.pragma('busy_timeout = 0');
+  return dataSource;
+}
