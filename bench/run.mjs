@@ -2,7 +2,7 @@
 // Prints tables and writes bench/results/<time>.json. See docs/performance.md.
 //
 //   node bench/run.mjs [--only ingest,forms,e2e,soak] [--duration 4] [--rounds 3] [--connections 1,16,64]
-//                      [--e2e 20000] [--soak 10000,100000] [--no-postgres]
+//                      [--e2e 20000] [--concurrency 32] [--soak 10000,100000] [--databases sqlite,postgres] [--no-postgres]
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
@@ -176,7 +176,7 @@ async function endToEnd(redis, kind, workerCount, who, count) {
     if (who === 'service') {
       const { apiKey } = await createTenant(db.url);
       api = await startServiceProcess({ ...env, ROLE: 'api' });
-      for (let i = 0; i < workerCount; i++) workers.push(await startServiceProcess({ ...env, ROLE: 'worker' }));
+      for (let i = 0; i < workerCount; i++) workers.push(await startServiceProcess({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(options.concurrency) }));
       url = `${api.url}/webhooks/${apiKey}`;
       counter = await recordCounter(db, 'records');
     } else {
@@ -309,7 +309,7 @@ async function startBaselineIngest(redisUrl, prefix = 'bench') {
 
 async function startBaselineWorker(redisUrl, databaseUrl, prefix) {
   const child = fork(join(ROOT, 'bench/baseline-worker.mjs'), {
-    env: { PATH: process.env.PATH, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl },
+    env: { PATH: process.env.PATH, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: String(options.concurrency) },
   });
   await ready(child);
   return track(child);
@@ -394,13 +394,14 @@ async function postgresDatabase() {
 }
 
 async function databaseKinds() {
-  if (!options.postgres) return ['sqlite'];
+  const kinds = options.databases.filter((kind) => kind !== 'postgres' || options.postgres);
+  if (!kinds.includes('postgres')) return kinds;
   try {
     await withPg(options.postgresUrl, (client) => client.query('SELECT 1'));
-    return ['sqlite', 'postgres'];
+    return kinds;
   } catch (error) {
-    console.warn(`PostgreSQL at ${options.postgresUrl} is not reachable (${error.message}); SQLite only`);
-    return ['sqlite'];
+    console.warn(`PostgreSQL at ${options.postgresUrl} is not reachable (${error.message}); leaving it out`);
+    return kinds.filter((kind) => kind !== 'postgres');
   }
 }
 
@@ -572,8 +573,11 @@ function parseArgs(argv) {
     rounds: Number(get('rounds', 3)),
     connections: list(get('connections', '1,16,64')).map(Number),
     e2e: Number(get('e2e', 20000)),
+    // Jobs each worker process takes at once, the service's default, the same for the baseline.
+    concurrency: Number(get('concurrency', 32)),
     soak: list(get('soak', '10000,100000')).map(Number),
     postgres: !argv.includes('--no-postgres'),
+    databases: list(get('databases', 'sqlite,postgres')),
     postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }

@@ -3,6 +3,10 @@ import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/config.js';
 import { dataSourceOptions, MIGRATIONS } from '../src/database/data-source-options.js';
 import { migrate } from '../src/database/migrate.js';
+import { initializeDataSource } from '../src/database/sqlite-lock-wait.js';
+import { RecordsRepository } from '../src/catalogue/records.repository.js';
+import { RecordEntity } from '../src/catalogue/record.entity.js';
+import { randomUUID } from 'node:crypto';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 
 describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
@@ -34,5 +38,33 @@ describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
     // A later start finds nothing to do.
     await migrate(await connect());
     expect(await sources[0].query('SELECT name FROM migrations')).toHaveLength(names.length);
+  });
+});
+
+describe.each(databaseKinds())('records written together (%s)', (kind) => {
+  let database: TestDatabase | undefined;
+  let dataSource: DataSource | undefined;
+
+  afterEach(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('concurrent runs writing the same source keys get one record per key, and its id', async () => {
+    database = await createDatabase(kind);
+    dataSource = await initializeDataSource(dataSourceOptions(parseDatabaseUrl(database.url)));
+    await migrate(dataSource);
+    const records = new RecordsRepository(dataSource);
+    const now = new Date();
+    const record = (sourceKey: string) =>
+      Object.assign(new RecordEntity(), { tenantId: 't1', id: randomUUID(), objectName: 'Lead', data: { sourceKey }, createdOn: now, modifiedOn: now, sourceKey });
+    // Each key twice in the same turn: both land in one statement, and one of the two is ignored.
+    const keys = Array.from({ length: 30 }, (_, i) => `webhook-${i % 15}`);
+    const ids = await Promise.all(keys.map((key) => records.insertOnce(record(key))));
+
+    const rows: { id: string; source_key: string }[] = await dataSource.query('SELECT id, source_key FROM records');
+    expect(rows).toHaveLength(15);
+    const byKey = new Map(rows.map((row) => [row.source_key, row.id]));
+    expect(ids).toEqual(keys.map((key) => byKey.get(key)));
   });
 });

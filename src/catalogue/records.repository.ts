@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
-import { insertOnce } from '../database/insert-once.js';
+import { insertEachOnce, insertOnce } from '../database/insert-once.js';
+import { WriteBatcher } from '../database/write-batcher.js';
 import { RecordEntity } from './record.entity.js';
+
+type SourcedRecord = RecordEntity & { sourceKey: string };
 
 @Injectable()
 export class RecordsRepository {
   private readonly records: Repository<RecordEntity>;
+  // Records that concurrent runs create at the same time go in one statement.
+  private readonly inserts = new WriteBatcher<SourcedRecord, string>(
+    async (records) => {
+      const written = await insertEachOnce(this.records, records, 'id');
+      return Promise.all(records.map((record, i) => (written[i] ? record.id : this.ownerOf(record))));
+    },
+    async (record) => ((await insertOnce(this.records, record)) ? record.id : this.ownerOf(record)),
+  );
 
   constructor(dataSource: DataSource) {
     this.records = dataSource.getRepository(RecordEntity);
@@ -15,9 +26,12 @@ export class RecordsRepository {
    * Inserts the record unless one with the same source key exists; either way answers the id
    * of the record that holds that source key.
    */
-  async insertOnce(record: RecordEntity & { sourceKey: string }): Promise<string> {
-    // Insert-or-ignore; when ignored, whoever wrote the source key first owns the record.
-    if (await insertOnce(this.records, record)) return record.id;
+  insertOnce(record: SourcedRecord): Promise<string> {
+    return this.inserts.write(record);
+  }
+
+  /** Insert-or-ignore ignored the record: whoever wrote the source key first owns it. */
+  private async ownerOf(record: SourcedRecord): Promise<string> {
     const owner = await this.records.findOne({
       where: { tenantId: record.tenantId, sourceKey: record.sourceKey },
       select: { id: true },

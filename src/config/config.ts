@@ -93,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 256),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 5, 1, 100),

@@ -3,6 +3,7 @@ import { DataSource, In, Repository, type FindOptionsWhere, type QueryDeepPartia
 import type { RunStatus } from './process-runner.js';
 import { ProcessRun } from './process-run.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
+import { WriteBatcher } from '../database/write-batcher.js';
 
 @Injectable()
 export class ProcessRunsRepository {
@@ -14,17 +15,30 @@ export class ProcessRunsRepository {
 
   /**
    * Stores a webhook's only run and its log entry with its outcome (inserted, or updated when an
-   * earlier attempt wrote it as queued). On PostgreSQL it is one statement, so one round trip and
-   * one commit: the run's insert is a data-modifying CTE of the webhook's upsert.
+   * earlier attempt wrote it as queued). Those of runs that end at the same time are written
+   * together, and on PostgreSQL in one statement, so one round trip and one commit: the runs'
+   * insert is a data-modifying CTE of the webhooks' upsert.
    */
-  async insertWithWebhook(run: ProcessRun, webhook: Webhook): Promise<void> {
-    const [runSql, runParameters] = this.runs.createQueryBuilder().insert().into(ProcessRun).values(run as QueryDeepPartialEntity<ProcessRun>).orIgnore().getQueryAndParameters();
+  insertWithWebhook(run: ProcessRun, webhook: Webhook): Promise<void> {
+    return this.finished.write({ run, webhook });
+  }
+
+  private readonly finished = new WriteBatcher<{ run: ProcessRun; webhook: Webhook }, void>(
+    async (items) => {
+      await this.writeFinished(items.map((item) => item.run), items.map((item) => item.webhook));
+      return items.map(() => undefined);
+    },
+    (item) => this.writeFinished([item.run], [item.webhook]),
+  );
+
+  private async writeFinished(runs: ProcessRun[], webhooks: Webhook[]): Promise<void> {
+    const [runSql, runParameters] = this.runs.createQueryBuilder().insert().into(ProcessRun).values(runs as QueryDeepPartialEntity<ProcessRun>[]).orIgnore().getQueryAndParameters();
     const [webhookSql, webhookParameters] = this.dataSource
       .getRepository(Webhook)
       .createQueryBuilder()
       .insert()
       .into(Webhook)
-      .values(webhook as QueryDeepPartialEntity<Webhook>)
+      .values(webhooks as QueryDeepPartialEntity<Webhook>[])
       .orUpdate(['status', 'reason', 'record_ids', 'processed_at'], ['id'])
       .getQueryAndParameters();
     if (this.dataSource.options.type !== 'postgres') {
@@ -32,7 +46,7 @@ export class ProcessRunsRepository {
       await this.dataSource.query(webhookSql, webhookParameters);
       return;
     }
-    // The webhook's placeholders follow the run's.
+    // The webhooks' placeholders follow the runs'.
     const shifted = webhookSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + runParameters.length}`);
     await this.dataSource.query(`WITH run AS (${runSql}) ${shifted}`, [...runParameters, ...webhookParameters]);
   }

@@ -49,6 +49,7 @@ export class ApiKeysService {
   // Keyed by the key's hash, never by the key. Unknown keys are cached too (as null), so a flood
   // of wrong keys does not become a flood of database reads.
   private readonly cache = new Map<string, { value: ResolvedApiKey | null; expiresAt: number }>();
+  private readonly loading = new Map<string, Promise<ResolvedApiKey | null>>();
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly logger = new Logger(ApiKeysService.name);
 
@@ -135,11 +136,31 @@ export class ApiKeysService {
     const keyHash = hashKey(apiKey);
     const now = Date.now();
     const cached = this.cache.get(keyHash);
+    let value: ResolvedApiKey | null;
     if (cached && cached.expiresAt > now) {
-      if (!cached.value) throw invalidKey();
-      this.noteUse(cached.value.apiKeyId, now);
-      return cached.value;
+      value = cached.value;
+      // Read again shortly before the entry expires, so a busy key's requests never wait for it.
+      if (cached.expiresAt - now < this.config.apiKeyCacheMs / 4) this.load(keyHash).catch(() => undefined);
+    } else {
+      value = await this.load(keyHash);
     }
+    if (!value) throw invalidKey();
+    this.noteUse(value.apiKeyId, now);
+    return value;
+  }
+
+  /** One read per key at a time: requests that miss together share it. */
+  private load(keyHash: string): Promise<ResolvedApiKey | null> {
+    let loading = this.loading.get(keyHash);
+    if (!loading) {
+      loading = this.read(keyHash).finally(() => this.loading.delete(keyHash));
+      this.loading.set(keyHash, loading);
+    }
+    return loading;
+  }
+
+  private async read(keyHash: string): Promise<ResolvedApiKey | null> {
+    const now = Date.now();
     const found = await this.keys.findActiveByHash(keyHash, new Date(now));
     // The lookup is by hash; the comparison of the stored hash is constant-time all the same.
     const storedHash = found?.keyHash === keyHash ? found.keyHash : found?.previousKeyHash;
@@ -147,10 +168,8 @@ export class ApiKeysService {
       found && storedHash && timingSafeEqual(Buffer.from(storedHash), Buffer.from(keyHash))
         ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId, signature: this.openSignature(found.signature) }
         : null;
-    if (value) this.noteUse(value.apiKeyId, now);
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });
-    if (!value) throw invalidKey();
     return value;
   }
 
