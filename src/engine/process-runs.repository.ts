@@ -8,6 +8,14 @@ import { WriteBatcher } from '../database/write-batcher.js';
 @Injectable()
 export class ProcessRunsRepository {
   private readonly runs: Repository<ProcessRun>;
+  // Runs that end at the same time are stored, with their log entries, in one statement.
+  private readonly finished = new WriteBatcher<{ run: ProcessRun; webhook: Webhook }, void>(
+    async (items) => {
+      await this.writeFinished(items.map((item) => item.run), items.map((item) => item.webhook));
+      return items.map(() => undefined);
+    },
+    (item) => this.writeFinished([item.run], [item.webhook]),
+  );
 
   constructor(private readonly dataSource: DataSource) {
     this.runs = dataSource.getRepository(ProcessRun);
@@ -22,14 +30,6 @@ export class ProcessRunsRepository {
   insertWithWebhook(run: ProcessRun, webhook: Webhook): Promise<void> {
     return this.finished.write({ run, webhook });
   }
-
-  private readonly finished = new WriteBatcher<{ run: ProcessRun; webhook: Webhook }, void>(
-    async (items) => {
-      await this.writeFinished(items.map((item) => item.run), items.map((item) => item.webhook));
-      return items.map(() => undefined);
-    },
-    (item) => this.writeFinished([item.run], [item.webhook]),
-  );
 
   private async writeFinished(runs: ProcessRun[], webhooks: Webhook[]): Promise<void> {
     const [runSql, runParameters] = this.runs.createQueryBuilder().insert().into(ProcessRun).values(runs as QueryDeepPartialEntity<ProcessRun>[]).orIgnore().getQueryAndParameters();
