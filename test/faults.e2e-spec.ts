@@ -18,6 +18,7 @@ function lockSqlite(database: TestDatabase): () => void {
   locker.pragma('busy_timeout = 5000');
   locker.exec('BEGIN IMMEDIATE');
   return () => {
+    if (!locker.open) return;
     locker.exec('COMMIT');
     locker.close();
   };
@@ -150,9 +151,10 @@ describe('fault tests', () => {
       JOB_BACKOFF_MS: '100',
       RATE_LIMIT_PER_MINUTE: '0',
     });
+    let release = () => {};
     try {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const release = lockSqlite(database);
+      release = lockSqlite(database);
       const accepted = await sendMany(hookflow.url, apiKey, 50, 10);
       expect(accepted.refused).toEqual([]);
       expect(accepted).toHaveLength(50);
@@ -160,6 +162,7 @@ describe('fault tests', () => {
       release();
       await expectEachProcessedOnce(hookflow, tenantId, accepted);
     } finally {
+      release();
       await hookflow.close();
     }
   }, 120_000);
@@ -167,9 +170,10 @@ describe('fault tests', () => {
   it('while runs wait for a locked database, webhooks are still acknowledged', async () => {
     // The default busy timeout, longer than the lock: runs wait for it rather than fail.
     const hookflow = await startTestService(database, { SQLITE_BUSY_TIMEOUT_MS: '10000', RATE_LIMIT_PER_MINUTE: '0' });
+    let release = () => {};
     try {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const release = lockSqlite(database);
+      release = lockSqlite(database);
       // The first webhooks' runs are waiting for the lock while the rest arrive.
       const first: string[] = [];
       for (const name of ['early-1', 'early-2']) {
@@ -185,6 +189,7 @@ describe('fault tests', () => {
       release();
       await expectEachProcessedOnce(hookflow, tenantId, [...first, ...accepted]);
     } finally {
+      release();
       await hookflow.close();
     }
   }, 120_000);
