@@ -1,8 +1,8 @@
 // `npm run bench`: the service side by side with bare baselines, in one run on one machine.
 // Prints tables and writes bench/results/<time>.json. See docs/performance.md.
 //
-//   node bench/run.mjs [--only ingest,forms,e2e,soak] [--duration 4] [--rounds 3] [--connections 1,16,64]
-//                      [--e2e 20000] [--concurrency 32] [--soak 10000,100000] [--databases sqlite,postgres] [--no-postgres]
+//   node bench/run.mjs [--only ingest,forms,e2e,soak,fairness] [--duration 4] [--rounds 3] [--connections 1,16,64]
+//                      [--e2e 20000] [--concurrency 32] [--soak 10000,100000] [--fairness 30000] [--databases sqlite,postgres] [--no-postgres]
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
@@ -38,11 +38,12 @@ main().catch(async (error) => {
 async function main() {
   const started = new Date();
   const redis = await startRedis();
-  const result = { startedAt: started.toISOString(), machine: machine(), options, ingest: [], e2e: [], soak: [] };
+  const result = { startedAt: started.toISOString(), machine: machine(), options, ingest: [], e2e: [], soak: [], fairness: null };
   try {
     if (options.only.has('ingest') || options.only.has('forms')) result.ingest = await ingestBench(redis);
     if (options.only.has('e2e')) result.e2e = await endToEndBench(redis);
     if (options.only.has('soak')) result.soak = await soakBench(redis);
+    if (options.only.has('fairness')) result.fairness = await fairnessBench(redis);
   } finally {
     await stopAll();
     await redis.stop();
@@ -271,6 +272,71 @@ async function soakBench(redis) {
   }
 }
 
+// ---------------------------------------------------------------- fairness
+
+/**
+ * One tenant's burst, sent as fast as it is accepted; once a backlog has built up, another
+ * tenant sends one webhook. Its latency (sent → processed, read from its receipt) is set against
+ * the time the burst's backlog took to drain, which is what a first-in, first-out queue would
+ * have made it wait.
+ */
+async function fairnessBench(redis) {
+  await flushAll(redis.url);
+  const kind = (await databaseKinds()).includes('postgres') ? 'postgres' : 'sqlite';
+  const db = kind === 'postgres' ? await postgresDatabase() : await sqliteDatabase();
+  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'fairness' };
+  const busy = await createTenant(db.url, 'Busy');
+  const quiet = await createTenant(db.url, 'Quiet');
+  const api = await startServiceProcess({ ...env, ROLE: 'api' });
+  const worker = await startServiceProcess({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(options.concurrency) });
+  const counter = await recordCounter(db, 'records');
+  try {
+    const count0 = await counter.count();
+    const start = performance.now();
+    const burst = loadAsync(`${api.url}/webhooks/${busy.apiKey}`, BODIES.json, { connections: 64, amount: options.fairness });
+    await sleep(3000);
+    const sentAt = performance.now();
+    const response = await fetch(`${api.url}/webhooks/${quiet.apiKey}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: BODIES.json.body,
+    });
+    if (response.status !== 202) throw new Error(`the single webhook got ${response.status}: ${await response.text()}`);
+    const { id } = await response.json();
+    const doneBefore = (await counter.count()) - count0;
+    let latencyMs;
+    for (;;) {
+      const receipt = await (await fetch(`${api.url}/webhooks/${quiet.apiKey}/receipts/${id}`)).json();
+      if (receipt.status !== 'queued') {
+        latencyMs = Math.round(performance.now() - sentAt);
+        break;
+      }
+      if (performance.now() - sentAt > 600_000) throw new Error('the single webhook was not processed in 10 minutes');
+      await sleep(10);
+    }
+    const sent = await burst;
+    await counter.waitFor(count0 + sent.accepted + 1, 1_800_000);
+    const drainedAt = performance.now();
+    const row = {
+      database: kind,
+      burst: sent.accepted,
+      processedBeforeSingle: doneBefore,
+      singleLatencyMs: latencyMs,
+      burstDrainAfterSingleSeconds: round((drainedAt - sentAt) / 1000, 1),
+      burstSeconds: round((drainedAt - start) / 1000, 1),
+    };
+    console.log(
+      `fairness ${kind}: single webhook processed in ${row.singleLatencyMs} ms while the burst's backlog took ${row.burstDrainAfterSingleSeconds} s more to drain`,
+    );
+    return row;
+  } finally {
+    await counter.close();
+    await worker.stop();
+    await api.stop();
+    await db.drop();
+  }
+}
+
 // ---------------------------------------------------------------- processes
 
 async function startServiceProcess(env) {
@@ -461,14 +527,14 @@ async function recordCounter(db, table) {
   };
 }
 
-async function createTenant(databaseUrl) {
+async function createTenant(databaseUrl, name = 'Bench') {
   const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl };
   const cli = (args) => {
     const run = spawnSync(process.execPath, [join(ROOT, 'bin/hookflow.js'), ...args, '--json'], { env, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`hookflow ${args.join(' ')}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
-  const tenant = cli(['tenant', 'create', 'Bench']);
+  const tenant = cli(['tenant', 'create', name]);
   const key = cli(['apikey', 'create', '--tenant', tenant.id, '--name', 'bench']);
   return { tenantId: tenant.id, apiKey: key.key ?? key.apiKey };
 }
@@ -551,6 +617,13 @@ function report(result) {
     const peaks = result.e2e.map((row) => `${row.database}/${row.workers}: API ${row.service.peakRssMb.api} MB, workers ${row.service.peakRssMb.workers.join(', ')} MB`);
     lines.push('', `Peak RSS (service): ${peaks.join('; ')}`, '');
   }
+  if (result.fairness) {
+    const row = result.fairness;
+    lines.push(
+      `Fairness (${row.database}): a second tenant's single webhook, sent into a backlog of a ${row.burst}-webhook burst, processed in ${row.singleLatencyMs} ms; the backlog took ${row.burstDrainAfterSingleSeconds} s more to drain.`,
+      '',
+    );
+  }
   if (result.soak.length) {
     lines.push('| Webhooks | API RSS MB | Worker RSS MB | Redis MB (start → after) |', '|---:|---:|---:|---:|');
     for (const row of result.soak) lines.push(`| ${row.webhooks} | ${row.rssMb.api} | ${row.rssMb.worker} | ${row.redisMb.start} → ${row.redisMb.after} |`);
@@ -576,6 +649,7 @@ function parseArgs(argv) {
     // Jobs each worker process takes at once, the service's default, the same for the baseline.
     concurrency: Number(get('concurrency', 32)),
     soak: list(get('soak', '10000,100000')).map(Number),
+    fairness: Number(get('fairness', 30000)),
     postgres: !argv.includes('--no-postgres'),
     databases: list(get('databases', 'sqlite,postgres')),
     postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
