@@ -238,15 +238,9 @@ function loadAsync(url, { contentType, body }, { connections, amount }) {
 
 /** RSS after a short and a long run on the same processes: it must not grow with the count. */
 async function soakBench(redis) {
-  await flushAll(redis.url);
-  const db = await sqliteDatabase();
-  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'soak' };
-  const { apiKey } = await createTenant(db.url);
-  const api = await startServiceProcess({ ...env, ROLE: 'api' });
-  const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
-  const counter = await recordCounter(db, 'records');
-  const rows = [];
-  try {
+  return withApiAndWorker(redis, await sqliteDatabase(), 'soak', async ({ db, api, worker, counter }) => {
+    const { apiKey } = await createTenant(db.url);
+    const rows = [];
     let expected = await counter.count();
     const redisStart = await redisMemoryMb(redis.url);
     for (const count of options.soak) {
@@ -264,10 +258,25 @@ async function soakBench(redis) {
       console.log(`soak ${count}: api ${row.rssMb.api} MB, worker ${row.rssMb.worker} MB, redis ${row.redisMb.after} MB (${row.seconds} s)`);
     }
     return rows;
+  });
+}
+
+/** An API and one worker on the database, with a counter of its records; all stopped after fn. */
+async function withApiAndWorker(redis, db, prefix, fn) {
+  await flushAll(redis.url);
+  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: prefix };
+  const started = [];
+  let counter;
+  try {
+    const api = await startServiceProcess({ ...env, ROLE: 'api' });
+    started.push(api);
+    const worker = await startServiceProcess({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(options.concurrency) });
+    started.push(worker);
+    counter = await recordCounter(db, 'records');
+    return await fn({ db, api, worker, counter });
   } finally {
-    await counter.close();
-    await worker.stop();
-    await api.stop();
+    await counter?.close();
+    for (const child of started.reverse()) await child.stop();
     await db.drop();
   }
 }
@@ -281,16 +290,11 @@ async function soakBench(redis) {
  * have made it wait.
  */
 async function fairnessBench(redis) {
-  await flushAll(redis.url);
   const kind = (await databaseKinds()).includes('postgres') ? 'postgres' : 'sqlite';
   const db = kind === 'postgres' ? await postgresDatabase() : await sqliteDatabase();
-  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'fairness' };
-  const busy = await createTenant(db.url, 'Busy');
-  const quiet = await createTenant(db.url, 'Quiet');
-  const api = await startServiceProcess({ ...env, ROLE: 'api' });
-  const worker = await startServiceProcess({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(options.concurrency) });
-  const counter = await recordCounter(db, 'records');
-  try {
+  return withApiAndWorker(redis, db, 'fairness', async ({ api, counter }) => {
+    const busy = await createTenant(db.url, 'Busy');
+    const quiet = await createTenant(db.url, 'Quiet');
     const count0 = await counter.count();
     const start = performance.now();
     const burst = loadAsync(`${api.url}/webhooks/${busy.apiKey}`, BODIES.json, { connections: 64, amount: options.fairness });
@@ -329,12 +333,7 @@ async function fairnessBench(redis) {
       `fairness ${kind}: single webhook processed in ${row.singleLatencyMs} ms while the burst's backlog took ${row.burstDrainAfterSingleSeconds} s more to drain`,
     );
     return row;
-  } finally {
-    await counter.close();
-    await worker.stop();
-    await api.stop();
-    await db.drop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- processes
