@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AdminApi, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
 import { cliJson } from './support/cli.js';
+import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { freePort } from './support/redis-server.mjs';
 
 /**
@@ -39,6 +40,7 @@ describe('web console in a browser', () => {
   let admin: AdminApi;
   let tenantId: string;
   let apiKey: string;
+  let crm: Awaited<ReturnType<typeof startExternalSystem>>;
   const external: string[] = [];
   const pageErrors: string[] = [];
 
@@ -77,6 +79,8 @@ describe('web console in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Chromium at ${CHROMIUM}: apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'hookflow-console-'));
+    // The CRM a custom process forwards to; down for maintenance until a test brings it back.
+    crm = await startExternalSystem({ '/contacts': [[503, { error: 'maintenance' }]] });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const env = {
@@ -92,6 +96,8 @@ describe('web console in a browser', () => {
       PROCESS_CACHE_MS: '0',
       API_KEY_CACHE_MS: '0',
       JOB_BACKOFF_MS: '20',
+      // The CRM above listens on loopback.
+      HTTP_ALLOW_PRIVATE_NETWORKS: 'true',
     };
     const cli = { DATABASE_URL: env.DATABASE_URL };
     tenantId = (await cliJson<{ id: string }>(['tenant', 'create', 'Acme'], cli)).id;
@@ -139,6 +145,7 @@ describe('web console in a browser', () => {
       service.kill('SIGTERM');
       await exited;
     }
+    await crm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -329,12 +336,44 @@ describe('web console in a browser', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     const id = await sendWebhook(url, newKey, { EntityName: 'Lead', Contact: 'New key' });
     expect((await settledWebhook(admin, tenantId, id)).status).toBe('processed');
+    apiKey = newKey;
 
     await open('Dashboard');
     await page.locator('.chart svg rect').first().waitFor();
     expect(await text('.cards')).toContain('Webhooks, last 24 h 3');
     expect(await text('.cards')).toContain('Kept without record, last 24 h 0');
     await screenshot('dashboard');
+  });
+
+  it('replays a failed webhook once the system it forwards to is back; the record is then written', async () => {
+    const created = await admin.post(`/api/tenants/${tenantId}/processes`, { definition: forwardingProcess('forward-to-crm', `${crm.url}/contacts`) });
+    expect(created.status).toBe(201);
+    const id = await sendWebhook(url, apiKey, { Email: 'grace@example.com', first: 'Grace', last: 'Hopper' });
+    // Every attempt of the job meets the CRM down: the webhook fails, worth a replay.
+    expect((await settledWebhook(admin, tenantId, id)).status).toBe('failed');
+
+    await open('Webhook log');
+    await page.getByLabel('Status').selectOption('failed');
+    const row = page.locator(`tr[data-webhook="${id}"]`);
+    await row.waitFor();
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toContain(`POST ${crm.url}/contacts answered 503`);
+
+    crm.answers['/contacts'] = [[201, { id: 42 }]];
+    await row.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1.' }).waitFor();
+    await settledWebhook(admin, tenantId, id, (detail) => detail.status === 'processed');
+
+    await page.getByLabel('Status').selectOption('');
+    await page.locator(`tr[data-webhook="${id}"]`).getByRole('link').click();
+    await reloadUntilVisible('CRM id 42');
+    expect(await text('.title-row')).toContain('processed');
+    const runs = (await page.locator('.run').filter({ hasText: 'forward-to-crm' }).allInnerTexts()).map((run) => run.replace(/\s+/g, ' '));
+    expect(runs).toEqual([expect.stringContaining('failed POST'), expect.stringMatching(/succeeded.*send http-request.*note create-record/)]);
+    expect((await admin.get(`/api/tenants/${tenantId}/records/FormSubmit`)).body.items).toEqual([
+      expect.objectContaining({ Email: 'grace@example.com', Notes: 'CRM id 42' }),
+    ]);
+    expect(crm.received.filter((call) => call.url === '/contacts').length).toBeGreaterThan(1);
   });
 
   it('a viewer cannot switch processes: the switch is disabled and the API answers 403', async () => {

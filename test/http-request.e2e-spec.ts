@@ -1,64 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
+import { WebhookDispatcher } from '../src/engine/webhook-dispatcher.service.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
+import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { startTestService, type TestService } from './support/test-service.js';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** An external system on loopback: records what it receives, answers from a script per path. */
-async function startExternalSystem(answers: Record<string, Array<[number, unknown]>>) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
-      const script = answers[request.url ?? ''] ?? [[404, { error: 'no such path' }]];
-      const [status, payload] = script.length > 1 ? script.shift()! : script[0];
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-function forwardingProcess(id: string, url: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    name: `Forward to CRM (${id})`,
-    version: 1,
-    activeByDefault: true,
-    trigger: { type: 'webhook' },
-    steps: [
-      {
-        id: 'send',
-        type: 'http-request',
-        input: {
-          method: 'POST',
-          url,
-          headers: { 'X-Source': "'hookflow'" },
-          body: { email: 'Email', fullName: "first & ' ' & last", campaign: "'spring'" },
-          timeoutMs: 2000,
-          ...extra,
-        },
-      },
-      {
-        id: 'note',
-        type: 'create-record',
-        input: { object: 'FormSubmit', values: { Email: 'Email', Notes: "'CRM id ' & $string($steps.send.body.id)" } },
-      },
-    ],
-  };
-}
 
 describe('the http-request step', () => {
   let database: TestDatabase;
@@ -75,6 +21,7 @@ describe('the http-request step', () => {
       '/refuse': [[400, { error: 'email is invalid' }]],
       '/token': [[200, { access_token: 'tok-123', token_type: 'Bearer', expires_in: 3600 }]],
       '/secured': [[200, { id: 9 }]],
+      '/down': [[503, { error: 'maintenance' }]],
     });
     database = await createDatabase('sqlite');
     hookflow = await startTestService(database, { HTTP_ALLOW_PRIVATE_NETWORKS: 'true', JOB_BACKOFF_MS: '10' });
@@ -116,6 +63,25 @@ describe('the http-request step', () => {
     expect(calls[0].headers['idempotency-key']).toBe(`${webhook.id}:flaky:send`);
     expect(calls[1].headers['idempotency-key']).toBe(calls[0].headers['idempotency-key']);
     expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([expect.objectContaining({ Notes: 'CRM id 7' })]);
+  });
+
+  it('a system down for every attempt leaves the webhook failed; replayed once it is back, the record is written once', async () => {
+    const { tenantId, apiKey } = await tenantWith(hookflow, forwardingProcess('down', `${crm.url}/down`));
+    const webhook = await deliver(hookflow, tenantId, apiKey, { Email: 'grace@example.com', first: 'Grace', last: 'Hopper' });
+    expect(webhook).toMatchObject({ status: 'failed', recordIds: [] });
+    // One call per attempt of the job (JOB_ATTEMPTS, 5 by default), then it gives up.
+    expect(crm.received.filter((call) => call.url === '/down')).toHaveLength(5);
+    const receipt = await (await fetch(`${hookflow.url}/webhooks/${apiKey}/receipts/${webhook.id}`)).json();
+    expect(receipt).toMatchObject({ status: 'failed', reason: `Could not be processed (it can be replayed): POST ${crm.url}/down answered 503` });
+    expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([]);
+
+    crm.answers['/down'] = [[201, { id: 42 }]];
+    await hookflow.get(WebhookDispatcher).replay(tenantId, webhook.id);
+    const replayed = await hookflow.waitForWebhook(tenantId, webhook.id, 15_000);
+    expect(replayed).toMatchObject({ status: 'processed', recordIds: [expect.any(String)] });
+    expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([expect.objectContaining({ Email: 'grace@example.com', Notes: 'CRM id 42' })]);
+    const runs = await hookflow.get(RunsService).forWebhook(tenantId, webhook.id);
+    expect(runs.map((run) => run.status).sort()).toEqual(['failed', 'succeeded']);
   });
 
   it('a 4xx answer fails the run without retrying, and the webhook keeps the reason', async () => {
