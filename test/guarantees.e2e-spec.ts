@@ -3,7 +3,6 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/engine/retention.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
-import { WEBHOOKS_QUEUE } from '../src/queue/queue.constants.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { Webhook } from '../src/webhooks/webhook.entity.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
@@ -174,7 +173,7 @@ describe('delivery guarantees at the door', () => {
     expect(await hookflow.get(RunsService).forWebhook(tenantId, String(recent.body.id))).toHaveLength(1);
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(2);
 
-    const queue = new Queue(WEBHOOKS_QUEUE, { connection: hookflow.config.redis, prefix: hookflow.config.redisPrefix });
+    const queue = new Queue(hookflow.config.queueName, { connection: hookflow.config.redis, prefix: hookflow.config.redisPrefix });
     try {
       expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).toContain('retention');
     } finally {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,8 +171,9 @@ describe('API and worker as separate roles', () => {
 
   beforeAll(async () => {
     database = await createDatabase('sqlite');
-    api = await startTestService(database, { ROLE: 'api' });
-    worker = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: api.config.redisPrefix });
+    // A queue name of their own: both roles must be given the same one.
+    api = await startTestService(database, { ROLE: 'api', QUEUE_NAME: 'webhooks-eu' });
+    worker = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: api.config.redisPrefix, QUEUE_NAME: 'webhooks-eu' });
   });
 
   afterAll(async () => {
@@ -188,6 +190,14 @@ describe('API and worker as separate roles', () => {
     // The API process has no webhook log or records module: ask the worker's.
     expect((await worker.waitForWebhook(tenantId, id)).status).toBe('processed');
     expect(await worker.records(tenantId, 'Lead')).toEqual([expect.objectContaining({ Contact: 'New user' })]);
+    // The finished job is kept a while, under the queue's name.
+    const redis = new Redis(api.config.redisUrl);
+    try {
+      expect(await redis.exists(`${api.config.redisPrefix}:webhooks-eu:${id}`)).toBe(1);
+      expect(await redis.keys(`${api.config.redisPrefix}:webhooks:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       tls: undefined,
     });
     expect(config.redisPrefix).toBe('hookflow');
+    expect(config.queueName).toBe('webhooks');
     expect(config.maxBodyBytes).toBe(1024 * 1024);
     expect(config.database.type).toBe('sqlite');
     const path = (config.database as { path: string }).path;
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
     [{ REDIS_PREFIX: 'a:b' }, 'REDIS_PREFIX: "a:b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ REDIS_PREFIX: '{a}b' }, 'REDIS_PREFIX: "{a}b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ REDIS_PREFIX: 'x'.repeat(65) }, `REDIS_PREFIX: "${'x'.repeat(65)}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`],
+    [{ QUEUE_NAME: 'eu:webhooks' }, 'QUEUE_NAME: "eu:webhooks" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ METRICS_PORT: '9464' }, 'METRICS_PORT: set METRICS_TOKEN too; metrics are not served without a token'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN: must be at least 16 characters'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT: "xml" is not one of json, text'],

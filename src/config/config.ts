@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEBHOOKS_QUEUE } from '../queue/queue.constants.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   redis: RedisConnection;
   /** Namespace of every Redis key, so several installations (or test runs) can share one Redis. */
   redisPrefix: string;
+  /** The BullMQ queue that API processes fill and workers drain; both sides must agree on it. */
+  queueName: string;
   database: DatabaseConfig;
   processesDir: string;
   maxBodyBytes: number;
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl,
     redis: parseRedisUrl(redisUrl),
     redisPrefix: identifier(env, 'REDIS_PREFIX', 'hookflow'),
+    queueName: identifier(env, 'QUEUE_NAME', WEBHOOKS_QUEUE),
     database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -1,5 +1,6 @@
 /** Every queue and job name of the service, with the payload each job carries. */
 
+/** The queue's default name; QUEUE_NAME sets another. */
 export const WEBHOOKS_QUEUE = 'webhooks';
 
 /** A received webhook: the worker logs it and queues one run job per process it starts. */

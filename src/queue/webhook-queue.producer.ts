@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, WEBHOOKS_QUEUE, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 import { webhookJobOptions } from './job-options.js';
 import { FairShare } from './fair-share.js';
 
@@ -12,7 +12,7 @@ const RETRY_AFTER_SECONDS = '5';
 
 /** The one producer of the webhooks queue. */
 @Injectable()
-export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
+export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookQueue.name);
   private readonly queue: Queue<WebhookJob | RunProcessJob>;
 
@@ -21,7 +21,7 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
-    this.queue = new Queue<WebhookJob | RunProcessJob>(WEBHOOKS_QUEUE, {
+    this.queue = new Queue<WebhookJob | RunProcessJob>(config.queueName, {
       // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
       // after the sender has already been told 503 (it would then be queued twice).
       // Each command gives up after ENQUEUE_TIMEOUT_MS, so the sender hears 503 instead of
@@ -37,7 +37,8 @@ export class WebhookQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.waitUntilReady();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After every onModuleDestroy: the worker's active jobs, which may queue runs, have finished.
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 
