@@ -17,7 +17,7 @@ import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, type RunProcessJob
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookWorker.name);
-  private readonly worker: Worker<WebhookJob | RunProcessJob>;
+  private worker: Worker<WebhookJob | RunProcessJob> | null = null;
 
   constructor(
     private readonly dispatcher: WebhookDispatcher,
@@ -25,9 +25,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly retention: RetentionService,
     private readonly queue: WebhookQueue,
     private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.worker = new Worker(config.queueName, (job) => this.process(job), {
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // Connects once every module is ready, so a start that fails leaves no connection behind.
+  async onApplicationBootstrap(): Promise<void> {
+    const config = this.config;
+    const worker = new Worker<WebhookJob | RunProcessJob>(config.queueName, (job) => this.process(job), {
       // Blocking connections must retry forever, or a Redis restart stops the worker.
       connection: { ...config.redis, maxRetriesPerRequest: null },
       prefix: config.redisPrefix,
@@ -37,20 +41,18 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       stalledInterval: config.workerLockMs,
       autorun: false,
     });
-    this.worker.on('failed', (job) => {
+    worker.on('failed', (job) => {
       if (job && job.attemptsMade < (job.opts.attempts ?? 1)) this.metrics.jobRetried(job.name);
     });
     // Redis trouble: the worker reconnects by itself; say so rather than crash.
-    this.worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
+    worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
+    this.worker = worker;
     await this.queue.scheduleRetention();
-    this.worker.run().catch((error: Error) => this.logger.error(`Worker stopped: ${error.message}`));
+    worker.run().catch((error: Error) => this.logger.error(`Worker stopped: ${error.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+    await this.worker?.close();
   }
 
   private async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {
