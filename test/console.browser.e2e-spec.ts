@@ -70,6 +70,18 @@ describe('web console in a browser', () => {
     }
   }
 
+  /** Replays one webhook from the open log, waits until it is processed and opens it there. */
+  async function replayFromLog(id: string, shown: string): Promise<void> {
+    await page.locator(`tr[data-webhook="${id}"]`).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1.' }).waitFor();
+    await settledWebhook(admin, tenantId, id, (detail) => detail.status === 'processed');
+    await page.getByLabel('Status').selectOption('');
+    await page.locator(`tr[data-webhook="${id}"]`).getByRole('link').click();
+    await reloadUntilVisible(shown);
+    expect(await text('.title-row')).toContain('processed');
+  }
+
   async function signIn(user: { email: string; password: string }): Promise<void> {
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
@@ -280,15 +292,7 @@ describe('web console in a browser', () => {
     await ticket.locator('tbody tr').filter({ hasText: 'System.String' }).waitFor();
 
     await open('Webhook log');
-    await page.locator(`tr[data-webhook="${id}"]`).getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
-    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1.' }).waitFor();
-    await settledWebhook(admin, tenantId, id, (detail) => detail.status === 'processed');
-
-    await page.getByLabel('Status').selectOption('');
-    await page.locator(`tr[data-webhook="${id}"]`).getByRole('link').click();
-    await reloadUntilVisible('Printer on fire');
-    expect(await text('.title-row')).toContain('processed');
+    await replayFromLog(id, 'Printer on fire');
     expect(await text('main')).toContain('created Ticket');
     // The first run stopped at the unknown object; the replay's run wrote the record.
     const runs = await page.locator('.run').allInnerTexts();
@@ -359,15 +363,7 @@ describe('web console in a browser', () => {
     expect((await row.innerText()).replace(/\s+/g, ' ')).toContain(`POST ${crm.url}/contacts answered 503`);
 
     crm.answers['/contacts'] = [[201, { id: 42 }]];
-    await row.getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
-    await page.getByRole('status').filter({ hasText: 'Replayed 1 of 1.' }).waitFor();
-    await settledWebhook(admin, tenantId, id, (detail) => detail.status === 'processed');
-
-    await page.getByLabel('Status').selectOption('');
-    await page.locator(`tr[data-webhook="${id}"]`).getByRole('link').click();
-    await reloadUntilVisible('CRM id 42');
-    expect(await text('.title-row')).toContain('processed');
+    await replayFromLog(id, 'CRM id 42');
     const runs = (await page.locator('.run').filter({ hasText: 'forward-to-crm' }).allInnerTexts()).map((run) => run.replace(/\s+/g, ' '));
     expect(runs).toEqual([expect.stringContaining('failed POST'), expect.stringMatching(/succeeded.*send http-request.*note create-record/)]);
     expect((await admin.get(`/api/tenants/${tenantId}/records/FormSubmit`)).body.items).toEqual([
