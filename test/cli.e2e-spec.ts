@@ -8,7 +8,7 @@ import { cliJson, runCli } from './support/cli.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
-const example = JSON.parse(readFileSync(new URL('../../shared/fixtures/creatio-example.json', import.meta.url), 'utf8'));
+const example = JSON.parse(readFileSync(new URL('./fixtures/creatio-example.json', import.meta.url), 'utf8'));
 
 describe.each(databaseKinds())('the hookflow command line beside a running service (%s)', (kind) => {
   let database: TestDatabase;

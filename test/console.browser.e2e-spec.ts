@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AdminApi, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
 import { cliJson } from './support/cli.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { freePort } from './support/redis-server.mjs';
 
 /**
- * The web console in a real browser (Debian's Chromium, headless) against the built service
+ * The web console in a real browser (headless Chromium: see support/browser.ts) against the built service
  * (`node dist/main.js`, as `npm start` runs it) on its own SQLite file. One browser for the
  * file; the tests follow one analyst's afternoon, so they run in order.
  * With SCREENSHOTS=1 (`npm run screenshots`) the main screens are saved in docs/screenshots.
@@ -23,7 +24,6 @@ declare const window: any;
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { id: 'browser-admin', secret: 'browser-admin-secret-0123456789' };
 const ANALYST = { email: 'ada@example.com', password: 'analyst passphrase 1' };
 const VIEWER = { email: 'victor@example.com', password: 'viewer passphrase 1' };
@@ -89,7 +89,6 @@ describe('web console in a browser', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Chromium at ${CHROMIUM}: apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'hookflow-console-'));
     // The CRM a custom process forwards to; down for maintenance until a test brings it back.
     crm = await startExternalSystem({ '/contacts': [[503, { error: 'maintenance' }]] });
@@ -129,17 +128,9 @@ describe('web console in a browser', () => {
     admin = await AdminApi.login(url, ADMIN.id, ADMIN.secret);
 
     context = await chromium.launchPersistentContext(join(dir, 'browser'), {
-      executablePath: CHROMIUM,
+      executablePath: await chromiumExecutable(),
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 860 },
     });
     page = context.pages()[0] ?? (await context.newPage());

@@ -8,7 +8,7 @@ import { WebhookLogService } from '../src/webhooks/webhook-log.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
-const example = JSON.parse(readFileSync(new URL('../../shared/fixtures/creatio-example.json', import.meta.url), 'utf8'));
+const example = JSON.parse(readFileSync(new URL('./fixtures/creatio-example.json', import.meta.url), 'utf8'));
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
 
 describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {

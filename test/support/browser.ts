@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * The Chromium the browser tests drive, found without an apt step: `CHROMIUM_PATH` when set,
+ * else Debian's `/usr/bin/chromium` when installed, else the Chromium that ships inside the
+ * `@sparticuz/chromium` devDependency (unpacked once into the temp folder; nothing is downloaded).
+ */
+export async function chromiumExecutable(): Promise<string> {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist`);
+    return configured;
+  }
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return packaged.executablePath();
+}
+
+/** Flags for a headless run on a machine with a closed network (no background connections). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
