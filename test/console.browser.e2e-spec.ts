@@ -107,6 +107,8 @@ describe('web console in a browser', () => {
       PROCESS_CACHE_MS: '0',
       API_KEY_CACHE_MS: '0',
       JOB_BACKOFF_MS: '20',
+      // Five attempts, so a CRM down for all of them leaves the webhook failed within the test.
+      JOB_ATTEMPTS: '5',
       // The CRM above listens on loopback.
       HTTP_ALLOW_PRIVATE_NETWORKS: 'true',
     };
@@ -338,6 +340,20 @@ describe('web console in a browser', () => {
     expect(await text('.cards')).toContain('Webhooks, last 24 h 3');
     expect(await text('.cards')).toContain('Kept without record, last 24 h 0');
     await screenshot('dashboard');
+  });
+
+  it('saves a secret for processes: listed by name, its value never shown again', async () => {
+    await open('Secrets');
+    await page.getByLabel('Name', { exact: true }).fill('crm');
+    await page.getByLabel('Value').fill('browser-secret-value-1');
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await page.getByText('Secret “crm” saved.').waitFor();
+    const row = page.locator('table.secrets tr[data-secret="crm"]');
+    await row.waitFor();
+    expect(await page.content()).not.toContain('browser-secret-value-1');
+    const listed = await admin.get(`/api/tenants/${tenantId}/secrets`);
+    expect(listed.body.map((secret: { name: string }) => secret.name)).toEqual(['crm']);
+    await screenshot('secrets');
   });
 
   it('replays a failed webhook once the system it forwards to is back; the record is then written', async () => {

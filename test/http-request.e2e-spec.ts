@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { WebhookDispatcher } from '../src/engine/webhook-dispatcher.service.js';
+import { TenantSecretsService } from '../src/secrets/tenant-secrets.service.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -24,9 +25,9 @@ describe('the http-request step', () => {
       '/down': [[503, { error: 'maintenance' }]],
     });
     database = await createDatabase('sqlite');
-    hookflow = await startTestService(database, { HTTP_ALLOW_PRIVATE_NETWORKS: 'true', JOB_BACKOFF_MS: '10' });
+    // Five attempts, so a system down for all of them leaves the webhook failed within the test.
+    hookflow = await startTestService(database, { HTTP_ALLOW_PRIVATE_NETWORKS: 'true', JOB_BACKOFF_MS: '10', JOB_ATTEMPTS: '5' });
     strict = await startTestService(await createDatabase('sqlite'));
-    process.env.TEST_CRM_CLIENT_SECRET = 's3cret';
   });
 
   afterAll(async () => {
@@ -69,7 +70,7 @@ describe('the http-request step', () => {
     const { tenantId, apiKey } = await tenantWith(hookflow, forwardingProcess('down', `${crm.url}/down`));
     const webhook = await deliver(hookflow, tenantId, apiKey, { Email: 'grace@example.com', first: 'Grace', last: 'Hopper' });
     expect(webhook).toMatchObject({ status: 'failed', recordIds: [] });
-    // One call per attempt of the job (JOB_ATTEMPTS, 5 by default), then it gives up.
+    // One call per attempt of the job (JOB_ATTEMPTS, 5 here), then it gives up.
     expect(crm.received.filter((call) => call.url === '/down')).toHaveLength(5);
     const receipt = await (await fetch(`${hookflow.url}/webhooks/${apiKey}/receipts/${webhook.id}`)).json();
     expect(receipt).toMatchObject({ status: 'failed', reason: `Could not be processed (it can be replayed): POST ${crm.url}/down answered 503` });
@@ -95,8 +96,9 @@ describe('the http-request step', () => {
   });
 
   it('fetches an OAuth 2.0 client-credentials token once, and never shows secrets in the trace', async () => {
-    const auth = { type: 'oauth2-client-credentials', tokenUrl: `${crm.url}/token`, clientId: 'hookflow', clientSecretEnv: 'TEST_CRM_CLIENT_SECRET' };
+    const auth = { type: 'oauth2-client-credentials', tokenUrl: `${crm.url}/token`, clientId: 'hookflow', clientSecret: { secret: 'crm' } };
     const { tenantId, apiKey } = await tenantWith(hookflow, forwardingProcess('secured', `${crm.url}/secured`, { auth }));
+    await hookflow.get(TenantSecretsService).set(tenantId, 'crm', 's3cret');
     const first = await deliver(hookflow, tenantId, apiKey, { Email: 'a@example.com' });
     await deliver(hookflow, tenantId, apiKey, { Email: 'b@example.com' });
     expect(first.status).toBe('processed');

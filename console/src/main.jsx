@@ -11,6 +11,7 @@ import { WebhookDetail } from './views/webhook-detail.jsx';
 import { FieldMapping } from './views/field-mapping.jsx';
 import { Catalogue } from './views/catalogue.jsx';
 import { Keys } from './views/keys.jsx';
+import { Secrets } from './views/secrets.jsx';
 import './styles.css';
 
 const SECTIONS = [
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['mapping', 'Field mapping'],
   ['catalogue', 'Catalogue'],
   ['keys', 'API keys'],
+  ['secrets', 'Secrets'],
 ];
 
 function App() {
@@ -75,6 +77,7 @@ function App() {
   else if (section === 'mapping') view = <FieldMapping {...props} />;
   else if (section === 'catalogue') view = <Catalogue {...props} />;
   else if (section === 'keys') view = <Keys {...props} />;
+  else if (section === 'secrets') view = <Secrets {...props} />;
   else view = <Dashboard {...props} />;
   return (
     <Shell session={session} tenant={tenant} section={section} onSignOut={() => setSession(null)}>

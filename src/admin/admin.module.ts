@@ -12,10 +12,12 @@ import { QueueModule } from '../queue/queue.module.js';
 import { ProcessesController } from './processes.controller.js';
 import { TenantsController } from './tenants.controller.js';
 import { WebhookLogController } from './webhook-log.controller.js';
+import { SecretsController } from './secrets.controller.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 
 /** The HTTP admin API under /api: thin controllers over the services of the other modules. */
 @Module({
-  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule, QueueModule],
-  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController],
+  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule, QueueModule, SecretsModule],
+  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController, SecretsController],
 })
 export class AdminModule {}

@@ -37,6 +37,13 @@ export class CreateApiKeyDto {
   name: string;
 }
 
+export class SetSecretDto {
+  @ApiProperty({ description: 'The secret; stored encrypted and never shown again', writeOnly: true, example: 'the-crm-client-secret' })
+  @IsString()
+  @Length(1, 8192)
+  value: string;
+}
+
 export class SignatureDto {
   @ApiProperty({ enum: ['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'] })
   @IsIn(['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'])

@@ -5,6 +5,8 @@ export const SCOPES = [
   'tenant:read',
   'keys:read',
   'keys:write',
+  'secrets:read',
+  'secrets:write',
   'catalogue:read',
   'catalogue:write',
   'records:read',

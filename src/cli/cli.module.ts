@@ -8,6 +8,7 @@ import { EngineModule } from '../engine/engine.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 
 /** The services the command line calls: the same as the service's, without HTTP or the queue. */
 @Module({})
@@ -24,6 +25,7 @@ export class CliModule {
         EngineModule,
         AuthModule,
         UsersModule,
+        SecretsModule,
       ],
     };
   }

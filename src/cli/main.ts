@@ -25,6 +25,7 @@ import { SCOPES } from '../auth/scopes.js';
 import type { SignatureConfig } from '../tenants/signature-schemes.js';
 import { CliModule } from './cli.module.js';
 import { addUserCommands } from './user-commands.js';
+import { addSecretCommands } from './secret-commands.js';
 import { printDryRun, printList, printObject } from './output.js';
 
 /** `hookflow`: the operator's command line. It talks to the database directly, beside a running service. */
@@ -167,6 +168,7 @@ function buildProgram(services: Services): Command {
     });
 
   addUserCommands(program, get);
+  addSecretCommands(program, get);
 
   program
     .command('records')

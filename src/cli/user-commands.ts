@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../config/config.js';
 import { TENANT_ROLES } from '../users/console-user-role.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { printList, printObject } from './output.js';
+import { readStdin } from './stdin.js';
 
 type Get = <T>(type: new (...args: never[]) => T) => Promise<T>;
 
@@ -70,12 +70,4 @@ export function addUserCommands(program: Command, get: Get): void {
       await (await get(UsersService)).delete(email);
       printObject({ email, deleted: true }, options.json);
     });
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new ConfigError('pipe the password on standard input, e.g. printf %s "$PASSWORD" | hookflow …');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // One trailing newline (from echo or a file) is not part of the password.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }

@@ -43,6 +43,11 @@ export interface AppConfig {
   processCacheMs: number;
   /** Let http-request steps reach loopback, link-local and private addresses (off: they are refused). */
   httpAllowPrivateNetworks: boolean;
+  /**
+   * The only environment variables a process definition may reference (`{"env": …}`): those whose
+   * name starts with this prefix. Null: definitions may reference none (tenant secrets only).
+   */
+  processEnvPrefix: string | null;
   /** After a key rotation, how long the old key keeps working. */
   apiKeyGraceSeconds: number;
   /** Lifetime of admin API access tokens. */
@@ -106,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     processCacheMs: integer(env, 'PROCESS_CACHE_MS', 1000, 0, 60_000),
     httpAllowPrivateNetworks: flag(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
+    processEnvPrefix: processEnvPrefix(env),
     apiKeyGraceSeconds: integer(env, 'API_KEY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 1, 86_400),
     tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
@@ -197,6 +203,17 @@ function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): str
   // Braces make a Redis Cluster hash tag: every key of the queue then lives on one shard.
   if (!/^(\{[A-Za-z0-9_-]{1,62}\}|[A-Za-z0-9_-]{1,64})$/.test(raw)) {
     throw new ConfigError(`${name}: "${raw}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`);
+  }
+  return raw;
+}
+
+function processEnvPrefix(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.PROCESS_ENV_PREFIX;
+  if (raw === undefined) return 'HOOKFLOW_PROCESS_';
+  if (raw === '') return null;
+  // A short or empty prefix would hand process authors the platform's own variables again.
+  if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]*$/.test(raw) || raw.length < 4) {
+    throw new ConfigError(`PROCESS_ENV_PREFIX: "${raw}" must be at least 4 upper-case letters, digits or "_", with a "_" (e.g. HOOKFLOW_PROCESS_), or empty to allow no variables`);
   }
   return raw;
 }

@@ -22,6 +22,8 @@ import { ConsoleUser } from '../users/console-user.entity.js';
 import { ConsoleUserRole } from '../users/console-user-role.entity.js';
 import { ConsoleSession } from '../console/console-session.entity.js';
 import { SignInFailure } from '../console/sign-in-failure.entity.js';
+import { TenantSecret } from '../secrets/tenant-secret.entity.js';
+import { TenantSecrets1765200000000 } from './migrations/1765200000000-tenant-secrets.js';
 
 export const ENTITIES = [
   Tenant,
@@ -39,6 +41,7 @@ export const ENTITIES = [
   ConsoleUserRole,
   ConsoleSession,
   SignInFailure,
+  TenantSecret,
 ];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -46,6 +49,7 @@ export const MIGRATIONS = [
   WebhookRunIds1764600000000,
   AdminApi1764700000000,
   ConsoleUsers1764800000000,
+  TenantSecrets1765200000000,
 ];
 
 /**

@@ -12,6 +12,7 @@ import type { StepType } from './step-type.js';
 import { STEP_TYPES } from './steps/index.js';
 import { MapStep } from './steps/map.step.js';
 import { StopStep } from './steps/stop.step.js';
+import { stepTypesForCompiling } from '../../test/support/step-types.js';
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes', import.meta.url));
 const DEFAULT_ID = 'create-object-records-from-webhook';
@@ -34,7 +35,7 @@ const CORE_STEP_TYPES = [
  * are built with (catalogue, records, HTTP) are never called and left out.
  */
 function allStepTypes(): StepType<never, unknown>[] {
-  return STEP_TYPES.map((Type) => new (Type as unknown as new () => StepType<never, unknown>)());
+  return stepTypesForCompiling();
 }
 
 const registry = new StepRegistry(allStepTypes());

@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { StepRegistry } from './step-registry.js';
-import type { StepType } from './step-type.js';
-import { STEP_TYPES } from './steps/index.js';
+import { stepTypesForCompiling } from '../../test/support/step-types.js';
 
 // The examples of docs/processes.md must be definitions (or steps) the engine accepts.
 const docs = readFileSync(new URL('../../docs/processes.md', import.meta.url), 'utf8');
@@ -12,7 +11,7 @@ const blocks = [...docs.matchAll(/```json( process)?\n([\s\S]*?)\n```/g)].map((m
   json: JSON.parse(match[2]) as Record<string, unknown>,
 }));
 
-const steps = STEP_TYPES.map((Step) => new (Step as new (...args: never[]) => StepType<never, unknown>)());
+const steps = stepTypesForCompiling();
 const compiler = new DefinitionCompiler(new StepRegistry(steps));
 
 describe('the examples of docs/processes.md', () => {

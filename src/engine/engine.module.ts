@@ -10,6 +10,8 @@ import { WhatIfService } from './what-if.service.js';
 import { RetentionService } from './retention.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
 import { OutboundHttp } from './outbound-http.js';
+import { SecretReferences } from './secret-references.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 import { ProcessDefinitions } from './process-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
@@ -21,9 +23,10 @@ import { STEP_TYPES } from './steps/index.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
 @Module({
-  imports: [CatalogueModule, TenantsModule, WebhooksModule],
+  imports: [CatalogueModule, TenantsModule, WebhooksModule, SecretsModule],
   providers: [
     OutboundHttp,
+    SecretReferences,
     ...STEP_TYPES,
     { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType<never, unknown>[]) => new StepRegistry(steps) },
     { provide: DefinitionCompiler, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new DefinitionCompiler(registry) },

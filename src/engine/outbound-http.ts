@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hash } from 'node:crypto';
 import { lookup } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -100,7 +101,8 @@ export class OutboundHttp {
 
   /** An OAuth 2.0 access token by the client-credentials grant, reused until shortly before it expires. */
   async clientCredentialsToken(tokenUrl: string, clientId: string, clientSecret: string, scope?: string): Promise<string> {
-    const key = `${tokenUrl}\n${clientId}\n${scope ?? ''}`;
+    // The secret is part of the key: a process of another tenant naming the same client must not get this token.
+    const key = `${tokenUrl}\n${clientId}\n${scope ?? ''}\n${hash('sha256', clientSecret)}`;
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
     const form = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import { OutboundHttp } from '../outbound-http.js';
+import { SecretReferences, type SecretReference } from '../secret-references.js';
 import {
   compileFields,
   compileValue,
@@ -17,6 +18,7 @@ interface Input {
   url?: string;
   /** Or an expression that yields the URL. */
   urlFrom?: string;
+  /** Header → expression (a string), constant, or a secret reference ({"secret": "crm-token", "prefix": "Bearer "}). */
   headers?: Record<string, unknown>;
   /** A JSON body: field → expression (a string) or constant. */
   body?: Record<string, unknown>;
@@ -27,8 +29,10 @@ interface Input {
     type: 'oauth2-client-credentials';
     tokenUrl: string;
     clientId: string;
-    /** The name of the environment variable that holds the client secret: secrets stay out of definitions. */
-    clientSecretEnv: string;
+    /** A tenant secret ({"secret": "crm"}) or an environment variable under PROCESS_ENV_PREFIX ({"env": …}). */
+    clientSecret?: SecretReference;
+    /** Older spelling of {"env": …}, under the same prefix rule. */
+    clientSecretEnv?: string;
     scope?: string;
   };
 }
@@ -37,9 +41,11 @@ interface Compiled {
   method: string;
   url: ValueSource;
   headers: Map<string, ValueSource>;
+  /** Headers whose value is a secret: sent, never traced. */
+  secretHeaders: Map<string, SecretReference>;
   body: Map<string, ValueSource> | ValueSource | null;
   timeoutMs: number;
-  auth: Input['auth'] | null;
+  auth: { tokenUrl: string; clientId: string; clientSecret: SecretReference; scope?: string } | null;
 }
 
 const SECRET_HEADER = /authorization|cookie|token|secret|api-?key|signature/i;
@@ -61,21 +67,27 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
       method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
       url: { type: 'string', pattern: '^https?://' },
       urlFrom: { type: 'string', minLength: 1 },
-      headers: { type: 'object', maxProperties: 50 },
+      headers: {
+        type: 'object',
+        maxProperties: 50,
+        additionalProperties: { anyOf: [{ type: ['string', 'number', 'boolean'] }, SecretReferences.schema] },
+      },
       body: { type: 'object' },
       bodyFrom: { type: 'string', minLength: 1 },
       timeoutMs: { type: 'integer', minimum: 100, maximum: 30_000 },
       auth: {
         type: 'object',
         additionalProperties: false,
-        required: ['type', 'tokenUrl', 'clientId', 'clientSecretEnv'],
+        required: ['type', 'tokenUrl', 'clientId'],
         properties: {
           type: { const: 'oauth2-client-credentials' },
           tokenUrl: { type: 'string', pattern: '^https?://' },
           clientId: { type: 'string', minLength: 1 },
+          clientSecret: SecretReferences.schema,
           clientSecretEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
           scope: { type: 'string' },
         },
+        oneOf: [{ required: ['clientSecret'] }, { required: ['clientSecretEnv'] }],
       },
     },
     allOf: [
@@ -84,16 +96,36 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
     ],
   };
 
-  constructor(private readonly http: OutboundHttp) {}
+  constructor(
+    private readonly http: OutboundHttp,
+    private readonly secrets: SecretReferences,
+  ) {}
 
   compile(input: Input): Compiled {
+    const plain: Record<string, unknown> = {};
+    const secretHeaders = new Map<string, SecretReference>();
+    for (const [name, value] of Object.entries(input.headers ?? {})) {
+      if (SecretReferences.is(value)) secretHeaders.set(name.toLowerCase(), this.secrets.check(value, `/headers/${name}`));
+      else plain[name] = value;
+    }
+    const auth = input.auth;
     return {
       method: input.method ?? 'POST',
       url: input.url !== undefined ? { constant: input.url } : compileValue(input.urlFrom, '/urlFrom'),
-      headers: compileFields(input.headers ?? {}, '/headers'),
+      headers: compileFields(plain, '/headers'),
+      secretHeaders,
       body: input.body ? compileFields(input.body, '/body') : input.bodyFrom ? compileValue(input.bodyFrom, '/bodyFrom') : null,
       timeoutMs: input.timeoutMs ?? 5000,
-      auth: input.auth ?? null,
+      auth: auth
+        ? {
+            tokenUrl: auth.tokenUrl,
+            clientId: auth.clientId,
+            scope: auth.scope,
+            clientSecret: auth.clientSecret
+              ? this.secrets.check(auth.clientSecret, '/auth/clientSecret')
+              : this.secrets.check({ env: auth.clientSecretEnv! }, '/auth/clientSecretEnv'),
+          }
+        : null,
     };
   }
 
@@ -108,12 +140,18 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
       body = JSON.stringify(value ?? null);
       headers['content-type'] ??= 'application/json';
     }
+    for (const name of input.secretHeaders.keys()) headers[name] = '[secret]';
     const request = { method: input.method, url, headers: redact(headers), body: body ? JSON.parse(body) : undefined };
     if (run.dryRun) return { ok: true, output: { status: null, body: null }, trace: { request, dryRun: 'not sent' } };
+    for (const [name, reference] of input.secretHeaders) {
+      const value = await this.secrets.resolve(run.tenantId, reference);
+      if (!value.ok) return rejected(`header ${name}: ${value.problem}`);
+      headers[name] = value.value;
+    }
     if (input.auth) {
-      const secret = process.env[input.auth.clientSecretEnv];
-      if (!secret) return rejected(`the environment variable ${input.auth.clientSecretEnv} (client secret) is not set`);
-      const token = await this.http.clientCredentialsToken(input.auth.tokenUrl, input.auth.clientId, secret, input.auth.scope);
+      const secret = await this.secrets.resolve(run.tenantId, input.auth.clientSecret);
+      if (!secret.ok) return rejected(`client secret: ${secret.problem}`);
+      const token = await this.http.clientCredentialsToken(input.auth.tokenUrl, input.auth.clientId, secret.value, input.auth.scope);
       headers.authorization = `Bearer ${token}`;
     }
     const response = await this.http.send({ method: input.method, url, headers, body, timeoutMs: input.timeoutMs });

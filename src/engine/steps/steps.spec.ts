@@ -12,6 +12,9 @@ import { ProcessRunner, type RunOutcome } from '../process-runner.js';
 import { StepRegistry } from '../step-registry.js';
 import type { OutboundHttp, OutboundRequest, OutboundResponse } from '../outbound-http.js';
 import type { StepType } from '../step-type.js';
+import { SecretReferences } from '../secret-references.js';
+import type { TenantSecretsService } from '../../secrets/tenant-secrets.service.js';
+import type { AppConfig } from '../../config/config.js';
 import { ConditionStep } from './condition.step.js';
 import { CreateRecordStep } from './create-record.step.js';
 import { FailStep } from './fail.step.js';
@@ -46,6 +49,13 @@ class FakeOutboundHttp implements Pick<OutboundHttp, 'send' | 'clientCredentials
   }
 }
 
+/** The tenant's secret store: one secret, "crm-token", for TENANT only. */
+const tenantSecrets = {
+  async reveal(tenantId: string, name: string) {
+    return tenantId === TENANT && name === 'crm-token' ? 'tok-123' : null;
+  },
+} as unknown as TenantSecretsService;
+
 let repository: FakeRecordsRepository;
 let http: FakeOutboundHttp;
 let compiler: DefinitionCompiler;
@@ -66,7 +76,7 @@ beforeEach(() => {
       new FindRecordStep(catalogue, records),
       new CreateRecordStep(catalogue, records),
       new UpsertRecordStep(catalogue, records),
-      new HttpRequestStep(http as unknown as OutboundHttp),
+      new HttpRequestStep(http as unknown as OutboundHttp, new SecretReferences(tenantSecrets, { processEnvPrefix: 'HOOKFLOW_PROCESS_' } as AppConfig)),
       new FailStep(),
       new StopStep(),
     ] as StepType<never, unknown>[]),
@@ -803,6 +813,55 @@ describe('http-request', () => {
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).code).toBe(ErrorCode.Transient);
     expect((failure as AppError).message).toBe('POST https://crm.example.com/leads answered 503');
+  });
+});
+
+describe('http-request with secrets', () => {
+  const withHeader = (header: unknown) =>
+    compiler.compile({
+      id: 'test-process',
+      name: 'Test process',
+      version: 1,
+      activeByDefault: false,
+      trigger: { type: 'webhook' },
+      steps: [{ id: 'notify', type: 'http-request', input: { url: 'https://crm.example.com/leads', headers: { Authorization: header } } }],
+    });
+
+  it('sends a tenant secret in a header and keeps it out of the trace', async () => {
+    http.responses.push({ status: 200, headers: {}, body: {} });
+    const compiled = withHeader({ secret: 'crm-token', prefix: 'Bearer ' });
+    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+
+    const outcome = succeeded(await run(compiled.process, {}));
+
+    expect(http.requests[0].headers.authorization).toBe('Bearer tok-123');
+    expect(JSON.stringify(outcome)).not.toContain('tok-123');
+  });
+
+  it('fails the run, naming the secret, when the tenant has no secret of that name', async () => {
+    const compiled = withHeader({ secret: 'nope' });
+    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+
+    const outcome = await run(compiled.process, {});
+
+    expect(outcome.error?.code).toBe(ErrorCode.HttpRejected);
+    expect(outcome.error?.message).toBe('header authorization: the tenant has no secret named "nope"');
+    expect(http.requests).toEqual([]);
+  });
+
+  it('refuses a variable outside PROCESS_ENV_PREFIX with the same words whether it exists or not', () => {
+    process.env.HOOKFLOW_TEST_SET = 'x';
+    const existing = withHeader({ env: 'HOOKFLOW_TEST_SET' });
+    const missing = withHeader({ env: 'NO_SUCH_VARIABLE_AT_ALL' });
+    delete process.env.HOOKFLOW_TEST_SET;
+
+    expect(existing.ok).toBe(false);
+    expect(missing.ok).toBe(false);
+    const problems = [existing, missing].map((result) => (result.ok ? '' : result.problems.join('; ')));
+    expect(problems[0]).toBe(
+      '/steps/0/input/headers/Authorization: only environment variables whose name starts with HOOKFLOW_PROCESS_ can be referenced (PROCESS_ENV_PREFIX); or store the value as a tenant secret and use {"secret": "<name>"}',
+    );
+    expect(problems[1]).toBe(problems[0]);
   });
 });
 

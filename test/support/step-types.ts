@@ -1,0 +1,17 @@
+import { loadConfig } from '../../src/config/config.js';
+import { SecretReferences } from '../../src/engine/secret-references.js';
+import type { StepType } from '../../src/engine/step-type.js';
+import { STEP_TYPES } from '../../src/engine/steps/index.js';
+import { HttpRequestStep } from '../../src/engine/steps/http-request.step.js';
+
+/**
+ * Every registered step type, built for compiling definitions only: the services they call when
+ * running are absent. http-request checks secret references while compiling, against the
+ * default configuration (PROCESS_ENV_PREFIX=HOOKFLOW_PROCESS_).
+ */
+export function stepTypesForCompiling(): StepType<never, unknown>[] {
+  const secrets = new SecretReferences(undefined as never, loadConfig({}));
+  return STEP_TYPES.map((Type) =>
+    Type === HttpRequestStep ? new HttpRequestStep(undefined as never, secrets) : new (Type as unknown as new () => StepType<never, unknown>)(),
+  ) as StepType<never, unknown>[];
+}
