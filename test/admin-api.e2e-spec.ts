@@ -39,7 +39,7 @@ const brokenDefinition = { ...base, steps: [{ id: 'x', type: 'map', input: { fie
 function expectError(response: ApiResponse, status: number, message?: string | RegExp): void {
   expect({ status: response.status, body: response.body }).toEqual({
     status,
-    body: { statusCode: status, error: expect.any(String), message: expect.any(String) },
+    body: { statusCode: status, error: expect.any(String), message: expect.any(String), code: expect.stringMatching(/^[A-Z_]+$/) },
   });
   if (typeof message === 'string') expect(response.body.message).toContain(message);
   else if (message) expect(response.body.message).toMatch(message);
@@ -114,7 +114,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
     function expectOAuthError(response: ApiResponse, status: number, error: string): void {
       expect({ status: response.status, body: response.body }).toEqual({
         status,
-        body: { error, error_description: expect.any(String) },
+        body: { error, error_description: expect.any(String), code: expect.stringMatching(/^[A-Z_]+$/) },
       });
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
@@ -316,7 +316,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
     it('POST /api/tenants → 201 {id, name}; GET /api/tenants lists it; GET /api/tenants/:id answers it', async () => {
       const created = await admin.post('/api/tenants', { name: '  Acme  ' });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ id: expect.stringMatching(UUID), name: 'Acme' });
+      expect(created.body).toEqual({ id: expect.stringMatching(UUID), name: 'Acme', rateLimitPerMinute: null });
       const list = await admin.get('/api/tenants');
       expect(list.status).toBe(200);
       expect(list.body).toContainEqual(created.body);
@@ -368,6 +368,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
           revokedAt: null,
           signatureScheme: null,
           previousKeyValidUntil: null,
+          rateLimitPerMinute: null,
         },
       ]);
       expect(before.text).not.toContain(apiKey);
@@ -945,7 +946,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       // receivedAt follows the order the webhooks were sent in.
       const sentAt = [ids.processed, ids.received, ids.headers, ids.otherKey].map((id) => Date.parse(items.find((item: Json) => item.id === id).receivedAt));
       expect(sentAt).toEqual([...sentAt].sort((x, y) => x - y));
-      for (const item of items) expect(Object.keys(item).sort()).toEqual(['apiKeyId', 'id', 'reason', 'receivedAt', 'recordIds', 'status']);
+      for (const item of items) expect(Object.keys(item).sort()).toEqual(['apiKeyId', 'id', 'nextAttemptAt', 'reason', 'receivedAt', 'recordIds', 'status']);
     });
 
     it('GET webhooks?status= filters by status', async () => {
@@ -1119,14 +1120,14 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       const path = `/api/tenants/${tenantId}/webhooks/replay`;
       const queued = await admin.post(path, { status: 'received' });
       expect(queued.status).toBe(202);
-      expect(queued.body).toEqual({ queued: 2 });
+      expect(queued.body).toMatchObject({ id: expect.any(String), status: 'running', total: 2 });
       for (const id of waiting) {
         const detail = await settle(tenantId, id, (webhook) => webhook.runs.length === 2);
         expect(detail.status).toBe('processed');
         expect(detail.records).toEqual([expect.objectContaining({ object: 'Lead', CountryId: oz.Id })]);
       }
       expect((await admin.get(`/api/tenants/${tenantId}/webhooks/${fine}`)).body.runs).toHaveLength(1);
-      expect((await admin.post(path, { status: 'received' })).body).toEqual({ queued: 0 });
+      expect((await admin.post(path, { status: 'received' })).body).toMatchObject({ status: 'completed', total: 0 });
 
       expectError(await admin.post(path, { status: 'processed' }), 400, 'status');
       expectError(await admin.post(path, {}), 400, 'status');
@@ -1244,6 +1245,9 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       ['get', '/api/tenants/{tenantId}/webhooks/{id}'],
       ['post', '/api/tenants/{tenantId}/webhooks/{id}/replay'],
       ['post', '/api/tenants/{tenantId}/webhooks/replay'],
+      ['get', '/api/tenants/{tenantId}/replays/{id}'],
+      ['patch', '/api/tenants/{tenantId}'],
+      ['patch', '/api/tenants/{tenantId}/api-keys/{id}'],
       ['get', '/api/tenants/{tenantId}/runs'],
     ];
     it.each(routes)('documents %s %s', (method, path) => {

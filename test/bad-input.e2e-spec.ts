@@ -407,6 +407,7 @@ describe('bad input at the public endpoints', () => {
           message: `Object "${row.entity}" is not in the Webhook entities lookup`,
         },
         statusCode: 404,
+        code: 'NOT_FOUND',
       });
     } else if (!row.bare) {
       const body = JSON.parse(raw) as { statusCode: number; error: string; message: string };

@@ -30,7 +30,7 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
 
   it('tenant create prints the new tenant', async () => {
     const tenant = await cliJson<{ id: string; name: string }>(['tenant', 'create', 'Acme Inc'], env);
-    expect(tenant).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme Inc' });
+    expect(tenant).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme Inc', rateLimitPerMinute: null });
     tenantId = tenant.id;
   });
 
@@ -73,6 +73,7 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
         status: 'processed',
         reason: null,
         recordIds: [leads[0].Id],
+        nextAttemptAt: null,
       },
     ]);
 

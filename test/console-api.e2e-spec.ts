@@ -74,7 +74,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       });
       const session = await signInRequest(url, 'grace@example.com', created.password);
       expect(session.status).toBe(200);
-      expect(session.body.tenants).toEqual([{ id: tenantB, name: 'Globex', role: 'viewer', scopes: expect.arrayContaining(['processes:read']) }]);
+      expect(session.body.tenants).toEqual([{ id: tenantB, name: 'Globex', rateLimitPerMinute: null, role: 'viewer', scopes: expect.arrayContaining(['processes:read']) }]);
     }, CLI_TIMEOUT);
 
     it('lists, grants, revokes and deletes users', async () => {
@@ -129,7 +129,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       expect(response.body).toEqual({
         email: 'analyst@example.com',
         platformAdmin: false,
-        tenants: [{ id: tenantA, name: 'Acme', role: 'analyst', scopes: expect.arrayContaining(['processes:write', 'keys:write']) }],
+        tenants: [{ id: tenantA, name: 'Acme', rateLimitPerMinute: null, role: 'analyst', scopes: expect.arrayContaining(['processes:write', 'keys:write']) }],
         csrfToken: expect.stringMatching(/^[\w-]{20,}$/),
         expiresAt: expect.any(String),
       });
@@ -211,7 +211,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       expectError(await analyst.get(`/api/tenants/${tenantB}/processes`), 403, 'no role on that tenant');
       expectError(await analyst.post(`/api/tenants/${tenantB}/api-keys`, { name: 'x' }), 403, 'no role on that tenant');
       expectError(await analyst.post('/api/tenants', { name: 'Mine' }), 403, 'platform admin');
-      expect((await analyst.get('/api/tenants')).body).toEqual([{ id: tenantA, name: 'Acme' }]);
+      expect((await analyst.get('/api/tenants')).body).toEqual([{ id: tenantA, name: 'Acme', rateLimitPerMinute: null }]);
     });
 
     it('a user without a role signs in but may open no tenant; a platform admin may do everything', async () => {

@@ -107,6 +107,7 @@ describe('web console in a browser', () => {
       PROCESS_CACHE_MS: '0',
       API_KEY_CACHE_MS: '0',
       JOB_BACKOFF_MS: '20',
+      DRIFT_FLUSH_MS: '100',
       // Five attempts, so a CRM down for all of them leaves the webhook failed within the test.
       JOB_ATTEMPTS: '5',
       // The CRM above listens on loopback.
@@ -356,6 +357,39 @@ describe('web console in a browser', () => {
     await screenshot('secrets');
   });
 
+  it("sets a key's rate limit on the key screen, and empties it back to the tenant's", async () => {
+    await open('API keys');
+    const row = page.locator('table.keys tbody tr').filter({ hasText: 'Landing page' });
+    await row.getByLabel('Webhooks a minute for Landing page').fill('120');
+    await row.getByRole('button', { name: 'Save the limit of Landing page' }).click();
+    await pollUntil(
+      async () => (await admin.get(`/api/tenants/${tenantId}/api-keys`)).body.find((key: { name: string }) => key.name === 'Landing page'),
+      (key) => key?.rateLimitPerMinute === 120,
+      10_000,
+      'the limit saved',
+    );
+    await row.getByLabel('Webhooks a minute for Landing page').fill('');
+    await row.getByRole('button', { name: 'Save the limit of Landing page' }).click();
+    await pollUntil(
+      async () => (await admin.get(`/api/tenants/${tenantId}/api-keys`)).body.find((key: { name: string }) => key.name === 'Landing page'),
+      (key) => key?.rateLimitPerMinute === null,
+      10_000,
+      "back to the tenant's limit",
+    );
+  });
+
+  it('replays every kept webhook that matches the filter, with a progress line', async () => {
+    const id = await sendWebhook(url, apiKey, { EntityName: 'Invoice', Number: 'F-1' });
+    expect((await settledWebhook(admin, tenantId, id)).status).toBe('received');
+    await open('Webhook log');
+    await page.getByLabel('Status').selectOption('received');
+    await page.locator(`tr[data-webhook="${id}"]`).waitFor();
+    await page.getByRole('button', { name: 'Replay all that match' }).click();
+    const line = page.getByTestId('bulk-replay').filter({ hasText: 'Bulk replay finished' });
+    await line.waitFor();
+    expect((await line.innerText()).replace(/\s+/g, ' ')).toMatch(/^Bulk replay finished: (\d+) of \1 replayed\.$/);
+  });
+
   it('replays a failed webhook once the system it forwards to is back; the record is then written', async () => {
     const created = await admin.post(`/api/tenants/${tenantId}/processes`, { definition: forwardingProcess('forward-to-crm', `${crm.url}/contacts`) });
     expect(created.status).toBe(201);
@@ -377,6 +411,15 @@ describe('web console in a browser', () => {
       expect.objectContaining({ Email: 'grace@example.com', Notes: 'CRM id 42' }),
     ]);
     expect(crm.received.filter((call) => call.url === '/contacts').length).toBeGreaterThan(1);
+  });
+
+  it('shows schema drift on the dashboard: a parameter the sender started to send that no process maps', async () => {
+    const id = await sendWebhook(url, apiKey, { EntityName: 'Lead', Contact: 'Drifting form', UtmCampaign: 'winter' });
+    expect((await settledWebhook(admin, tenantId, id)).status).toBe('processed');
+    await open('Dashboard');
+    await reloadUntilVisible('Schema drift');
+    const row = page.locator('section.drift tr[data-drift="UtmCampaign"]');
+    expect(await row.innerText()).toContain('New, mapped by no process');
   });
 
   it('a viewer cannot switch processes: the switch is disabled and the API answers 403', async () => {

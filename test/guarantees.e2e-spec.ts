@@ -72,6 +72,7 @@ describe('delivery guarantees at the door', () => {
       receivedAt: expect.any(String),
       recordIds: [expect.any(String)],
       reason: 'Processed: 1 record written.',
+      nextAttemptAt: null,
     });
     expect(body.recordIds).toEqual((await hookflow.records(tenantId, 'Lead')).map((record) => record.Id));
 

@@ -1,36 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LoggerService } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { ConsoleClient, signInRequest } from './support/console-client.js';
 import { UsersService } from '../src/users/users.service.js';
-
-/** Every line the service logs, at every level. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  error(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  warn(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  debug(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  verbose(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  fatal(...parts: unknown[]) {
-    this.capture(parts);
-  }
-  private capture(parts: unknown[]) {
-    this.lines.push(parts.map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : JSON.stringify(part))).join(' '));
-  }
-}
+import { CapturingLogger } from './support/capturing-logger.js';
 
 describe('secrets never reach the logs or the traces', () => {
   const adminSecret = 'admin-secret-for-the-log-test-0123';

@@ -62,7 +62,7 @@ describe('signature verification per API key', () => {
       const otherSecret = new StandardWebhook(`whsec_${randomBytes(24).toString('base64')}`);
       expect(await send(apiKey, { ...good, 'webhook-signature': otherSecret.sign('msg_2', new Date(), body) })).toEqual({
         status: 401,
-        body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid standard-webhooks signature: no signature matches' },
+        body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid standard-webhooks signature: no signature matches', code: 'INVALID_SIGNATURE' },
       });
       expect((await send(apiKey, good, body.replace('Signed', 'Forged'))).status).toBe(401);
       expect((await send(apiKey, { 'webhook-id': 'msg_2' })).body.message).toMatch(/webhook-timestamp and webhook-signature headers are required/);

@@ -174,6 +174,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
         statusCode: 401,
         error: 'Unauthorized',
         message: 'Unknown or revoked API key',
+        code: 'INVALID_API_KEY',
       });
     });
 
@@ -339,6 +340,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
           message: `Object "${name}" is not in the Webhook entities lookup`,
         },
         statusCode: 404,
+        code: 'NOT_FOUND',
       });
     });
 

@@ -14,10 +14,12 @@ import { TenantsController } from './tenants.controller.js';
 import { WebhookLogController } from './webhook-log.controller.js';
 import { SecretsController } from './secrets.controller.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
+import { DriftController } from './drift.controller.js';
+import { DriftModule } from '../drift/drift.module.js';
 
 /** The HTTP admin API under /api: thin controllers over the services of the other modules. */
 @Module({
-  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule, QueueModule, SecretsModule],
-  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController, SecretsController],
+  imports: [AuthModule, TenantsModule, CatalogueModule, EngineModule, WebhooksModule, DispatchModule, QueueModule, SecretsModule, DriftModule],
+  controllers: [TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController, SecretsController, DriftController],
 })
 export class AdminModule {}

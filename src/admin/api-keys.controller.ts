@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from '../tenants/api-keys.service.js';
-import { CreateApiKeyDto, SignatureDto } from './dto.js';
+import { CreateApiKeyDto, SignatureDto, UpdateApiKeyDto } from './dto.js';
 import type { SignatureConfig } from '../tenants/signature-schemes.js';
 
 @ApiTags('api keys')
@@ -28,6 +28,13 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Keys without secrets: name, created, last used, revoked' })
   list(@Param('tenantId') tenantId: string): Promise<ApiKeyView[]> {
     return this.keys.list(tenantId);
+  }
+
+  @Patch(':id')
+  @RequireScope('keys:write')
+  @ApiOperation({ summary: "Set the key's rate limit (webhooks per minute, at most its tenant's; null: the tenant's)" })
+  update(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: UpdateApiKeyDto): Promise<ApiKeyView> {
+    return this.keys.setRateLimit(tenantId, id, body.rateLimitPerMinute);
   }
 
   @Post(':id/rotate')

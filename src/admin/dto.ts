@@ -15,6 +15,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { SCOPES } from '../auth/scopes.js';
@@ -35,6 +36,24 @@ export class CreateApiKeyDto {
   @IsString()
   @Length(1, 200)
   name: string;
+}
+
+export class UpdateApiKeyDto {
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: 10_000_000, description: "Webhooks per minute this key may send, at most its tenant's limit; null: the tenant's limit" })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  rateLimitPerMinute: number | null;
+}
+
+export class UpdateTenantDto {
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 10_000_000, description: 'Webhooks per minute of each key without a limit of its own (0: no limit); null: RATE_LIMIT_PER_MINUTE' })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  rateLimitPerMinute: number | null;
 }
 
 export class SetSecretDto {
@@ -237,11 +256,16 @@ export class BulkReplayDto extends ReceivedBetweenDto {
   @IsString()
   processId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ description: 'Only webhooks sent with this API key' })
+  @IsOptional()
+  @IsString()
+  apiKeyId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, description: 'At most this many, newest first (default: all that match)' })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(1_000_000)
   limit?: number;
 }
 

@@ -80,7 +80,7 @@ export class ProcessesController {
 
   @Get(':id')
   @RequireScope('processes:read')
-  @ApiOperation({ summary: 'The definition that runs, the base definition and the saved versions' })
+  @ApiOperation({ summary: 'The definition that runs, the base definition, the saved versions and, after a base upgrade, old base, new base and override' })
   get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessDetail> {
     return this.processes.get(tenantId, id);
   }
@@ -131,6 +131,16 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Save an earlier version again as the newest' })
   rollback(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: RollbackDto): Promise<ProcessView> {
     return this.processes.rollback(tenantId, id, body.version);
+  }
+
+  @Post(':id/rebase')
+  @HttpCode(200)
+  @RequireScope('processes:write')
+  @ApiOperation({
+    summary: "Apply the base's changes since the override was made (old base → new base) to the override; 409 CONFLICT with details.paths when both changed a path",
+  })
+  rebase(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
+    return this.processes.rebase(tenantId, id);
   }
 
   @Post(':id/test')

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthGuard, type AuthenticatedRequest } from '../auth/api-auth.guard.js';
 import { OAuthService } from '../auth/oauth.service.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { TenantsService, type TenantView } from '../tenants/tenants.service.js';
-import { CreateClientDto, CreateTenantDto } from './dto.js';
+import { CreateClientDto, CreateTenantDto, UpdateTenantDto } from './dto.js';
 
 @ApiTags('tenants')
 @ApiOAuth2([])
@@ -40,6 +40,13 @@ export class TenantsController {
   @RequireScope('tenant:read')
   get(@Param('tenantId') tenantId: string): Promise<TenantView> {
     return this.tenants.get(tenantId);
+  }
+
+  @Patch('tenants/:tenantId')
+  @RequireScope('platform')
+  @ApiOperation({ summary: "Set the tenant's rate limit: webhooks per minute of each key without its own (platform clients)" })
+  update(@Param('tenantId') tenantId: string, @Body() body: UpdateTenantDto): Promise<TenantView> {
+    return this.tenants.setRateLimit(tenantId, body.rateLimitPerMinute);
   }
 
   @Post('clients')

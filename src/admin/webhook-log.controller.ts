@@ -6,6 +6,7 @@ import { RecordsService, type RecordView } from '../catalogue/records.service.js
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { RunsService, type RunView } from '../engine/runs.service.js';
 import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
+import { BulkReplaysService, type ReplayView } from '../queue/bulk-replays.service.js';
 import { WebhookLogService, type WebhookDetail, type WebhookView } from '../webhooks/webhook-log.service.js';
 import { BulkReplayDto, ReplayDto } from './dto.js';
 import { limitParam, oneOfParam, timeParam } from './query.js';
@@ -25,6 +26,7 @@ export class WebhookLogController {
     private readonly runs: RunsService,
     private readonly records: RecordsService,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly bulkReplays: BulkReplaysService,
   ) {}
 
   @Get('webhooks')
@@ -56,16 +58,23 @@ export class WebhookLogController {
   @Post('webhooks/replay')
   @HttpCode(202)
   @RequireScope('webhooks:write')
-  @ApiOperation({ summary: 'Replay the received or failed webhooks that match, through the current processes' })
-  async replayMany(@Param('tenantId') tenantId: string, @Body() body: BulkReplayDto): Promise<{ queued: number }> {
-    const queued = await this.dispatcher.replayMany(tenantId, {
+  @ApiOperation({ summary: 'Replay the received or failed webhooks that match, in the background; answers the replay, whose progress GET replays/:id tells' })
+  replayMany(@Param('tenantId') tenantId: string, @Body() body: BulkReplayDto): Promise<ReplayView> {
+    return this.bulkReplays.start(tenantId, {
       status: body.status,
       from: timeParam('from', body.from),
       to: timeParam('to', body.to),
       processId: body.processId,
+      apiKeyId: body.apiKeyId,
       limit: body.limit,
     });
-    return { queued };
+  }
+
+  @Get('replays/:id')
+  @RequireScope('webhooks:read')
+  @ApiOperation({ summary: 'A bulk replay: running or completed, with how many webhooks it has replayed of its total, and failed' })
+  replayProgress(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ReplayView> {
+    return this.bulkReplays.get(tenantId, id);
   }
 
   @Get('webhooks/:id')

@@ -48,7 +48,7 @@ export class OAuthController {
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       if (error.status === 401) void reply.header('WWW-Authenticate', 'Basic realm="hookflow"');
-      await reply.status(error.status).send({ error: error.error, error_description: error.description });
+      await reply.status(error.status).send({ error: error.error, error_description: error.description, code: error.code });
     }
   }
 }

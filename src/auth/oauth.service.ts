@@ -23,6 +23,11 @@ export class OAuthError extends Error {
   get status(): number {
     return this.error === 'invalid_client' ? 401 : 400;
   }
+
+  /** The service's error code, sent beside the fields of §5.2, which stay as the RFC defines them. */
+  get code(): ErrorCode {
+    return this.error === 'invalid_client' ? ErrorCode.Unauthenticated : ErrorCode.InvalidArgument;
+  }
 }
 
 export interface TokenResponse {

@@ -30,4 +30,15 @@ export class RecordEntity {
    */
   @Column({ name: 'source_key', type: 'varchar', length: 200, nullable: true })
   sourceKey: string | null;
+
+  /**
+   * For a record an upsert created: its key column and a hash of the key value (normalised as
+   * the upsert compares it). Unique per tenant and object, so of two upserts that create the
+   * same key at once one insert is ignored and its run updates the other's record.
+   */
+  @Column({ name: 'upsert_column', type: 'varchar', length: 64, nullable: true })
+  upsertColumn: string | null;
+
+  @Column({ name: 'upsert_key', type: 'varchar', length: 64, nullable: true })
+  upsertKey: string | null;
 }

@@ -30,13 +30,22 @@ export class RecordsRepository {
     return this.inserts.write(record);
   }
 
-  /** Insert-or-ignore ignored the record: whoever wrote the source key first owns it. */
+  /**
+   * Insert-or-ignore ignored the record: whoever wrote the source key first owns it (an earlier
+   * attempt of the same run), else whoever wrote the upsert key (a concurrent upsert). Either
+   * insert was a single statement that has finished, so the owner is complete when read.
+   */
   private async ownerOf(record: SourcedRecord): Promise<string> {
     const owner = await this.records.findOne({
       where: { tenantId: record.tenantId, sourceKey: record.sourceKey },
       select: { id: true },
     });
-    return owner?.id ?? record.id;
+    if (owner || !record.upsertKey) return owner?.id ?? record.id;
+    const keyOwner = await this.records.findOne({
+      where: { tenantId: record.tenantId, objectName: record.objectName, upsertKey: record.upsertKey },
+      select: { id: true },
+    });
+    return keyOwner?.id ?? record.id;
   }
 
   async exists(tenantId: string, objectName: string, id: string): Promise<boolean> {
@@ -103,8 +112,10 @@ export class RecordsRepository {
     }
   }
 
-  async update(tenantId: string, id: string, data: Record<string, unknown>, at: Date): Promise<void> {
-    await this.records.update({ tenantId, id }, { data: data as never, modifiedOn: at });
+  /** Replaces the record's data; `dropUpsertKey` when its key column no longer has the value of its key. */
+  async update(tenantId: string, id: string, data: Record<string, unknown>, at: Date, dropUpsertKey = false): Promise<void> {
+    const keyless = dropUpsertKey ? { upsertColumn: null, upsertKey: null } : {};
+    await this.records.update({ tenantId, id }, { data: data as never, modifiedOn: at, ...keyless });
   }
 
   findAnyById(tenantId: string, id: string): Promise<RecordEntity | null> {

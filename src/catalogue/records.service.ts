@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { CatalogueService, SYSTEM_COLUMNS, type ColumnModel, type ObjectModel } from './catalogue.service.js';
@@ -120,11 +120,46 @@ export class RecordsService {
     );
   }
 
+  /**
+   * Creates a record unless one with the same value in the key column was created this way
+   * already (by an upsert, possibly at this very moment); answers the id of the record that
+   * holds the key, and whether it is the new one. One insert-or-ignore on a unique index decides,
+   * so it holds across workers, processes and both databases without a transaction or lock.
+   */
+  async createByKey(
+    tenantId: string,
+    objectName: string,
+    values: Record<string, unknown>,
+    sourceKey: string,
+    key: { column: string; value: string | number | boolean },
+  ): Promise<{ id: string; created: boolean }> {
+    const now = new Date();
+    const id = randomUUID();
+    const written = await this.records.insertOnce(
+      Object.assign(new RecordEntity(), {
+        tenantId,
+        id,
+        objectName,
+        data: values,
+        createdOn: now,
+        modifiedOn: now,
+        sourceKey,
+        upsertColumn: key.column,
+        upsertKey: upsertKey(key.column, key.value),
+      }),
+    );
+    return { id: written, created: written === id };
+  }
+
   /** Merges values into an existing record. Answers false when it does not exist. */
   async update(tenantId: string, objectName: string, id: string, values: Record<string, unknown>): Promise<boolean> {
     const record = await this.records.findById(tenantId, objectName, id);
     if (!record) return false;
-    await this.records.update(tenantId, id, { ...record.data, ...values }, new Date());
+    const data = { ...record.data, ...values };
+    // A key that no longer matches the column would make a later upsert of the old value update this record.
+    const column = record.upsertColumn;
+    const stale = column != null && record.upsertKey !== keyOf(column, data[column]);
+    await this.records.update(tenantId, id, data, new Date(), stale);
     return true;
   }
 
@@ -185,6 +220,19 @@ export class RecordsService {
     await this.catalogue.getObject(tenantId, objectName);
     return (await this.records.list(tenantId, objectName, limit)).map(toView);
   }
+}
+
+/**
+ * The key of a record an upsert created: its key column and value compared the way the upsert
+ * finds records (text trimmed and case-insensitive), hashed to a fixed length for the index.
+ */
+function upsertKey(column: string, value: string | number | boolean): string {
+  const normalized = typeof value === 'string' ? `s:${value.trim().toLowerCase()}` : `j:${JSON.stringify(value)}`;
+  return createHash('sha256').update(`${column}\0${normalized}`).digest('hex');
+}
+
+function keyOf(column: string, value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? upsertKey(column, value) : null;
 }
 
 /** The lookup column a parameter names without its Id suffix: Country → CountryId. */

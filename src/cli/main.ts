@@ -6,7 +6,7 @@ import { RecordsService } from '../catalogue/records.service.js';
 import { AppError } from '../common/app-error.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DefinitionFileError } from '../engine/process-definitions.js';
-import { ProcessesService } from '../engine/processes.service.js';
+import { ProcessesService, type BaseUpgradeView } from '../engine/processes.service.js';
 import { RunsService } from '../engine/runs.service.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -90,7 +90,15 @@ function buildProgram(services: Services): Command {
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      printList(await (await get(TenantsService)).list(), options.json, ['id', 'name']);
+      printList(await (await get(TenantsService)).list(), options.json, ['id', 'name', 'rateLimitPerMinute']);
+    });
+  tenant
+    .command('update <tenantId>')
+    .description("change a tenant; running API processes apply it within API_KEY_CACHE_MS")
+    .requiredOption('--rate-limit <n>', 'webhooks per minute of each key without a limit of its own (0: no limit; "default": RATE_LIMIT_PER_MINUTE)')
+    .option('--json', 'machine-readable output')
+    .action(async (tenantId: string, options: { rateLimit: string; json?: boolean }) => {
+      printObject(await (await get(TenantsService)).setRateLimit(tenantId, rateLimit(options.rateLimit, 0)), options.json);
     });
 
   const apikey = program.command('apikey').description('API keys: one per webhook source');
@@ -114,7 +122,17 @@ function buildProgram(services: Services): Command {
         'prefix',
         'createdAt',
         'revokedAt',
+        'rateLimitPerMinute',
       ]);
+    });
+  apikey
+    .command('update <apiKeyId>')
+    .description("change a key; running API processes apply it within API_KEY_CACHE_MS")
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .requiredOption('--rate-limit <n>', `webhooks per minute this key may send, at most its tenant's ("default": the tenant's limit)`)
+    .option('--json', 'machine-readable output')
+    .action(async (apiKeyId: string, options: { tenant: string; rateLimit: string; json?: boolean }) => {
+      printObject(await (await get(ApiKeysService)).setRateLimit(options.tenant, apiKeyId, rateLimit(options.rateLimit, 1)), options.json);
     });
   apikey
     .command('revoke <apiKeyId>')
@@ -210,21 +228,30 @@ function buildProgram(services: Services): Command {
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .option('--json', 'machine-readable output')
     .action(async (options: { tenant: string; json?: boolean }) => {
-      printList(await (await get(ProcessesService)).list(options.tenant), options.json, [
-        'id',
-        'name',
-        'source',
-        'version',
-        'active',
-      ]);
+      const processes = await (await get(ProcessesService)).list(options.tenant);
+      const rows = options.json ? processes : processes.map((view) => ({ ...view, note: view.baseChanged?.message ?? '' }));
+      printList(rows, options.json, ['id', 'name', 'source', 'version', 'active', 'note']);
     });
   processCommand
     .command('show <processId>')
-    .description('the definition that runs for the tenant, the base definition and the saved versions')
+    .description('the definition that runs for the tenant, the base definition and the saved versions; after a base upgrade, old base, new base and override')
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .option('--json', 'machine-readable output')
     .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
-      printObject(await (await get(ProcessesService)).get(options.tenant, processId), options.json);
+      const { baseUpgrade, ...detail } = await (await get(ProcessesService)).get(options.tenant, processId);
+      if (options.json) printObject({ ...detail, baseUpgrade }, true);
+      else {
+        printObject(detail);
+        if (baseUpgrade) printBaseUpgrade(baseUpgrade);
+      }
+    });
+  processCommand
+    .command('rebase <processId>')
+    .description("apply what the base changed since the override was made to the override; refused with the JSON paths both changed")
+    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .option('--json', 'machine-readable output')
+    .action(async (processId: string, options: { tenant: string; json?: boolean }) => {
+      printObject(await (await get(ProcessesService)).rebase(options.tenant, processId), options.json);
     });
   processCommand
     .command('override <processId>')
@@ -301,11 +328,17 @@ function buildProgram(services: Services): Command {
       const compiler = await scratch(DefinitionCompiler);
       const paths = files.length > 0 ? files : definitionFiles(loadConfig().processesDir);
       const results = paths.map((path) => {
+        // `processes/*.json` in a shell names the shipped schema too: it is no definition to check.
+        if (isJsonSchemaFile(path)) return { file: path, valid: true, problems: [], skipped: 'a JSON Schema document, not a process definition' };
         const result = compileFile(path, compiler);
         return { file: path, valid: result.ok, problems: result.ok ? [] : result.problems };
       });
       if (options.json) printList(results, true);
-      else for (const result of results) process.stdout.write(result.valid ? `ok  ${result.file}\n` : `${result.problems.join('\n')}\n`);
+      else
+        for (const result of results) {
+          const line = 'skipped' in result ? `skip ${result.file} (${result.skipped})` : result.valid ? `ok  ${result.file}` : result.problems.join('\n');
+          process.stdout.write(`${line}\n`);
+        }
       if (results.some((result) => !result.valid)) throw new CommanderError(1, 'hookflow.invalid', 'invalid definitions');
     });
   processCommand
@@ -383,6 +416,27 @@ function readJson(path: string): unknown {
   }
 }
 
+/** A file that declares a json-schema.org `$schema` and has no steps: a schema, such as processes/process.schema.json. */
+function isJsonSchemaFile(path: string): boolean {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    // Unreadable or not JSON: the definition check says so.
+    return false;
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return false;
+  const { $schema: schema } = document as Record<string, unknown>;
+  return typeof schema === 'string' && /^https?:\/\/json-schema\.org\//.test(schema) && !('steps' in document);
+}
+
+/** --rate-limit: a whole number from `min`, or "default" (null: the limit one level up). */
+function rateLimit(raw: string, min: number): number | null {
+  if (raw === 'default') return null;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new ConfigError(`--rate-limit: "${raw}" must be a whole number from ${min}, or "default"`);
+  return Number(raw);
+}
+
 function webhookStatus(raw: string | undefined): WebhookStatus | undefined {
   if (raw === undefined) return undefined;
   if (!['queued', 'processed', 'received', 'failed'].includes(raw)) {
@@ -414,3 +468,16 @@ function wholeNumber(raw: string, option: string): number {
   }
   return value;
 }
+
+/** The three definitions of an override whose base changed, one after the other, for people to compare. */
+function printBaseUpgrade(upgrade: BaseUpgradeView): void {
+  const section = (title: string, definition: unknown) => `--- ${title}\n${definition ? JSON.stringify(definition, null, 2) : '(not stored)'}\n`;
+  const conflicts = upgrade.conflicts === null ? 'unknown (the old base is not stored)' : upgrade.conflicts.join(', ') || 'none';
+  process.stdout.write(
+    `\nbase changed since this override (v${upgrade.from} → v${upgrade.to}); rebase conflicts: ${conflicts}\n` +
+      section(`old base (v${upgrade.from})`, upgrade.oldBase) +
+      section(`new base (v${upgrade.to})`, upgrade.newBase) +
+      section(`override (v${upgrade.override.version})`, upgrade.override),
+  );
+}
+

@@ -33,7 +33,8 @@ export enum ErrorCode {
   Internal = 'INTERNAL',
 }
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
+/** Also the table of the README's "Errors" section and of the OpenAPI error schema. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.InvalidApiKey]: 401,
   [ErrorCode.InvalidSignature]: 401,
   [ErrorCode.Unauthenticated]: 401,
@@ -62,6 +63,8 @@ export class AppError extends Error {
     message: string,
     /** Response headers that belong to this error (Allow, Retry-After). */
     readonly headers: Record<string, string> = {},
+    /** What a client needs to act on the error (e.g. the JSON paths of a conflict); sent with its code. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -1,12 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply } from 'fastify';
-import { AppError } from './app-error.js';
+import { AppError, ErrorCode, HTTP_STATUS } from './app-error.js';
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** What programs tell errors apart by; messages are for people and may change. */
+  code: ErrorCode;
+  /** What the client needs to act on the error (e.g. the JSON paths of a conflict). */
+  details?: Record<string, unknown>;
 }
 
 const logger = new Logger('HttpError');
@@ -14,42 +18,80 @@ const logger = new Logger('HttpError');
 /** Turns anything thrown while serving a request into the one error shape of the API. */
 export function toErrorResponse(error: unknown): { body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof AppError) {
-    return { body: errorBody(error.httpStatus, error.message), headers: error.headers };
+    return { body: errorBody(error.code, error.message, error.details), headers: error.headers };
   }
   if (error instanceof HttpException && isFastifyError(error.cause)) {
     // Fastify's own errors (body limits, content types) arrive wrapped by the adapter.
-    return { body: errorBody(error.getStatus(), fastifyMessage(error.cause)), headers: {} };
+    return { body: fastifyErrorBody(error.cause, error.getStatus()), headers: {} };
   }
   if (error instanceof HttpException) {
+    // Nest's own: the 404 of an unknown route, mostly. The status stays Nest's; the code is the nearest.
     const response = error.getResponse();
     const message =
       typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
-    return { body: errorBody(error.getStatus(), message), headers: {} };
+    return { body: bodyOf(error.getStatus(), codeForStatus(error.getStatus()), message), headers: {} };
   }
   if (isFastifyError(error) && error.statusCode! >= 400 && error.statusCode! < 500) {
-    return { body: errorBody(error.statusCode!, fastifyMessage(error)), headers: {} };
+    return { body: fastifyErrorBody(error, error.statusCode!), headers: {} };
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  return { body: errorBody(500, 'Internal server error'), headers: {} };
+  return { body: errorBody(ErrorCode.Internal, 'Internal server error'), headers: {} };
 }
 
-export function errorBody(statusCode: number, message: string): ErrorBody {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+/** The error body for a code, with the code's HTTP status; for answers sent outside the filter too. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+  const body = bodyOf(HTTP_STATUS[code], code, message);
+  return details ? { ...body, details } : body;
+}
+
+function bodyOf(statusCode: number, code: ErrorCode, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code };
+}
+
+/** For errors that carry only an HTTP status. */
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return ErrorCode.Unauthenticated;
+    case 403:
+      return ErrorCode.Forbidden;
+    case 404:
+      return ErrorCode.NotFound;
+    case 405:
+      return ErrorCode.MethodNotAllowed;
+    case 409:
+      return ErrorCode.Conflict;
+    case 413:
+      return ErrorCode.PayloadTooLarge;
+    case 415:
+      return ErrorCode.UnsupportedMediaType;
+    case 429:
+      return ErrorCode.RateLimited;
+    case 503:
+      return ErrorCode.Transient;
+    default:
+      return status < 500 ? ErrorCode.InvalidArgument : ErrorCode.Internal;
+  }
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as FastifyError).code === 'string' && typeof (error as FastifyError).statusCode === 'number';
 }
 
-/** Fastify's own messages, reworded where they would confuse a webhook sender. */
-function fastifyMessage(error: FastifyError): string {
+/** Fastify's own errors, reworded where they would confuse a webhook sender. */
+function fastifyErrorBody(error: FastifyError, status: number): ErrorBody {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body is larger than the limit of this endpoint';
+      return bodyOf(status, ErrorCode.PayloadTooLarge, 'Request body is larger than the limit of this endpoint');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported Content-Type: send application/json, multipart/form-data or application/x-www-form-urlencoded';
+      return bodyOf(
+        status,
+        ErrorCode.UnsupportedMediaType,
+        'Unsupported Content-Type: send application/json, multipart/form-data or application/x-www-form-urlencoded',
+      );
     default:
-      return error.message;
+      // The other content-parser errors (empty body, bad Content-Length…) are about the body.
+      return bodyOf(status, error.code.startsWith('FST_ERR_CTP_') && status === 400 ? ErrorCode.InvalidBody : codeForStatus(status), error.message);
   }
 }
 

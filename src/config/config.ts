@@ -34,8 +34,13 @@ export interface AppConfig {
   workerLockMs: number;
   /** How long SQLite waits for a lock held by another process before the write fails (and is retried). */
   sqliteBusyTimeoutMs: number;
-  jobAttempts: number;
+  /** Attempts of a job when JOB_ATTEMPTS is set; null: as many as fit in jobRetryWindowSeconds. */
+  jobAttempts: number | null;
+  /** Delay after the first failed attempt; it doubles with each attempt, up to jobBackoffMaxMs. */
   jobBackoffMs: number;
+  jobBackoffMaxMs: number;
+  /** How long a failing job is retried before its webhook is left failed (for a replay). */
+  jobRetryWindowSeconds: number;
   /** How long a resolved API key is trusted without asking the database again (revocation delay). */
   apiKeyCacheMs: number;
   shutdownTimeoutMs: number;
@@ -48,6 +53,8 @@ export interface AppConfig {
    * name starts with this prefix. Null: definitions may reference none (tenant secrets only).
    */
   processEnvPrefix: string | null;
+  /** How often a worker writes the parameter names it has seen per API key (schema drift). */
+  driftFlushMs: number;
   /** After a key rotation, how long the old key keeps working. */
   apiKeyGraceSeconds: number;
   /** Lifetime of admin API access tokens. */
@@ -105,13 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 256),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),
-    jobAttempts: integer(env, 'JOB_ATTEMPTS', 5, 1, 100),
-    jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+    ...retries(env),
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 2000, 0, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     processCacheMs: integer(env, 'PROCESS_CACHE_MS', 1000, 0, 60_000),
     httpAllowPrivateNetworks: flag(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
     processEnvPrefix: processEnvPrefix(env),
+    driftFlushMs: integer(env, 'DRIFT_FLUSH_MS', 10_000, 10, 3_600_000),
     apiKeyGraceSeconds: integer(env, 'API_KEY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 1, 86_400),
     tokenSigningKey: secret(env, 'TOKEN_SIGNING_KEY', 32),
@@ -169,6 +176,21 @@ function metricsPort(env: NodeJS.ProcessEnv): number {
   const port = integer(env, 'METRICS_PORT', 0, 0, 65535);
   if (port > 0 && !env.METRICS_TOKEN) throw new ConfigError('METRICS_PORT: set METRICS_TOKEN too; metrics are not served without a token');
   return port;
+}
+
+/** Capped exponential backoff over a window: a CRM down for an hour must not leave webhooks failed. */
+function retries(env: NodeJS.ProcessEnv): Pick<AppConfig, 'jobAttempts' | 'jobBackoffMs' | 'jobBackoffMaxMs' | 'jobRetryWindowSeconds'> {
+  const jobBackoffMs = integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000);
+  const jobBackoffMaxMs = integer(env, 'JOB_BACKOFF_MAX_MS', Math.max(3_600_000, jobBackoffMs), 1, 86_400_000);
+  if (jobBackoffMaxMs < jobBackoffMs) throw new ConfigError(`JOB_BACKOFF_MAX_MS: ${jobBackoffMaxMs} is below JOB_BACKOFF_MS (${jobBackoffMs})`);
+  const jobRetryWindowSeconds = integer(env, 'JOB_RETRY_WINDOW_SECONDS', 86_400, 0, 30 * 86_400);
+  const raw = env.JOB_ATTEMPTS;
+  const jobAttempts = raw === undefined || raw === '' ? null : integer(env, 'JOB_ATTEMPTS', 5, 1, 100);
+  // Every attempt is a job run and a log write: a tiny cap over a long window would be millions.
+  if (jobAttempts === null && (jobRetryWindowSeconds * 1000) / jobBackoffMaxMs > 10_000) {
+    throw new ConfigError(`JOB_RETRY_WINDOW_SECONDS: ${jobRetryWindowSeconds} s at most ${jobBackoffMaxMs} ms apart is over 10000 attempts; raise JOB_BACKOFF_MAX_MS`);
+  }
+  return { jobAttempts, jobBackoffMs, jobBackoffMaxMs, jobRetryWindowSeconds };
 }
 
 function retention(env: NodeJS.ProcessEnv): Record<'processed' | 'received' | 'failed', number> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../common/app-error.js';
 import { errorBody } from '../common/error.filter.js';
 import { ConsoleFiles } from './console-files.js';
 
@@ -27,7 +28,7 @@ export class ConsoleController {
 
   private send(reply: FastifyReply, path: string): void {
     if (!this.files.built) {
-      void reply.status(404).send(errorBody(404, 'The console is not built: run npm run build'));
+      void reply.status(404).send(errorBody(ErrorCode.NotFound, 'The console is not built: run npm run build'));
       return;
     }
     const file = this.files.find(path);
@@ -35,7 +36,7 @@ export class ConsoleController {
     // route of the single-page app, answered with its index.
     const target = file ?? (/\.[A-Za-z0-9]+$/.test(path) ? null : this.files.find(''));
     if (!target) {
-      void reply.status(404).send(errorBody(404, `No console file ${path.slice(0, 200)}`));
+      void reply.status(404).send(errorBody(ErrorCode.NotFound, `No console file ${path.slice(0, 200)}`));
       return;
     }
     void reply

@@ -23,7 +23,13 @@ import { ConsoleUserRole } from '../users/console-user-role.entity.js';
 import { ConsoleSession } from '../console/console-session.entity.js';
 import { SignInFailure } from '../console/sign-in-failure.entity.js';
 import { TenantSecret } from '../secrets/tenant-secret.entity.js';
+import { DriftEvent } from '../drift/drift-event.entity.js';
+import { ParameterStat, ParameterWatch } from '../drift/parameter-stat.entity.js';
+import { ParameterDrift1765300000000 } from './migrations/1765300000000-parameter-drift.js';
 import { TenantSecrets1765200000000 } from './migrations/1765200000000-tenant-secrets.js';
+import { Replay } from '../webhooks/replay.entity.js';
+import { RetriesReplaysRateLimits1765100000000 } from './migrations/1765100000000-retries-replays-rate-limits.js';
+import { BaseUpgradesUpsertKeys1765000000000 } from './migrations/1765000000000-base-upgrades-upsert-keys.js';
 
 export const ENTITIES = [
   Tenant,
@@ -42,6 +48,10 @@ export const ENTITIES = [
   ConsoleSession,
   SignInFailure,
   TenantSecret,
+  ParameterWatch,
+  ParameterStat,
+  DriftEvent,
+  Replay,
 ];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -49,7 +59,10 @@ export const MIGRATIONS = [
   WebhookRunIds1764600000000,
   AdminApi1764700000000,
   ConsoleUsers1764800000000,
+  BaseUpgradesUpsertKeys1765000000000,
+  RetriesReplaysRateLimits1765100000000,
   TenantSecrets1765200000000,
+  ParameterDrift1765300000000,
 ];
 
 /**

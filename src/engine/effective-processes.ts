@@ -11,6 +11,22 @@ export interface EffectiveProcess {
   process: CompiledProcess;
   source: ProcessSource;
   active: boolean;
+  /** An override whose base definition has a new version since it was saved: from → to. */
+  baseChange: { from: number; to: number } | null;
+}
+
+/** A process a webhook starts, with what its run pins: the source and the version together. */
+export type StartedProcess = CompiledProcess & { source: ProcessSource };
+
+/**
+ * The base version of overrides saved before versions remembered their base: every base
+ * definition shipped until then was version 1.
+ */
+export const LEGACY_BASE_VERSION = 1;
+
+interface StoredVersion {
+  process: CompiledProcess | null;
+  baseVersion: number | null;
 }
 
 const COMPILED_LIMIT = 2000;
@@ -25,7 +41,7 @@ const COMPILED_LIMIT = 2000;
 export class EffectiveProcesses {
   private readonly logger = new Logger(EffectiveProcesses.name);
   private readonly byTenant = new Map<string, { expiresAt: number; processes: EffectiveProcess[] }>();
-  private readonly compiled = new Map<string, CompiledProcess | null>();
+  private readonly compiled = new Map<string, StoredVersion>();
 
   constructor(
     private readonly base: ProcessDefinitions,
@@ -35,21 +51,28 @@ export class EffectiveProcesses {
   ) {}
 
   /** The processes a webhook sent with this key starts: active, and not restricted to other keys. */
-  async startedBy(tenantId: string, apiKey: { id: string; name: string }): Promise<CompiledProcess[]> {
+  async startedBy(tenantId: string, apiKey: { id: string; name: string }): Promise<StartedProcess[]> {
     return (await this.cached(tenantId))
       .filter(({ active, process }) => {
         const keys = process.definition.trigger.apiKeys;
         return active && (!keys || keys.includes(apiKey.name) || keys.includes(apiKey.id));
       })
-      .map(({ process }) => process);
+      .map(({ process, source }) => ({ ...process, source }));
   }
 
-  /** One version of a process, as a run pinned to it needs it: the base definition or a saved version. */
-  async pinned(tenantId: string, processId: string, version: number): Promise<CompiledProcess | null> {
+  /**
+   * One version of a process, as a run pinned to it needs it. A number alone is ambiguous: a
+   * release may ship base v2 of a process a tenant has a saved v2 of. So a run pins the source
+   * too: the base definition (if it still has that version) or the tenant's saved version.
+   */
+  async pinned(tenantId: string, processId: string, version: number, source?: ProcessSource): Promise<CompiledProcess | null> {
     const base = this.base.get(processId);
-    // Saved versions count on from the base version, so the base's own number means the base.
-    if (base && base.definition.version === version) return base;
-    return this.version(tenantId, processId, version);
+    if (source === 'base') return base && base.definition.version === version ? base : null;
+    if (source) return (await this.version(tenantId, processId, version)).process;
+    // A job queued before runs pinned their source: what the tenant runs now, if it has that version.
+    const current = (await this.cached(tenantId)).find((entry) => entry.process.definition.id === processId);
+    if (current?.process.definition.version === version) return current.process;
+    return (await this.version(tenantId, processId, version)).process ?? (base?.definition.version === version ? base : null);
   }
 
   /** Forgets the copy of this process; other processes' copies expire by themselves. */
@@ -64,16 +87,19 @@ export class EffectiveProcesses {
     for (const base of this.base.all()) {
       const setting = settings.get(base.definition.id);
       const stored = setting?.version ? await this.version(tenantId, base.definition.id, setting.version) : null;
-      effective.push({
-        process: stored ?? base,
-        source: stored ? 'override' : 'base',
-        active: setting?.active ?? base.definition.activeByDefault,
-      });
+      const active = setting?.active ?? base.definition.activeByDefault;
+      if (stored?.process) {
+        const from = stored.baseVersion ?? LEGACY_BASE_VERSION;
+        const to = base.definition.version;
+        effective.push({ process: stored.process, source: 'override', active, baseChange: from === to ? null : { from, to } });
+      } else {
+        effective.push({ process: base, source: 'base', active, baseChange: null });
+      }
     }
     for (const setting of settings.values()) {
       if (setting.source !== 'custom' || setting.version === null) continue;
       const stored = await this.version(tenantId, setting.processId, setting.version);
-      if (stored) effective.push({ process: stored, source: 'custom', active: setting.active });
+      if (stored.process) effective.push({ process: stored.process, source: 'custom', active: setting.active, baseChange: null });
     }
     return effective;
   }
@@ -89,7 +115,7 @@ export class EffectiveProcesses {
   }
 
   /** A stored version, compiled once. A version that no longer compiles (a step type was removed) is left out, loudly. */
-  private async version(tenantId: string, processId: string, version: number): Promise<CompiledProcess | null> {
+  private async version(tenantId: string, processId: string, version: number): Promise<StoredVersion> {
     const key = `${tenantId}:${processId}:${version}`;
     if (this.compiled.has(key)) return this.compiled.get(key)!;
     const stored = await this.settings.findVersion(tenantId, processId, version);
@@ -99,8 +125,11 @@ export class EffectiveProcesses {
       if (result.ok) compiled = result.process;
       else this.logger.error(`Tenant ${tenantId}, process ${processId} v${version} no longer compiles: ${result.problems.join('; ')}`);
     }
+    const entry = { process: compiled, baseVersion: stored?.baseVersion ?? null };
+    // A version not saved yet may be saved later; a saved one never changes.
+    if (!stored) return entry;
     if (this.compiled.size >= COMPILED_LIMIT) this.compiled.clear();
-    this.compiled.set(key, compiled);
-    return compiled;
+    this.compiled.set(key, entry);
+    return entry;
   }
 }

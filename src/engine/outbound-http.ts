@@ -3,10 +3,11 @@ import { hash } from 'node:crypto';
 import { lookup } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { whyNotPublic } from './public-address.js';
 
 export interface OutboundRequest {
   method: string;
@@ -24,36 +25,11 @@ export interface OutboundResponse {
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** Loopback, link-local, private, carrier-grade NAT, unspecified and multicast ranges. */
-const NOT_PUBLIC = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['::ffff:0:0', 96],
-] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
-}
-
 /**
  * HTTP requests of processes to external systems. Unless HTTP_ALLOW_PRIVATE_NETWORKS is set,
- * an address that is not public is refused; the check is made on the address the connection
- * really uses (in the socket's lookup), so a DNS answer cannot switch to an internal host.
+ * an address that is not globally reachable unicast is refused (see whyNotPublic); the check is
+ * made on every address the connection may use (in the socket's lookup), so a DNS answer cannot
+ * switch to an internal host, and on an IP literal in the URL, which is never looked up.
  */
 @Injectable()
 export class OutboundHttp {
@@ -69,15 +45,18 @@ export class OutboundHttp {
       lookup(hostname, { ...options, all: true }, (error, addresses) => {
         if (error) return callback(error);
         const refused = addresses.map((entry) => this.refusal(entry.address)).find(Boolean);
-        if (refused) return callback(refused);
+        // The socket emits this very error, so it reaches the caller with its code.
+        if (refused) return callback(new AppError(ErrorCode.HttpRejected, refused));
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);
       });
     }) as unknown as LookupFunction;
-    const literal = isIP(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+    // The URL parser has already spelt the host canonically: 2130706433, 0x7f.1 and 127.1 are 127.0.0.1 here.
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const literal = isIP(host);
     if (literal) {
-      const refused = this.refusal(url.hostname.replace(/^\[(.*)\]$/, '$1'));
-      if (refused) throw new AppError(ErrorCode.HttpRejected, refused.message);
+      const refused = this.refusal(host);
+      if (refused) throw new AppError(ErrorCode.HttpRejected, refused);
     }
     return new Promise((resolve, reject) => {
       const outgoing = send(
@@ -90,9 +69,7 @@ export class OutboundHttp {
         reject(
           error instanceof AppError
             ? error
-            : error.message.startsWith('Refused:')
-              ? new AppError(ErrorCode.HttpRejected, error.message)
-              : new AppError(ErrorCode.Transient, `${request.method} ${url.origin}${url.pathname}: ${error.message}`),
+            : new AppError(ErrorCode.Transient, `${request.method} ${url.origin}${url.pathname}: ${error.message}`),
         );
       });
       outgoing.end(request.body);
@@ -126,13 +103,12 @@ export class OutboundHttp {
     return body.access_token;
   }
 
-  private refusal(address: string): Error | null {
+  /** Why a request to this address is refused, or null when it may be sent. */
+  refusal(address: string): string | null {
     if (this.config.httpAllowPrivateNetworks) return null;
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (!NOT_PUBLIC.check(address, family)) return null;
-    return new Error(
-      `Refused: ${address} is a loopback, link-local or private address (set HTTP_ALLOW_PRIVATE_NETWORKS=true to allow)`,
-    );
+    const why = whyNotPublic(address);
+    if (!why) return null;
+    return `Refused: ${address} is a loopback, link-local or private address: ${why} (set HTTP_ALLOW_PRIVATE_NETWORKS=true to allow)`;
   }
 }
 

@@ -16,6 +16,16 @@ export class ProcessVersion {
   @Column({ type: 'simple-json' })
   definition: ProcessDefinition;
 
+  /**
+   * For an override: the version of the base definition it was made from, and that definition,
+   * which is no longer in processes/ once a release ships the next one. Null for a custom process.
+   */
+  @Column({ name: 'base_version', type: 'integer', nullable: true })
+  baseVersion: number | null;
+
+  @Column({ name: 'base_definition', type: 'simple-json', nullable: true })
+  baseDefinition: ProcessDefinition | null;
+
   /** Why this version exists, e.g. "rollback to version 2". */
   @Column({ type: 'varchar', length: 200, nullable: true })
   note: string | null;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, IsNull, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import type { ProcessDefinition } from './process-definition.js';
 import { ProcessVersion } from './process-version.entity.js';
 import { TenantProcess } from './tenant-process.entity.js';
 
@@ -36,6 +37,14 @@ export class TenantProcessesRepository {
 
   findVersion(tenantId: string, processId: string, version: number): Promise<ProcessVersion | null> {
     return this.versions.findOneBy({ tenantId, processId, version });
+  }
+
+  /**
+   * Gives the saved versions of a base process that predate base tracking (in every tenant) the
+   * base they were made from: the given definition, which must be that base version.
+   */
+  async recordLegacyBase(processId: string, base: ProcessDefinition): Promise<void> {
+    await this.versions.update({ processId, baseVersion: IsNull() }, { baseVersion: base.version, baseDefinition: base as never });
   }
 
   listVersions(tenantId: string, processId: string): Promise<ProcessVersion[]> {

@@ -3,21 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
 import { WebhookQueue } from '../queue/webhook-queue.producer.js';
-import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService, type WebhookDetail } from '../webhooks/webhook-log.service.js';
-import { EffectiveProcesses } from './effective-processes.js';
-import type { CompiledProcess } from './process-definition.js';
+import { EffectiveProcesses, type StartedProcess } from './effective-processes.js';
 
 export const NO_ACTIVE_PROCESS = 'No active process for this webhook: it was kept without creating a record';
-export const REPLAY_LIMIT = 1000;
 
-export interface ReplayFilter {
-  status: WebhookStatus;
-  from?: Date;
-  to?: Date;
-  processId?: string;
-  limit?: number;
-}
 
 /**
  * Sends webhooks to their processes: one run job per process the webhook starts. Used by the
@@ -62,20 +52,6 @@ export class WebhookDispatcher {
     return this.replayWebhook(webhook, options);
   }
 
-  /** Replays the webhooks that match (newest first, at most REPLAY_LIMIT); answers how many were queued. */
-  async replayMany(tenantId: string, filter: ReplayFilter): Promise<number> {
-    if (filter.status === 'processed' || filter.status === 'queued') {
-      throw new AppError(ErrorCode.InvalidArgument, 'status: bulk replay is for received or failed webhooks');
-    }
-    const limit = filter.limit ?? REPLAY_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > REPLAY_LIMIT) {
-      throw new AppError(ErrorCode.InvalidArgument, `limit must be 1 to ${REPLAY_LIMIT}`);
-    }
-    const webhooks = await this.log.search(tenantId, { status: filter.status, from: filter.from, to: filter.to }, limit);
-    for (const webhook of webhooks) await this.replayWebhook(webhook, { processId: filter.processId });
-    return webhooks.length;
-  }
-
   private async replayWebhook(webhook: WebhookDetail, options: { force?: boolean; processId?: string }): Promise<string[]> {
     let processes = await this.processes.startedBy(webhook.tenantId, { id: webhook.apiKeyId, name: webhook.apiKeyName });
     if (options.processId) processes = processes.filter((process) => process.definition.id === options.processId);
@@ -95,18 +71,19 @@ function runJobs(
   tenantId: string,
   webhookId: string,
   apiKeyName: string,
-  processes: CompiledProcess[],
+  processes: StartedProcess[],
   runId: (processId: string) => string,
   forcedKey: string | null,
   requestId?: string,
 ): RunProcessJob[] {
-  return processes.map(({ definition }) => ({
+  return processes.map(({ definition, source }) => ({
     runId: runId(definition.id),
     tenantId,
     webhookId,
     apiKeyName,
     processId: definition.id,
     version: definition.version,
+    source,
     writeKey: `${webhookId}:${definition.id}${forcedKey ? `:${forcedKey}` : ''}`,
     ...(requestId ? { requestId } : {}),
   }));

@@ -9,6 +9,8 @@ import { ProcessRun } from './process-run.entity.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ParameterDriftService } from '../drift/parameter-drift.service.js';
+import type { TraceEntry } from './step-type.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -42,6 +44,7 @@ export class WebhookRunnerService {
     private readonly runner: ProcessRunner,
     private readonly runs: ProcessRunsRepository,
     private readonly metrics: MetricsService,
+    private readonly drift: ParameterDriftService,
   ) {}
 
   /**
@@ -54,7 +57,7 @@ export class WebhookRunnerService {
     const webhook = taken
       ? { id: taken.webhookId, apiKeyId: taken.apiKeyId, receivedAt: taken.receivedAt, payload: taken.payload, runIds: [job.runId] }
       : await this.log.get(job.tenantId, job.webhookId);
-    const process = await this.processes.pinned(job.tenantId, job.processId, job.version);
+    const process = await this.processes.pinned(job.tenantId, job.processId, job.version, job.source);
     const startedAt = new Date();
     let outcome: RunOutcome;
     if (!process) {
@@ -96,6 +99,8 @@ export class WebhookRunnerService {
     if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
     else await this.runs.insert([run]);
     this.metrics.runStored(job.tenantId, job.processId, outcome.status, outcome.trace, outcome.recordIds);
+    // The webhook's first run counts it once for schema drift; every run tells what it mapped.
+    this.drift.observe(job.tenantId, webhook.apiKeyId, Object.keys(webhook.payload), mappedParameters(outcome.trace), webhook.runIds[0] === job.runId);
     const line = { requestId: job.requestId, webhookId: job.webhookId, runId: job.runId, tenantId: job.tenantId, processId: job.processId };
     if (outcome.status === 'failed') this.logger.warn({ msg: `Run failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
     else this.logger.debug({ msg: `Run ${outcome.status}`, records: outcome.recordIds.length, ...line });
@@ -123,7 +128,7 @@ export class WebhookRunnerService {
  * `received` (kept, with the reason). Skipped runs (trigger condition false) do not count.
  */
 export function summarize(
-  runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'>>,
+  runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>>,
 ): WebhookOutcome {
   const recordIds = runs.flatMap((run) => run.recordIds);
   const started = runs.filter((run) => run.status !== 'skipped');
@@ -131,8 +136,37 @@ export function summarize(
   const systemFailure = failures.find((run) => !WEBHOOK_PROBLEMS.has(run.errorCode ?? ''));
   if (runs.length === 0) return { status: 'received', reason: NO_ACTIVE_PROCESS, recordIds };
   if (started.length === 0) return { status: 'received', reason: NO_MATCHING_PROCESS, recordIds };
-  if (systemFailure) return { status: 'failed', reason: systemFailure.reason, recordIds };
-  const reason = failures[0]?.reason ?? null;
+  if (systemFailure) return { status: 'failed', reason: failureReason(systemFailure), recordIds };
+  const reason = failures[0] ? failureReason(failures[0]) : null;
   if (started.some((run) => run.status === 'succeeded')) return { status: 'processed', reason, recordIds };
   return { status: 'received', reason, recordIds };
+}
+
+/**
+ * Why a run failed, saying first what it wrote before: records stay when a later step fails
+ * (each write is its own), so "kept without a record" would be untrue.
+ */
+function failureReason(run: Pick<ProcessRun, 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>): string | null {
+  if (run.recordIds.length === 0) return run.reason;
+  const trace = run.trace ?? [];
+  const writes = trace.flatMap((entry) => {
+    const output = entry.status === 'ok' ? (entry.output as { object?: unknown; recordId?: unknown; action?: unknown } | null) : null;
+    if (typeof output?.object !== 'string' || typeof output.recordId !== 'string') return [];
+    return [`${output.action === 'updated' ? 'updated' : 'created'} ${output.object} ${output.recordId}`];
+  });
+  const written = writes.length > 0 ? writes.join(', ') : `wrote ${run.recordIds.length === 1 ? 'record' : 'records'} ${run.recordIds.join(', ')}`;
+  const failedStep = trace.find((entry) => entry.status === 'failed')?.step;
+  const sentence = `${written}, then failed${failedStep ? ` at step "${failedStep}"` : ''}: ${run.reason ?? 'unknown error'}`;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+/** The webhook parameters a run took as column values (the map-parameters steps' traces). */
+function mappedParameters(trace: TraceEntry[]): Set<string> {
+  const mapped = new Set<string>();
+  for (const entry of trace) {
+    if (entry.type !== 'map-parameters' || entry.status !== 'ok') continue;
+    const output = entry.output as { mapped?: string[]; lookupsByName?: string[] } | null;
+    for (const name of [...(output?.mapped ?? []), ...(output?.lookupsByName ?? [])]) mapped.add(name);
+  }
+  return mapped;
 }

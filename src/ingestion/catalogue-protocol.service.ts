@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ErrorCode } from '../common/app-error.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
 
 export interface EntitiesResponse {
@@ -24,6 +25,8 @@ export interface EntityDescriptionResponse {
     message?: string;
   };
   statusCode: number;
+  /** Beside the reference envelope, whose value.code is numeric: the service's error code. */
+  code?: ErrorCode;
 }
 
 /**
@@ -55,6 +58,7 @@ export class CatalogueProtocolService {
           message: `Object "${entityName.slice(0, 64)}" is not in the Webhook entities lookup`,
         },
         statusCode: 404,
+        code: ErrorCode.NotFound,
       };
     }
     const fields = object.columns.map((column): EntityField => {

@@ -12,7 +12,7 @@ import type { TenantRequest } from '../metrics/metrics.service.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
 import { FORBIDDEN_NAMES, MULTIPART_LIMITS, type RawBodyRequest } from './body-parsers.js';
-import { signatureProblem, type SignatureConfig } from '../tenants/signature-schemes.js';
+import { configuredSignatureHeader, SIGNATURE_HEADERS, signatureProblem, type SignatureConfig } from '../tenants/signature-schemes.js';
 
 export interface Accepted {
   id: string;
@@ -28,6 +28,8 @@ export interface Receipt {
   recordIds: string[];
   /** What became of the webhook, in plain words. */
   reason: string;
+  /** While it waits to be tried again after a failed attempt: when (ISO 8601); otherwise null. */
+  nextAttemptAt: string | null;
 }
 
 // Delivery ids senders give (Standard Webhooks, the IETF draft, GitHub, Shopify), in that order.
@@ -59,7 +61,7 @@ export class IngestionService {
   async receive(apiKey: string, request: TenantRequest): Promise<Accepted> {
     const key = await this.apiKeys.resolve(apiKey);
     request.tenantId = key.tenantId;
-    this.rateLimiter.take(key.apiKeyId);
+    this.rateLimiter.take(key.apiKeyId, key.rateLimitPerMinute);
     const payload = request.isMultipart() ? await readMultipart(request, this.maxBodyBytes) : checkBody(request);
     checkPayloadLimits(payload);
     if (key.signature) verifySignature(key.signature, request);
@@ -74,7 +76,7 @@ export class IngestionService {
       apiKeyName: key.apiKeyName,
       receivedAt: new Date().toISOString(),
       contentType: mediaType(request),
-      headers: safeHeaders(request.headers),
+      headers: safeHeaders(request.headers, configuredSignatureHeader(key.signature)),
       payload,
       requestId: request.id,
       },
@@ -100,13 +102,15 @@ export class IngestionService {
         status: logged.status,
         receivedAt: logged.receivedAt,
         recordIds: logged.recordIds,
-        reason: plainReason(logged.status, logged.reason, logged.recordIds.length),
+        // Queued with a reason but no next attempt: a replay, whose old reason no longer applies.
+        reason: plainReason(logged.status, logged.status === 'queued' && !logged.nextAttemptAt ? null : logged.reason, logged.recordIds.length),
+        nextAttemptAt: logged.nextAttemptAt,
       };
     }
     // Not taken by a worker yet: it is still a job in Redis.
     const queued = await this.queue.find(webhookId).catch(() => null);
     if (!queued || queued.apiKeyId !== key.apiKeyId) throw notFound;
-    return { id: webhookId, status: 'queued', receivedAt: queued.receivedAt, recordIds: [], reason: plainReason('queued', null, 0) };
+    return { id: webhookId, status: 'queued', receivedAt: queued.receivedAt, recordIds: [], reason: plainReason('queued', null, 0), nextAttemptAt: null };
   }
 }
 
@@ -122,10 +126,13 @@ function verifySignature(config: SignatureConfig, request: RawBodyRequest): void
 function plainReason(status: WebhookStatus, reason: string | null, records: number): string {
   switch (status) {
     case 'queued':
-      return 'Received and waiting to be processed.';
+      // A reason while queued is that of a failed attempt, with the time of the next.
+      return reason ? `Received; it is being retried. ${reason}` : 'Received and waiting to be processed.';
     case 'processed':
       return `Processed: ${records} record${records === 1 ? '' : 's'} written.${reason ? ` Note: ${reason}` : ''}`;
     case 'received':
+      // A run that wrote records and then failed: the reason lists them.
+      if (records > 0) return `Kept, partly processed: ${reason ?? `${records} record${records === 1 ? '' : 's'} written before a run failed`}`;
       return `Kept without creating a record: ${reason ?? 'no process used it'}`;
     case 'failed':
       return `Could not be processed (it can be replayed): ${reason ?? 'a system error'}`;
@@ -142,16 +149,17 @@ function deliveryIdOf(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-// Credentials, cookies, signatures and the like are never kept.
-const UNSAFE_HEADER = /authorization|cookie|token|secret|signature|api-?key|password|session/i;
+// Credentials, cookies, signatures and the like are never kept: the signature schemes' headers,
+// the key's own signature header, and any name that looks like one.
+const UNSAFE_HEADER = /auth|cookie|token|secret|signature|hmac|api-?key|password|session|credential/i;
 const MAX_HEADERS = 50;
 const MAX_HEADER_CHARS = 500;
 
 /** The request headers an analyst may see in the webhook log. */
-function safeHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+function safeHeaders(headers: FastifyRequest['headers'], signatureHeader: string | null): Record<string, string> {
   const safe: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers).slice(0, MAX_HEADERS)) {
-    if (value === undefined || UNSAFE_HEADER.test(name)) continue;
+    if (value === undefined || UNSAFE_HEADER.test(name) || SIGNATURE_HEADERS.has(name) || name === signatureHeader) continue;
     safe[name] = (Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_HEADER_CHARS);
   }
   return safe;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '../common/app-error.js';
 import { errorBody } from '../common/error.filter.js';
 
 /** Public endpoints accept POST only; any other method is told so with 405 and Allow: POST. */
@@ -20,7 +21,7 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): void {
         await reply
           .status(405)
           .header('Allow', 'POST')
-          .send(errorBody(405, `${request.method} is not allowed here; webhooks are sent with POST`));
+          .send(errorBody(ErrorCode.MethodNotAllowed, `${request.method} is not allowed here; webhooks are sent with POST`));
       },
     });
   }

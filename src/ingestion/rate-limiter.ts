@@ -20,12 +20,15 @@ interface KeyWindow {
   window: number;
   /** Counted here and not yet added to Redis. */
   pending: number;
+  /** Being added to Redis: in neither pending nor shared until Redis answers, yet counted. */
+  adding: number;
   /** The total across processes at the last sync, this process's part included. */
   shared: number;
 }
 
 /**
- * Webhooks per API key per minute, across API processes. Each process counts in memory and adds
+ * Webhooks per API key per minute, across API processes, each key with its own limit (carried
+ * by the cached key: its own, its tenant's or RATE_LIMIT_PER_MINUTE). Each process counts in memory and adds
  * its counts to Redis every RATE_SYNC_MS, learning the other processes' totals in return: no
  * Redis round trip on the webhook's path. A single process is exact; with several, a key may
  * exceed its limit by what the other processes accepted in the last RATE_SYNC_MS. Each key has
@@ -34,39 +37,44 @@ interface KeyWindow {
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {
   private readonly logger = new Logger(RateLimiter.name);
-  private readonly redis: RateRedis | null;
+  // Connected at the first limited key: with no limit anywhere, no connection at all.
+  private redis: RateRedis | null = null;
   private readonly keys = new Map<string, KeyWindow>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const redis = config.rateLimitPerMinute > 0 ? new Redis({ ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
-    redis?.on('error', () => undefined);
-    redis?.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
-    this.redis = redis as RateRedis | null;
-  }
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
-    await this.sync();
+    if (this.redis) await this.sync();
     this.redis?.disconnect();
   }
 
-  take(apiKeyId: string): void {
-    if (!this.redis) return;
+  /** Counts a webhook of the key; 429 once it has sent `limit` this minute (0: no limit). */
+  take(apiKeyId: string, limit: number): void {
+    if (limit <= 0) return;
+    this.redis ??= this.connect();
     const now = Date.now();
     const window = Math.floor(now / WINDOW_MS);
     let counts = this.keys.get(apiKeyId);
     if (!counts || counts.window !== window) {
-      counts = { window, pending: 0, shared: 0 };
+      counts = { window, pending: 0, adding: 0, shared: 0 };
       this.keys.set(apiKeyId, counts);
     }
-    if (counts.shared + counts.pending >= this.config.rateLimitPerMinute) {
-      throw new AppError(ErrorCode.RateLimited, `This API key may send ${this.config.rateLimitPerMinute} webhooks a minute`, {
+    if (counts.shared + counts.adding + counts.pending >= limit) {
+      throw new AppError(ErrorCode.RateLimited, `This API key may send ${limit} webhooks a minute`, {
         'Retry-After': String(Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000))),
       });
     }
     counts.pending += 1;
     this.timer ??= setTimeout(() => void this.sync(), RATE_SYNC_MS);
+  }
+
+  private connect(): RateRedis {
+    const redis = new Redis({ ...this.config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    redis.on('error', () => undefined);
+    redis.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
+    return redis as RateRedis;
   }
 
   /**
@@ -85,14 +93,17 @@ export class RateLimiter implements OnModuleDestroy {
       if (counts.pending === 0) continue;
       const added = counts.pending;
       counts.pending = 0;
+      counts.adding += added;
       const key = `${this.config.redisPrefix}:rate:${apiKeyId}:${counts.window}`;
       work.push(
         this.redis!.hookflowRateAdd(key, added, WINDOW_MS).then(
           (total) => {
+            counts.adding -= added;
             counts.shared = Math.max(counts.shared, total);
           },
           (error: Error) => {
             // Redis is away: keep the count for the next sync. The queue refuses webhooks meanwhile.
+            counts.adding -= added;
             counts.pending += added;
             this.logger.debug(`Rate counts not synced: ${error.message}`);
           },

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import type { Role } from '../config/config.js';
 import { QueueModule } from '../queue/queue.module.js';
+import { DriftModule } from '../drift/drift.module.js';
 import { WorkerMetricsServer } from './metrics-server.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
@@ -14,7 +15,7 @@ export class MetricsModule {
     const http = role !== 'worker';
     return {
       module: MetricsModule,
-      imports: [QueueModule, ...(http ? [AuthModule] : [])],
+      imports: [QueueModule, DriftModule, ...(http ? [AuthModule] : [])],
       controllers: http ? [MetricsController] : [],
       providers: [MetricsService, ...(http ? [] : [WorkerMetricsServer])],
       exports: [MetricsService],

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ParameterDriftService } from '../drift/parameter-drift.service.js';
 import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -25,6 +26,7 @@ export class MetricsService {
   constructor(
     private readonly queue: WebhookQueue,
     @Inject(APP_CONFIG) config: AppConfig,
+    drift: ParameterDriftService,
   ) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ role: config.role });
@@ -54,6 +56,16 @@ export class MetricsService {
       async collect() {
         const counts = await webhookQueue.counts();
         for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: 'hookflow_parameter_drift_open',
+      help: 'Open schema-drift events of all tenants, by kind (new-unmapped, missing-mapped)',
+      labelNames: ['kind'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { kind, count } of await drift.countOpenByKind()) this.set({ kind }, count);
       },
     });
     new Gauge({

@@ -2,6 +2,8 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { OAuthService } from '../auth/oauth.service.js';
+import { ErrorCode } from '../common/app-error.js';
+import { errorBody } from '../common/error.filter.js';
 import { WebhookQueue } from '../queue/webhook-queue.producer.js';
 
 export const QUEUE_DASHBOARD_PATH = '/queues';
@@ -45,7 +47,7 @@ export async function mountQueueDashboard(app: INestApplication, fastify: Fastif
       return reply
         .code(401)
         .header('WWW-Authenticate', 'Basic realm="Hookflow queues", charset="UTF-8"')
-        .send({ statusCode: 401, error: 'Unauthorized', message: 'The queue dashboard needs the id and secret of a platform client (HTTP Basic)' });
+        .send(errorBody(ErrorCode.Unauthenticated, 'The queue dashboard needs the id and secret of a platform client (HTTP Basic)'));
     });
     await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
   });

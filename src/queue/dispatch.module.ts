@@ -3,11 +3,13 @@ import { EngineModule } from '../engine/engine.module.js';
 import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { QueueModule } from './queue.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { BulkReplaysService } from './bulk-replays.service.js';
 
 /** Sending webhooks to their processes (new ones in the worker, replays from the admin API). Needs Redis. */
 @Module({
-  imports: [EngineModule, WebhooksModule, QueueModule],
-  providers: [WebhookDispatcher],
-  exports: [WebhookDispatcher],
+  imports: [EngineModule, WebhooksModule, QueueModule, TenantsModule],
+  providers: [WebhookDispatcher, BulkReplaysService],
+  exports: [WebhookDispatcher, BulkReplaysService],
 })
 export class DispatchModule {}

@@ -9,6 +9,8 @@ export const JOB_PROCESS_WEBHOOK = 'process-webhook';
 export const JOB_RUN_PROCESS = 'run-process';
 /** Hourly: deletes webhooks and run traces past their retention period. */
 export const JOB_RETENTION = 'retention';
+/** One batch of a bulk replay; each batch queues the next, so no job holds a worker for long. */
+export const JOB_REPLAY_BATCH = 'replay-batch';
 
 /** A received webhook on its way to the worker. The tenant comes from the API key, never the payload. */
 export interface WebhookJob {
@@ -37,10 +39,24 @@ export interface RunProcessJob {
   processId: string;
   version: number;
   /**
+   * Where that version is: the base definition or the tenant's saved one (a number alone is
+   * ambiguous once a base upgrade reaches a number an override has). Absent in jobs queued
+   * before runs pinned it.
+   */
+  source?: 'base' | 'override' | 'custom';
+  /**
    * Prefix of the keys of the records the run writes. Normally webhook + process, so a replay
    * finds the records of earlier runs instead of writing them again; a forced replay has its own.
    */
   writeKey: string;
   /** The request that brought the webhook, when known (log correlation). */
   requestId?: string;
+}
+
+/** The next batch of a bulk replay (its progress and position are in the database). */
+export interface ReplayBatchJob {
+  tenantId: string;
+  replayId: string;
+  /** Webhooks the replay had handled when the batch was queued: a batch run twice does nothing. */
+  position: number;
 }

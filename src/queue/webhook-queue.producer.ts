@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './queue.constants.js';
 import { webhookJobOptions } from './job-options.js';
 import { FairShare } from './fair-share.js';
 
@@ -14,14 +14,14 @@ const RETRY_AFTER_SECONDS = '5';
 @Injectable()
 export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookQueue.name);
-  private readonly queue: Queue<WebhookJob | RunProcessJob>;
+  private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob>;
 
   private readonly idempotencyWindowMs: number;
   private readonly fairShare = new FairShare();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
-    this.queue = new Queue<WebhookJob | RunProcessJob>(config.queueName, {
+    this.queue = new Queue<WebhookJob | RunProcessJob | ReplayBatchJob>(config.queueName, {
       // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
       // after the sender has already been told 503 (it would then be queued twice).
       // Each command gives up after ENQUEUE_TIMEOUT_MS, so the sender hears 503 instead of
@@ -98,6 +98,14 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
    */
   async addRuns(runs: RunProcessJob[], priority = 1): Promise<void> {
     await this.queue.addBulk(runs.map((run) => ({ name: JOB_RUN_PROCESS, data: run, opts: { jobId: `run-${run.runId}`, priority } })));
+  }
+
+  /**
+   * Queues a batch of a bulk replay. The id names the batch by its position, so a batch run
+   * twice (a worker died after queueing its successor) does not queue the next one twice.
+   */
+  async addReplayBatch(batch: ReplayBatchJob): Promise<void> {
+    await this.queue.add(JOB_REPLAY_BATCH, batch, { jobId: `replay-${batch.replayId}-${batch.position}`, priority: 1 });
   }
 
   /**

@@ -7,7 +7,10 @@ import { WebhookRunnerService } from '../engine/webhook-runner.service.js';
 import { RetentionService } from '../engine/retention.service.js';
 import { WebhookQueue } from './webhook-queue.producer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { retryDelayMs, retryStrategy } from './job-options.js';
+import { JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './queue.constants.js';
+import { BulkReplaysService } from './bulk-replays.service.js';
 
 /**
  * The BullMQ worker of the webhooks queue: hands each job to the engine, by job name. It stops
@@ -17,7 +20,7 @@ import { JOB_PROCESS_WEBHOOK, JOB_RETENTION, JOB_RUN_PROCESS, type RunProcessJob
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookWorker.name);
-  private worker: Worker<WebhookJob | RunProcessJob> | null = null;
+  private worker: Worker<WebhookJob | RunProcessJob | ReplayBatchJob> | null = null;
 
   constructor(
     private readonly dispatcher: WebhookDispatcher,
@@ -25,13 +28,15 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly retention: RetentionService,
     private readonly queue: WebhookQueue,
     private readonly metrics: MetricsService,
+    private readonly log: WebhookLogService,
+    private readonly bulkReplays: BulkReplaysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // Connects once every module is ready, so a start that fails leaves no connection behind.
   async onApplicationBootstrap(): Promise<void> {
     const config = this.config;
-    const worker = new Worker<WebhookJob | RunProcessJob>(config.queueName, (job) => this.process(job), {
+    const worker = new Worker<WebhookJob | RunProcessJob | ReplayBatchJob>(config.queueName, (job) => this.process(job), {
       // Blocking connections must retry forever, or a Redis restart stops the worker.
       connection: { ...config.redis, maxRetriesPerRequest: null },
       prefix: config.redisPrefix,
@@ -40,6 +45,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
       autorun: false,
+      // A failed attempt waits as a delayed job (no worker slot held) for the delay computed here.
+      settings: { backoffStrategy: retryStrategy(config) },
     });
     worker.on('failed', (job) => {
       if (job && job.attemptsMade < (job.opts.attempts ?? 1)) this.metrics.jobRetried(job.name);
@@ -55,8 +62,32 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.worker?.close();
   }
 
-  private async process(job: Job<WebhookJob | RunProcessJob>): Promise<unknown> {
+  private async process(job: Job<WebhookJob | RunProcessJob | ReplayBatchJob>): Promise<unknown> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      return await this.handle(job, lastAttempt);
+    } catch (error) {
+      if (!lastAttempt && (job.name === JOB_PROCESS_WEBHOOK || job.name === JOB_RUN_PROCESS)) await this.noteRetry(job, error as Error);
+      throw error;
+    }
+  }
+
+  /**
+   * Tells the webhook's log entry that an attempt failed and when the next one is, before BullMQ
+   * delays the job by the same (deterministic) delay; written here, the note cannot land after
+   * the next attempt has finished the webhook.
+   */
+  private async noteRetry(job: Job<WebhookJob | RunProcessJob | ReplayBatchJob>, error: Error): Promise<void> {
+    const attempt = job.attemptsMade + 1;
+    const nextAttemptAt = new Date(Date.now() + retryDelayMs(this.config, attempt, job.id ?? ''));
+    const { tenantId, webhookId } = job.data as WebhookJob | RunProcessJob;
+    await this.log
+      .retrying(tenantId, webhookId, { message: error.message, attempt, attempts: job.opts.attempts ?? 1, nextAttemptAt })
+      // The database may be what failed: the retry matters, the note does not.
+      .catch((noteError: Error) => this.logger.warn(`Retry of webhook ${webhookId} not noted: ${noteError.message}`));
+  }
+
+  private async handle(job: Job<WebhookJob | RunProcessJob | ReplayBatchJob>, lastAttempt: boolean): Promise<unknown> {
     switch (job.name) {
       case JOB_PROCESS_WEBHOOK: {
         const webhook = job.data as WebhookJob;
@@ -67,6 +98,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
         return this.runner.runProcess(job.data as RunProcessJob, lastAttempt);
       case JOB_RETENTION:
         return this.retention.purge();
+      case JOB_REPLAY_BATCH:
+        return this.bulkReplays.runBatch(job.data as ReplayBatchJob);
       default:
         // A job this version does not know (a newer producer?): fail it visibly, do not drop it.
         throw new Error(`No handler for job "${job.name}"`);

@@ -36,6 +36,10 @@ export class ApiKey {
   @Column({ type: 'text', nullable: true })
   signature: string | null;
 
+  /** Webhooks per minute this key may send (null: its tenant's limit, then RATE_LIMIT_PER_MINUTE). */
+  @Column({ name: 'rate_limit_per_minute', type: 'integer', nullable: true })
+  rateLimitPerMinute: number | null;
+
   /** Updated at most once a minute per key and API process. */
   @Column({ name: 'last_used_at', type: Date, nullable: true })
   lastUsedAt: Date | null;

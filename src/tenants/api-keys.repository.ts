@@ -43,6 +43,10 @@ export class ApiKeysRepository {
     await this.keys.update({ tenantId, id }, { signature });
   }
 
+  async setRateLimit(tenantId: string, id: string, rateLimitPerMinute: number | null): Promise<void> {
+    await this.keys.update({ tenantId, id }, { rateLimitPerMinute });
+  }
+
   async markUsed(id: string, at: Date): Promise<void> {
     await this.keys.update({ id }, { lastUsedAt: at });
   }

@@ -12,7 +12,7 @@ const CACHE_MS = 200;
 /** The service over a key table that counts its reads and takes a while to answer. */
 function keysService() {
   const apiKey = `hf_${randomBytes(32).toString('base64url')}`;
-  const row = { id: 'k1', name: 'Landing page', tenantId: 't1', keyHash: createHash('sha256').update(apiKey).digest('hex'), previousKeyHash: null, signature: null, revokedAt: null as Date | null };
+  const row = { id: 'k1', name: 'Landing page', tenantId: 't1', keyHash: createHash('sha256').update(apiKey).digest('hex'), previousKeyHash: null, signature: null, revokedAt: null as Date | null, rateLimitPerMinute: null as number | null };
   let reads = 0;
   const keys = {
     async findActiveByHash(keyHash: string) {
@@ -22,8 +22,10 @@ function keysService() {
     },
     markUsed: async () => undefined,
   } as unknown as ApiKeysRepository;
-  const service = new ApiKeysService(keys, {} as TenantsService, {} as SecretBox, { apiKeyCacheMs: CACHE_MS } as AppConfig);
-  return { service, apiKey, row, reads: () => reads };
+  const tenant = { rateLimitPerMinute: null as number | null };
+  const tenants = { get: async () => tenant } as unknown as TenantsService;
+  const service = new ApiKeysService(keys, tenants, {} as SecretBox, { apiKeyCacheMs: CACHE_MS, rateLimitPerMinute: 6000 } as AppConfig);
+  return { service, apiKey, row, tenant, reads: () => reads };
 }
 
 describe('ApiKeysService.resolve', () => {
@@ -44,5 +46,19 @@ describe('ApiKeysService.resolve', () => {
     row.revokedAt = new Date();
     await new Promise((resolve) => setTimeout(resolve, CACHE_MS + 50));
     await expect(service.resolve(apiKey)).rejects.toThrow('Unknown or revoked API key');
+  });
+
+  it.each<[number | null, number | null, number]>([
+    [null, null, 6000],
+    [null, 100, 100],
+    [3, null, 3],
+    [3, 100, 3],
+    [500, 100, 100],
+    [500, 0, 500],
+  ])('the cached key carries its rate limit: own %p, tenant %p → %p a minute', async (own, tenantLimit, expected) => {
+    const { service, apiKey, row, tenant } = keysService();
+    row.rateLimitPerMinute = own;
+    tenant.rateLimitPerMinute = tenantLimit;
+    expect((await service.resolve(apiKey)).rateLimitPerMinute).toBe(expected);
   });
 });

@@ -7,7 +7,7 @@ import { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { SecretBox } from '../common/secret-box.js';
 import { SIGNATURE_SCHEMES, type SignatureConfig, type SignatureScheme } from './signature-schemes.js';
-import { TenantsService } from './tenants.service.js';
+import { MAX_RATE_LIMIT, TenantsService } from './tenants.service.js';
 
 /** What the ingestion path needs to know about a key. */
 export interface ResolvedApiKey {
@@ -16,6 +16,8 @@ export interface ResolvedApiKey {
   tenantId: string;
   /** How the source signs its webhooks, when the key requires signatures. */
   signature: SignatureConfig | null;
+  /** Webhooks per minute it may send (0: no limit): the key's own, else its tenant's, else RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute: number;
 }
 
 export interface CreatedApiKey {
@@ -36,6 +38,8 @@ export interface ApiKeyView {
   signatureScheme: SignatureScheme | null;
   /** After a rotation: until when the previous key still works. */
   previousKeyValidUntil: string | null;
+  /** Its own webhooks per minute; null: its tenant's limit, then RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute: number | null;
 }
 
 const KEY_PREFIX = 'hf_';
@@ -78,6 +82,7 @@ export class ApiKeysService {
       previousKeyHash: null,
       previousValidUntil: null,
       lastUsedAt: null,
+      rateLimitPerMinute: null,
     });
     await this.keys.insert(entity);
     return { id: entity.id, name: entity.name, apiKey, webhookUrl: this.webhookUrl(apiKey) };
@@ -127,7 +132,35 @@ export class ApiKeysService {
       signatureScheme: key.signature ? (JSON.parse(key.signature) as SignatureConfig).scheme : null,
       previousKeyValidUntil:
         key.previousValidUntil && key.previousValidUntil.getTime() > Date.now() ? key.previousValidUntil.toISOString() : null,
+      rateLimitPerMinute: key.rateLimitPerMinute,
     }));
+  }
+
+  /**
+   * Sets the webhooks per minute of one key (null: its tenant's limit again). A key's limit may
+   * lower its tenant's, not exceed it: raising one is the operator's, on the tenant.
+   */
+  async setRateLimit(tenantId: string, id: string, rateLimitPerMinute: number | null): Promise<ApiKeyView> {
+    const key = await this.keys.findById(tenantId, id);
+    if (!key) throw new AppError(ErrorCode.NotFound, `API key ${id} does not exist in tenant ${tenantId}`);
+    if (rateLimitPerMinute !== null) {
+      if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1 || rateLimitPerMinute > MAX_RATE_LIMIT) {
+        throw new AppError(ErrorCode.InvalidArgument, `rateLimitPerMinute: a whole number from 1 to ${MAX_RATE_LIMIT}, or null for the tenant's limit`);
+      }
+      const ceiling = this.tenantLimit(await this.tenants.get(tenantId));
+      if (ceiling > 0 && rateLimitPerMinute > ceiling) {
+        throw new AppError(ErrorCode.InvalidArgument, `rateLimitPerMinute: ${rateLimitPerMinute} is above the tenant's limit of ${ceiling} a minute`);
+      }
+    }
+    await this.keys.setRateLimit(tenantId, id, rateLimitPerMinute);
+    // Other processes apply it when their cache entry expires (API_KEY_CACHE_MS).
+    this.cache.delete(key.keyHash);
+    if (key.previousKeyHash) this.cache.delete(key.previousKeyHash);
+    return (await this.list(tenantId)).find((view) => view.id === id)!;
+  }
+
+  private tenantLimit(tenant: { rateLimitPerMinute: number | null }): number {
+    return tenant.rateLimitPerMinute ?? this.config.rateLimitPerMinute;
   }
 
   /** The tenant and key behind a webhook URL; 401 for a malformed, unknown or revoked key. */
@@ -164,10 +197,17 @@ export class ApiKeysService {
     const found = await this.keys.findActiveByHash(keyHash, new Date(now));
     // The lookup is by hash; the comparison of the stored hash is constant-time all the same.
     const storedHash = found?.keyHash === keyHash ? found.keyHash : found?.previousKeyHash;
-    const value =
-      found && storedHash && timingSafeEqual(Buffer.from(storedHash), Buffer.from(keyHash))
-        ? { apiKeyId: found.id, apiKeyName: found.name, tenantId: found.tenantId, signature: this.openSignature(found.signature) }
-        : null;
+    const matches = found && storedHash && timingSafeEqual(Buffer.from(storedHash), Buffer.from(keyHash));
+    // The limit travels with the cached key: the webhook path never reads it from the database.
+    const value = matches
+      ? {
+          apiKeyId: found.id,
+          apiKeyName: found.name,
+          tenantId: found.tenantId,
+          signature: this.openSignature(found.signature),
+          rateLimitPerMinute: effectiveLimit(found.rateLimitPerMinute, this.tenantLimit(await this.tenants.get(found.tenantId))),
+        }
+      : null;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(keyHash, { value, expiresAt: now + this.config.apiKeyCacheMs });
     return value;
@@ -203,6 +243,12 @@ export class ApiKeysService {
   webhookUrl(apiKey: string): string {
     return `${this.config.publicBaseUrl}/webhooks/${apiKey}`;
   }
+}
+
+/** The key's own limit, never above its tenant's (a tenant lowered after the key was set still holds). */
+function effectiveLimit(own: number | null, tenant: number): number {
+  if (own === null) return tenant;
+  return tenant > 0 ? Math.min(own, tenant) : own;
 }
 
 function checkSignatureConfig(config: SignatureConfig): void {

@@ -13,6 +13,23 @@ export const SIGNATURE_SCHEMES: SignatureScheme[] = ['standard-webhooks', 'strip
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 
+/** The headers that carry each scheme's signature: never stored in the webhook log. */
+const SCHEME_HEADERS: Record<SignatureScheme, string[]> = {
+  'standard-webhooks': ['webhook-signature'],
+  stripe: ['stripe-signature'],
+  github: ['x-hub-signature-256', 'x-hub-signature'],
+  shopify: ['x-shopify-hmac-sha256'],
+  hmac: [],
+};
+
+/** Every scheme's signature headers, hidden whether or not the key asks for that scheme. */
+export const SIGNATURE_HEADERS: ReadonlySet<string> = new Set(Object.values(SCHEME_HEADERS).flat());
+
+/** The header a key's own configuration names for its signature (generic HMAC), if any. */
+export function configuredSignatureHeader(config: SignatureConfig | null): string | null {
+  return config?.scheme === 'hmac' ? config.header.toLowerCase() : null;
+}
+
 /**
  * Checks a request's signature over the raw body bytes as received (never re-serialised JSON),
  * with constant-time comparison and, where the scheme signs a timestamp, a tolerance against

@@ -14,6 +14,10 @@ export class TenantsRepository {
     await this.tenants.insert(tenant);
   }
 
+  async setRateLimit(id: string, rateLimitPerMinute: number | null): Promise<void> {
+    await this.tenants.update({ id }, { rateLimitPerMinute });
+  }
+
   findById(id: string): Promise<Tenant | null> {
     return this.tenants.findOneBy({ id });
   }

@@ -12,6 +12,8 @@ export interface WebhookView {
   status: WebhookStatus;
   reason: string | null;
   recordIds: string[];
+  /** While queued after a failed attempt: when the next attempt is (ISO 8601); otherwise null. */
+  nextAttemptAt: string | null;
 }
 
 export interface WebhookDetail extends WebhookView {
@@ -54,11 +56,18 @@ export class WebhookLogService {
       reason: outcome.reason,
       recordIds: outcome.recordIds,
       processedAt: new Date(),
+      nextAttemptAt: null,
     });
   }
 
+  /** An attempt failed and the job waits for its next one: the entry stays queued and says when. */
+  async retrying(tenantId: string, id: string, failure: { message: string; attempt: number; attempts: number; nextAttemptAt: Date }): Promise<void> {
+    const next = failure.nextAttemptAt.toISOString();
+    await this.webhooks.noteRetry(tenantId, id, `Attempt ${failure.attempt} of ${failure.attempts} failed: ${failure.message}; next attempt at ${next}`, failure.nextAttemptAt);
+  }
+
   async finish(tenantId: string, id: string, status: WebhookStatus, reason: string | null, recordIds: string[]) {
-    await this.webhooks.finish(tenantId, id, { status, reason, recordIds, processedAt: new Date() });
+    await this.webhooks.finish(tenantId, id, { status, reason, recordIds, processedAt: new Date(), nextAttemptAt: null });
   }
 
   oldest(status: WebhookStatus, before: Date, limit: number): Promise<string[]> {
@@ -72,6 +81,10 @@ export class WebhookLogService {
   /** A replay: the webhook is queued again until these new runs are stored. */
   async replayed(tenantId: string, id: string, runIds: string[]): Promise<void> {
     await this.webhooks.setReplayRunIds(tenantId, id, runIds);
+  }
+
+  count(tenantId: string, filter: WebhookFilter): Promise<number> {
+    return this.webhooks.count(tenantId, filter);
   }
 
   /** Webhooks with their payloads, newest first: by ids, or by status and time. */
@@ -142,5 +155,7 @@ function toView(webhook: Webhook): WebhookView {
     status: webhook.status,
     reason: webhook.reason,
     recordIds: webhook.recordIds,
+    // A finished entry may keep the time of its last retry (the runs' upsert leaves it): not shown.
+    nextAttemptAt: webhook.status === 'queued' ? (webhook.nextAttemptAt?.toISOString() ?? null) : null,
   };
 }

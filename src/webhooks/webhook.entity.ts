@@ -46,4 +46,8 @@ export class Webhook {
 
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt: Date | null;
+
+  /** While queued after a failed attempt: when the next attempt is (meaningless once finished). */
+  @Column({ name: 'next_attempt_at', type: Date, nullable: true })
+  nextAttemptAt: Date | null;
 }

@@ -27,9 +27,19 @@ export class WebhooksRepository {
   async finish(
     tenantId: string,
     id: string,
-    outcome: { status: WebhookStatus; reason: string | null; recordIds: string[]; processedAt: Date },
+    outcome: { status: WebhookStatus; reason: string | null; recordIds: string[]; processedAt: Date; nextAttemptAt: null },
   ): Promise<void> {
     await this.webhooks.update({ tenantId, id }, outcome);
+  }
+
+  /** An attempt failed: the entry says why and when the next one is, unless the webhook finished meanwhile. */
+  async noteRetry(tenantId: string, id: string, reason: string, nextAttemptAt: Date): Promise<void> {
+    await this.webhooks.update({ tenantId, id, status: 'queued' }, { reason, nextAttemptAt });
+  }
+
+  /** How many entries match (bulk replays report their total). */
+  count(tenantId: string, filter: WebhookFilter): Promise<number> {
+    return this.filtered(tenantId, filter).getCount();
   }
 
   /** Ids of entries of a status received before a time, oldest first, across tenants. */
@@ -50,7 +60,7 @@ export class WebhooksRepository {
 
   /** A replay: the webhook waits for these new runs. */
   async setReplayRunIds(tenantId: string, id: string, runIds: string[]): Promise<void> {
-    await this.webhooks.update({ tenantId, id }, { runIds, status: 'queued', processedAt: null });
+    await this.webhooks.update({ tenantId, id }, { runIds, status: 'queued', processedAt: null, nextAttemptAt: null });
   }
 
   findById(tenantId: string, id: string): Promise<Webhook | null> {
@@ -59,17 +69,7 @@ export class WebhooksRepository {
 
   /** Newest first: by ids, status, key and time, after a cursor (the time and id of the last one seen). */
   search(tenantId: string, filter: WebhookFilter, limit: number, after: { receivedAt: Date; id: string } | null = null): Promise<Webhook[]> {
-    const query = this.webhooks
-      .createQueryBuilder('webhook')
-      .where('webhook.tenant_id = :tenantId', { tenantId })
-      .orderBy('webhook.received_at', 'DESC')
-      .addOrderBy('webhook.id', 'DESC')
-      .take(limit);
-    if (filter.ids) query.andWhere('webhook.id IN (:...ids)', { ids: filter.ids.length > 0 ? filter.ids : [''] });
-    if (filter.status) query.andWhere('webhook.status = :status', { status: filter.status });
-    if (filter.apiKeyId) query.andWhere('webhook.api_key_id = :apiKeyId', { apiKeyId: filter.apiKeyId });
-    if (filter.from) query.andWhere('webhook.received_at >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('webhook.received_at <= :to', { to: filter.to });
+    const query = this.filtered(tenantId, filter).orderBy('webhook.received_at', 'DESC').addOrderBy('webhook.id', 'DESC').take(limit);
     if (after) {
       query.andWhere('(webhook.received_at < :afterTime OR (webhook.received_at = :afterTime AND webhook.id < :afterId))', {
         afterTime: after.receivedAt,
@@ -77,6 +77,16 @@ export class WebhooksRepository {
       });
     }
     return query.getMany();
+  }
+
+  private filtered(tenantId: string, filter: WebhookFilter) {
+    const query = this.webhooks.createQueryBuilder('webhook').where('webhook.tenant_id = :tenantId', { tenantId });
+    if (filter.ids) query.andWhere('webhook.id IN (:...ids)', { ids: filter.ids.length > 0 ? filter.ids : [''] });
+    if (filter.status) query.andWhere('webhook.status = :status', { status: filter.status });
+    if (filter.apiKeyId) query.andWhere('webhook.api_key_id = :apiKeyId', { apiKeyId: filter.apiKeyId });
+    if (filter.from) query.andWhere('webhook.received_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('webhook.received_at <= :to', { to: filter.to });
+    return query;
   }
 
   list(tenantId: string, limit: number): Promise<Webhook[]> {

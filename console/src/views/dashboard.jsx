@@ -1,5 +1,5 @@
 import { get, tenantApi } from '../api.js';
-import { Loading, useLoad } from '../components.jsx';
+import { formatTime, Loading, useLoad } from '../components.jsx';
 import { Link } from '../router.jsx';
 
 const SERIES = [
@@ -46,7 +46,53 @@ export function Dashboard({ tenant }) {
           </>
         )}
       </Loading>
+      <Drift tenant={tenant} />
     </section>
+  );
+}
+
+const DRIFT_KINDS = {
+  'new-unmapped': 'New, mapped by no process',
+  'missing-mapped': 'Mapped before, no longer sent',
+};
+
+/** Senders that changed their forms: parameters that appeared unmapped, or mapped ones that stopped. */
+function Drift({ tenant }) {
+  const state = useLoad(() => get(tenantApi(tenant.id)('/drift')), [tenant.id]);
+  return (
+    <Loading state={state}>
+      {(events) =>
+        events.length > 0 && (
+          <section class="panel drift" aria-labelledby="drift-title">
+            <h2 id="drift-title">Schema drift</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Parameter</th>
+                  <th scope="col">Change</th>
+                  <th scope="col">API key</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Webhooks</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((event) => (
+                  <tr data-drift={event.parameter}>
+                    <td>
+                      <code>{event.parameter}</code>
+                    </td>
+                    <td>{DRIFT_KINDS[event.kind] ?? event.kind}</td>
+                    <td>{event.apiKeyName ?? event.apiKeyId}</td>
+                    <td>{formatTime(event.firstSeenAt)}</td>
+                    <td>{event.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )
+      }
+    </Loading>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { del, get, post, tenantApi } from '../api.js';
+import { api, del, get, post, tenantApi } from '../api.js';
 import { copyText, ErrorNote, formatTime, Loading, useAction, useLoad } from '../components.jsx';
 
 export function Keys({ tenant, can }) {
@@ -25,6 +25,12 @@ export function Keys({ tenant, can }) {
       setSecret({ ...rotated, name: key.name, what: `Key “${key.name}” rotated` });
       await state.reload();
     }
+  };
+  // Empty: the tenant's limit again (null).
+  const setLimit = async (key, raw) => {
+    const rateLimitPerMinute = raw.trim() === '' ? null : Number(raw);
+    const done = await action.perform(() => api('PATCH', path(`/api-keys/${key.id}`), { rateLimitPerMinute }).then(() => true));
+    if (done) await state.reload();
   };
   const revoke = async (key) => {
     if (!window.confirm(`Revoke “${key.name}”? Webhooks sent with it will be refused at once.`)) return;
@@ -59,6 +65,7 @@ export function Keys({ tenant, can }) {
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">State</th>
+                <th scope="col">Webhooks a minute</th>
                 {writable && (
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
@@ -83,6 +90,13 @@ export function Keys({ tenant, can }) {
                     )}
                     {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
                   </td>
+                  <td>
+                    {writable && !key.revokedAt ? (
+                      <RateLimit keyView={key} busy={action.busy} save={(raw) => setLimit(key, raw)} />
+                    ) : (
+                      (key.rateLimitPerMinute ?? "tenant's limit")
+                    )}
+                  </td>
                   {writable && (
                     <td>
                       {!key.revokedAt && (
@@ -104,6 +118,34 @@ export function Keys({ tenant, can }) {
         )}
       </Loading>
     </section>
+  );
+}
+
+/** The key's own limit; empty means its tenant's (or the service's RATE_LIMIT_PER_MINUTE). */
+function RateLimit({ keyView, busy, save }) {
+  const [value, setValue] = useState(keyView.rateLimitPerMinute === null ? '' : String(keyView.rateLimitPerMinute));
+  return (
+    <form
+      class="inline-form"
+      aria-label={`Rate limit of ${keyView.name}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        save(value);
+      }}
+    >
+      <input
+        type="number"
+        min="1"
+        step="1"
+        value={value}
+        placeholder="tenant's limit"
+        aria-label={`Webhooks a minute for ${keyView.name}`}
+        onInput={(event) => setValue(event.currentTarget.value)}
+      />
+      <button type="submit" class="secondary" disabled={busy}>
+        Save<span class="visually-hidden"> the limit of {keyView.name}</span>
+      </button>
+    </form>
   );
 }
 

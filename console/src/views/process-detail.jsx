@@ -31,7 +31,7 @@ export function ProcessDetail({ tenant, can, processId }) {
   const act = (suffix, body) =>
     action.perform(async () => {
       await post(processPath(suffix), body);
-      if (suffix === '/revert' || suffix === '/rollback') setDraft(pretty((await get(processPath())).definition));
+      if (suffix === '/revert' || suffix === '/rollback' || suffix === '/rebase') setDraft(pretty((await get(processPath())).definition));
       await state.reload();
     });
 
@@ -55,6 +55,17 @@ export function ProcessDetail({ tenant, can, processId }) {
             />
           </div>
           {detail.definition.description && <p class="muted">{detail.definition.description}</p>}
+          {detail.baseChanged && (
+            <p class="panel" role="status">
+              {detail.baseChanged.message}
+              {detail.baseUpgrade?.conflicts?.length ? `; a rebase conflicts at ${detail.baseUpgrade.conflicts.join(', ')}` : ''}{' '}
+              {writable && (
+                <button type="button" class="secondary" disabled={action.busy} onClick={() => act('/rebase')}>
+                  Rebase onto base v{detail.baseChanged.to}
+                </button>
+              )}
+            </p>
+          )}
           <ErrorNote error={action.error} />
           <div role="tablist" aria-label="Process views" class="tabs" onKeyDown={(event) => moveTab(event, setTab)}>
             {TABS.filter(([name]) => name !== 'diff' || detail.base).map(([name, label]) => (

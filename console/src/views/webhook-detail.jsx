@@ -40,6 +40,11 @@ export function WebhookDetail({ tenant, can, webhookId }) {
               {webhook.reason}
             </p>
           )}
+          {webhook.nextAttemptAt && (
+            <p class="muted" data-testid="next-attempt">
+              An attempt failed; the next attempt is at {formatTime(webhook.nextAttemptAt)}.
+            </p>
+          )}
           <dl class="facts">
             <dt>API key</dt>
             <dd>{webhook.apiKeyName}</dd>

@@ -10,6 +10,7 @@ export function WebhookLog({ tenant, can }) {
   const [extra, setExtra] = useState({ items: [], cursor: null });
   const [selected, setSelected] = useState([]);
   const [note, setNote] = useState(null);
+  const [bulk, setBulk] = useState(null);
   const keys = useLoad(() => get(path('/api-keys')), [tenant.id]);
   const query = () => {
     const params = new URLSearchParams({ limit: '50' });
@@ -49,6 +50,23 @@ export function WebhookLog({ tenant, can }) {
       }
       setNote(`Replayed ${queued} of ${selected.length}.${refused.length ? ` Refused — ${refused.join('; ')}` : ''}`);
       setSelected([]);
+      await page.reload();
+    });
+
+  // Every webhook the filter matches, not only the page shown: the server replays them in the background.
+  const replayAll = () =>
+    action.perform(async () => {
+      const body = { status: filter.status };
+      if (filter.apiKeyId) body.apiKeyId = filter.apiKeyId;
+      if (filter.from) body.from = new Date(filter.from).toISOString();
+      if (filter.to) body.to = new Date(filter.to).toISOString();
+      let replay = await post(path('/webhooks/replay'), body);
+      setBulk(replay);
+      while (replay.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        replay = await get(path(`/replays/${replay.id}`));
+        setBulk(replay);
+      }
       await page.reload();
     });
 
@@ -99,7 +117,18 @@ export function WebhookLog({ tenant, can }) {
           <button type="button" disabled={selected.length === 0 || action.busy} onClick={replay}>
             Replay {selected.length || ''} selected
           </button>
+          {(filter.status === 'received' || filter.status === 'failed') && (
+            <button type="button" class="secondary" disabled={action.busy} onClick={replayAll}>
+              Replay all that match
+            </button>
+          )}
         </div>
+      )}
+      {bulk && (
+        <p class={bulk.status === 'completed' ? 'ok-note' : 'muted'} role="status" data-testid="bulk-replay">
+          {bulk.status === 'completed' ? 'Bulk replay finished' : 'Bulk replay running'}: {bulk.done} of {bulk.total} replayed
+          {bulk.failed > 0 && `, ${bulk.failed} could not be (last: ${bulk.lastError})`}.
+        </p>
       )}
       {note && (
         <p class="ok-note" role="status">
@@ -149,6 +178,7 @@ export function WebhookLog({ tenant, can }) {
                       </td>
                       <td>
                         <StatusBadge status={webhook.status} />
+                        {webhook.nextAttemptAt && <div class="muted">next attempt {formatTime(webhook.nextAttemptAt)}</div>}
                       </td>
                       <td>{keyName(webhook.apiKeyId)}</td>
                       <td>{webhook.reason ? short(webhook.reason, 140) : webhook.recordIds.length > 0 ? `${webhook.recordIds.length} record(s) written` : ''}</td>

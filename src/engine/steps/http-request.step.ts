@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
+import { redactSecrets, urlForDisplay } from '../../common/redaction.js';
 import { OutboundHttp } from '../outbound-http.js';
 import { SecretReferences, type SecretReference } from '../secret-references.js';
 import {
@@ -141,7 +142,9 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
       headers['content-type'] ??= 'application/json';
     }
     for (const name of input.secretHeaders.keys()) headers[name] = '[secret]';
-    const request = { method: input.method, url, headers: redact(headers), body: body ? JSON.parse(body) : undefined };
+    // Traces and reasons are read by viewers: no user info, query values or secret-looking fields.
+    const shown = urlForDisplay(url);
+    const request = { method: input.method, url: shown, headers: redact(headers), body: body ? redactSecrets(JSON.parse(body)) : undefined };
     if (run.dryRun) return { ok: true, output: { status: null, body: null }, trace: { request, dryRun: 'not sent' } };
     for (const [name, reference] of input.secretHeaders) {
       const value = await this.secrets.resolve(run.tenantId, reference);
@@ -155,13 +158,13 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
       headers.authorization = `Bearer ${token}`;
     }
     const response = await this.http.send({ method: input.method, url, headers, body, timeoutMs: input.timeoutMs });
-    const trace = { request, response: { status: response.status, body: response.body } };
+    const trace = { request, response: { status: response.status, body: redactSecrets(response.body) } };
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       // Thrown: the system on the other side may recover, so the job retries.
-      throw new AppError(ErrorCode.Transient, `${input.method} ${url} answered ${response.status}`);
+      throw new AppError(ErrorCode.Transient, `${input.method} ${shown} answered ${response.status}`);
     }
     if (response.status >= 400 || response.status < 200) {
-      return { ok: false, error: new AppError(ErrorCode.HttpRejected, `${input.method} ${url} answered ${response.status}: ${preview(response.body)}`) };
+      return { ok: false, error: new AppError(ErrorCode.HttpRejected, `${input.method} ${shown} answered ${response.status}: ${preview(redactSecrets(response.body))}`) };
     }
     return { ok: true, output: { status: response.status, body: response.body }, trace };
   }

@@ -27,7 +27,9 @@ interface Compiled extends CompiledRecordInput {
 
 /**
  * Finds the record whose key column equals the new value (text: trimmed, case-insensitive);
- * updates it if there is one, creates it otherwise. Output: { recordId, action }.
+ * updates it if there is one, creates it otherwise. Output: { recordId, action }. Atomic per
+ * tenant, object, key column and value: concurrent runs with the same new key create one record
+ * (RecordsService.createByKey).
  */
 @Injectable()
 export class UpsertRecordStep implements StepType<Input, Compiled> {
@@ -88,8 +90,13 @@ export class UpsertRecordStep implements StepType<Input, Compiled> {
       run.plannedWrites.push({ step: step.id, action: 'create', object, recordId: null, values: full.values });
       return { ok: true, output: { recordId: null, action: 'created' }, trace: { object, action: 'created', dryRun: true } };
     }
-    const recordId = await this.records.createOnce(run.tenantId, object, full.values, `${run.writeKey}:${step.id}`);
+    // Another run may create the same key between the read above and this write: then its record is updated.
+    const key = { column: input.key, value: keyValue as string | number | boolean };
+    const written = await this.records.createByKey(run.tenantId, object, full.values, `${run.writeKey}:${step.id}`, key);
+    if (!written.created) await this.records.update(run.tenantId, object, written.id, partial.values);
+    const recordId = written.id;
+    const action = written.created ? 'created' : 'updated';
     run.recordIds.push(recordId);
-    return { ok: true, output: { recordId, action: 'created' }, trace: { object, recordId, action: 'created' } };
+    return { ok: true, output: { recordId, action }, trace: { object, recordId, action } };
   }
 }
