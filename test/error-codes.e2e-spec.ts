@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ErrorCode } from '../src/common/app-error.js';
+import { readFileSync } from 'node:fs';
+import { ErrorCode, HTTP_STATUS } from '../src/common/app-error.js';
 import { AdminApi, apiRequest, requestToken, type ApiResponse } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -14,6 +15,14 @@ function expectCode(response: ApiResponse, status: number, code: ErrorCode): voi
     body: { statusCode: status, error: expect.any(String), message: expect.any(String), code },
   });
 }
+
+describe("the README's table of error codes", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  it.each(Object.values(ErrorCode))('lists %s with its HTTP status', (code) => {
+    expect(readme).toContain(`| \`${code}\` | ${HTTP_STATUS[code]} |`);
+  });
+});
 
 describe.each(databaseKinds())('error codes in every error body (%s)', (kind) => {
   let database: TestDatabase;

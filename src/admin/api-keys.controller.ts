@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
@@ -10,6 +11,7 @@ import type { SignatureConfig } from '../tenants/signature-schemes.js';
 @ApiTags('api keys')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/tenants/:tenantId/api-keys')

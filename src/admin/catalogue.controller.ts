@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { CatalogueService, type ObjectModel } from '../catalogue/catalogue.service.js';
@@ -13,6 +14,7 @@ import { filterParams, limitParam } from './query.js';
 @ApiTags('catalogue')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/tenants/:tenantId')
@@ -76,6 +78,7 @@ export class CatalogueController {
 
   @Get('records/:entity/:id')
   @RequireScope('records:read')
+  @ApiOperation({ summary: 'One record of an object' })
   async get(@Param('tenantId') tenantId: string, @Param('entity') entity: string, @Param('id') id: string): Promise<RecordView> {
     await this.catalogue.getObject(tenantId, entity);
     const record = await this.records.get(tenantId, entity, id);

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { ParameterDriftService, type DriftEventView } from '../drift/parameter-drift.service.js';
@@ -7,6 +8,7 @@ import { ParameterDriftService, type DriftEventView } from '../drift/parameter-d
 @ApiTags('api keys')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @Controller('api/tenants/:tenantId')
 export class DriftController {

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2, ApiOkResponse, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiAdminErrors, ApiErrors } from '../common/api-docs.decorator.js';
+import { ErrorCode } from '../common/app-error.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
@@ -10,9 +12,29 @@ import { WhatIfService, type WhatIfReport } from '../engine/what-if.service.js';
 import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, ValidateDefinitionDto, WhatIfDto } from './dto.js';
 import { timeParam } from './query.js';
 
+/** ProcessView, for clients generated from the OpenAPI document. */
+const PROCESS_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'name', 'source', 'version', 'active'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    source: { type: 'string', enum: ['base', 'override', 'custom'] },
+    version: { type: 'integer' },
+    active: { type: 'boolean' },
+    baseChanged: {
+      type: 'object',
+      description: 'Only for an override whose base definition has a new version since the override was saved',
+      required: ['from', 'to', 'message'],
+      properties: { from: { type: 'integer' }, to: { type: 'integer' }, message: { type: 'string' } },
+    },
+  },
+};
+
 @ApiTags('processes')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/tenants/:tenantId/processes')
@@ -27,6 +49,7 @@ export class ProcessesController {
   @Get()
   @RequireScope('processes:read')
   @ApiOperation({ summary: "The tenant's effective processes: base, override or custom; version; active" })
+  @ApiOkResponse({ schema: { type: 'array', items: PROCESS_VIEW_SCHEMA } })
   list(@Param('tenantId') tenantId: string): Promise<ProcessView[]> {
     return this.processes.list(tenantId);
   }
@@ -106,6 +129,7 @@ export class ProcessesController {
   @Post(':id/activate')
   @HttpCode(200)
   @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Run the process for the webhooks of the tenant' })
   activate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
     return this.processes.setActive(tenantId, id, true);
   }
@@ -113,6 +137,7 @@ export class ProcessesController {
   @Post(':id/deactivate')
   @HttpCode(200)
   @RequireScope('processes:write')
+  @ApiOperation({ summary: 'Stop running the process for the webhooks of the tenant (kept, with its versions)' })
   deactivate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
     return this.processes.setActive(tenantId, id, false);
   }
@@ -139,6 +164,8 @@ export class ProcessesController {
   @ApiOperation({
     summary: "Apply the base's changes since the override was made (old base → new base) to the override; 409 CONFLICT with details.paths when both changed a path",
   })
+  @ApiOkResponse({ description: 'The process, its override now on the new base' })
+  @ApiErrors(ErrorCode.Conflict)
   rebase(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
     return this.processes.rebase(tenantId, id);
   }

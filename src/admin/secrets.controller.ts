@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
@@ -9,6 +10,7 @@ import { SetSecretDto } from './dto.js';
 @ApiTags('secrets')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/tenants/:tenantId/secrets')

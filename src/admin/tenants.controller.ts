@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard, type AuthenticatedRequest } from '../auth/api-auth.guard.js';
 import { OAuthService } from '../auth/oauth.service.js';
 import { RequireScope } from '../auth/scopes.js';
@@ -10,6 +11,7 @@ import { CreateClientDto, CreateTenantDto, UpdateTenantDto } from './dto.js';
 @ApiTags('tenants')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api')
@@ -38,6 +40,7 @@ export class TenantsController {
 
   @Get('tenants/:tenantId')
   @RequireScope('tenant:read')
+  @ApiOperation({ summary: 'One tenant: name and rate limit' })
   get(@Param('tenantId') tenantId: string): Promise<TenantView> {
     return this.tenants.get(tenantId);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { RecordsService, type RecordView } from '../catalogue/records.service.js';
@@ -17,6 +18,7 @@ const RUN_STATUSES = ['succeeded', 'skipped', 'failed'] as const;
 @ApiTags('webhook log')
 @ApiOAuth2([])
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(ApiAuthGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/tenants/:tenantId')

@@ -1,7 +1,20 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiPublic } from '../common/api-docs.decorator.js';
+import { ErrorCode } from '../common/app-error.js';
 import type { FastifyReply } from 'fastify';
 import { OAuthError, OAuthService } from './oauth.service.js';
+
+/** RFC 6749 §5.2, with the service's error code beside. */
+const OAUTH_ERROR_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['error', 'error_description', 'code'],
+  properties: {
+    error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'] },
+    error_description: { type: 'string' },
+    code: { type: 'string', enum: [ErrorCode.InvalidArgument, ErrorCode.Unauthenticated] },
+  },
+};
 
 /** POST /oauth/token: the client-credentials grant, with RFC 6749 errors. */
 @ApiTags('auth')
@@ -27,6 +40,23 @@ export class OAuthController {
       },
     },
   })
+  // The client's credentials are in the request itself (HTTP Basic or the body).
+  @ApiPublic()
+  @ApiOkResponse({
+    description: 'RFC 6749 §5.1',
+    schema: {
+      type: 'object',
+      required: ['access_token', 'token_type', 'expires_in', 'scope'],
+      properties: {
+        access_token: { type: 'string' },
+        token_type: { type: 'string', enum: ['Bearer'] },
+        expires_in: { type: 'integer' },
+        scope: { type: 'string' },
+      },
+    },
+  })
+  @ApiResponse({ status: 400, description: 'invalid_request, unsupported_grant_type or invalid_scope (code INVALID_ARGUMENT)', schema: OAUTH_ERROR_SCHEMA })
+  @ApiResponse({ status: 401, description: 'invalid_client (code UNAUTHENTICATED)', schema: OAUTH_ERROR_SCHEMA })
   async token(
     @Body() body: Record<string, unknown> | undefined,
     @Headers('authorization') authorization: string | undefined,

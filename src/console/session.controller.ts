@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UsePipes } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiPublic } from '../common/api-docs.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignInDto } from '../admin/dto.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -23,6 +24,9 @@ export class SessionController {
   @ApiOperation({
     summary: 'Sign in a console user: sets the HttpOnly session cookie and answers the CSRF token for X-CSRF-Token',
   })
+  @ApiPublic()
+  @ApiOkResponse({ description: 'Signed in: the session, with its CSRF token' })
+  @ApiErrors(ErrorCode.InvalidArgument, ErrorCode.InvalidBody, ErrorCode.Unauthenticated, ErrorCode.Forbidden, ErrorCode.RateLimited)
   async signIn(@Body() body: SignInDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionView> {
     refuseCrossSite(request);
     const { token, ...session } = await this.sessions.signIn(body.email, body.password, request.ip);
@@ -34,6 +38,8 @@ export class SessionController {
   @Get()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'The signed-in user, its tenants and roles, and the CSRF token' })
+  @ApiOkResponse({ description: 'The session' })
+  @ApiErrors(ErrorCode.Unauthenticated)
   current(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionView> {
     reply.header('cache-control', 'no-store');
     return this.sessions.current(requireSession(request));
@@ -43,6 +49,8 @@ export class SessionController {
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Sign out: the session ends on every device it was copied to' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiErrors(ErrorCode.Unauthenticated, ErrorCode.Forbidden)
   async signOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const token = requireSession(request);
     // Checks the CSRF token, so another site cannot sign the user out.

@@ -1,6 +1,7 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPublic } from '../common/api-docs.decorator.js';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealth } from './redis.health.js';
 
@@ -16,6 +17,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is alive' })
+  @ApiPublic()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -23,6 +25,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Redis and the database answer (503 when either does not)' })
+  @ApiPublic()
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     try {
       return await this.health.check([() => this.database.pingCheck('database', { timeout: 1000 }), () => this.redis.check()]);

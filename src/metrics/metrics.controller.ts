@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-docs.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthService } from '../auth/oauth.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -20,6 +21,8 @@ export class MetricsController {
   @Get()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Prometheus metrics of this process: METRICS_TOKEN or a platform access token as bearer' })
+  @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors(ErrorCode.Unauthenticated, ErrorCode.Forbidden)
   async scrape(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     // Volumes per tenant are business data: not for anyone who can reach the port.
     const bearer = bearerOf(request.headers.authorization);
