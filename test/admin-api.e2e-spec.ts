@@ -832,6 +832,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       expect(result.body).toEqual({
         processId: DEFAULT_PROCESS,
         version: 1,
+        started: true,
         status: 'succeeded',
         error: null,
         trace: [
@@ -887,11 +888,14 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       expect(report.body).toEqual({
         processId: DEFAULT_PROCESS,
         compared: 1,
+        complete: true,
+        stoppedReason: null,
         wouldNowWrite: 1,
         entries: [
           {
             webhook: { id: unmapped.id, receivedAt: unmapped.receivedAt, status: 'received', reason: expect.any(String), recordIds: [] },
             draft: {
+              started: true,
               status: 'succeeded',
               error: null,
               records: [expect.objectContaining({ action: 'create', object: 'FormSubmit', values: expect.objectContaining({ Name: 'Katherine Johnson' }) })],

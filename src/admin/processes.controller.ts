@@ -64,7 +64,10 @@ export class ProcessesController {
   @Post('test')
   @HttpCode(200)
   @RequireScope('processes:read')
-  @ApiOperation({ summary: 'Dry-run an unsaved definition against a payload: trace and would-be records, no side effects' })
+  @ApiOperation({
+    summary:
+      'Dry-run an unsaved definition against a payload: trace and would-be records, no side effects; 422 EXPRESSION_FAILED when an expression runs into a limit, 429 RATE_LIMITED past 2 dry runs at once per tenant',
+  })
   testDraft(@Param('tenantId') tenantId: string, @Body() body: TestDefinitionDto): Promise<DryRunResult> {
     return this.dryRun.test(tenantId, body.definition, body.payload);
   }
@@ -90,7 +93,10 @@ export class ProcessesController {
   @Post('what-if')
   @HttpCode(200)
   @RequireScope('processes:read')
-  @ApiOperation({ summary: 'Dry-run a draft against stored webhooks, next to what happened to each' })
+  @ApiOperation({
+    summary:
+      'Dry-run a draft against stored webhooks (with the key each came with), next to what happened to each; stops after 10 s (complete: false), 429 RATE_LIMITED past 2 dry runs at once per tenant',
+  })
   compare(@Param('tenantId') tenantId: string, @Body() body: WhatIfDto): Promise<WhatIfReport> {
     return this.whatIf.compare(tenantId, body.definition, {
       webhookIds: body.webhookIds,
@@ -173,7 +179,7 @@ export class ProcessesController {
   @Post(':id/test')
   @HttpCode(200)
   @RequireScope('processes:read')
-  @ApiOperation({ summary: 'Dry-run the process as it runs for the tenant against a payload' })
+  @ApiOperation({ summary: 'Dry-run the process as it runs for the tenant against a payload; 422 and 429 as POST processes/test' })
   async test(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: TestProcessDto): Promise<DryRunResult> {
     const { definition } = await this.processes.get(tenantId, id);
     return this.dryRun.test(tenantId, definition, body.payload);

@@ -16,6 +16,7 @@ export class AccessTokens {
       kind: principal.kind,
       tid: principal.tenantId,
       scope: principal.scopes.join(' '),
+      gen: principal.generation ?? 1,
       iat,
       exp: iat + ttlSeconds,
     });
@@ -29,7 +30,7 @@ export class AccessTokens {
     const expected = Buffer.from(this.sign(`${header}.${payload}`));
     const actual = Buffer.from(signature);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    let claims: { sub?: unknown; kind?: unknown; tid?: unknown; scope?: unknown; exp?: unknown };
+    let claims: { sub?: unknown; kind?: unknown; tid?: unknown; scope?: unknown; gen?: unknown; exp?: unknown };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
@@ -42,6 +43,8 @@ export class AccessTokens {
       kind: claims.kind,
       tenantId: typeof claims.tid === 'string' ? claims.tid : null,
       scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+      // Tokens issued before clients had generations are of the first.
+      generation: typeof claims.gen === 'number' ? claims.gen : 1,
     };
   }
 

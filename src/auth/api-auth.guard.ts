@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { SessionsService, sessionCookie, CSRF_HEADER } from '../console/sessions.service.js';
+import { checkAdminBodyLimits } from './admin-body-limits.js';
 import { OAuthService } from './oauth.service.js';
 import { SCOPE_KEY, type Principal, type Scope } from './scopes.js';
 
@@ -25,11 +26,13 @@ export class ApiAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Before any pipe: class-transformer recurses into bodies and overflows the stack on deep ones.
+    checkAdminBodyLimits(request.body);
     const header = request.headers.authorization ?? '';
     const session = header ? null : sessionCookie(request.headers.cookie);
     if (session) return this.allow(context, request, await this.sessions.principal(session, request.method, csrfHeader(request)));
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = match ? this.oauth.verify(match[1]) : null;
+    const principal = match ? await this.oauth.verify(match[1]) : null;
     if (!principal) {
       throw new AppError(
         ErrorCode.Unauthenticated,
@@ -50,7 +53,13 @@ export class ApiAuthGuard implements CanActivate {
     if (principal.tenantScopes) {
       // A console user: the scopes of its role on the tenant in the path; on routes without a
       // tenant (the tenant list), those of any of its roles.
-      const granted = tenantId !== undefined ? principal.tenantScopes[tenantId] : Object.values(principal.tenantScopes).flat();
+      // Object.hasOwn: a tenant id such as "__proto__" or "toString" must not find Object.prototype's members.
+      const granted =
+        tenantId !== undefined
+          ? Object.hasOwn(principal.tenantScopes, tenantId)
+            ? principal.tenantScopes[tenantId]
+            : undefined
+          : Object.values(principal.tenantScopes).flat();
       if (!granted) throw new AppError(ErrorCode.Forbidden, 'You have no role on that tenant');
       if (scope && !granted.includes(scope)) {
         throw new AppError(ErrorCode.Forbidden, scope === 'platform' ? 'Only a platform admin may do this' : `Your role does not allow this (it needs "${scope}")`);

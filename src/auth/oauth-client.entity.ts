@@ -22,4 +22,11 @@ export class OAuthClient {
 
   @Column({ name: 'created_at' })
   createdAt: Date;
+
+  /** Goes up at each rotation; a token of an older generation is refused. */
+  @Column({ type: 'integer', default: 1 })
+  generation: number;
+
+  @Column({ name: 'revoked_at', type: Date, nullable: true })
+  revokedAt: Date | null;
 }

@@ -18,4 +18,22 @@ export class OAuthClientsRepository {
     return this.clients.findOneBy({ clientId });
   }
 
+  list(): Promise<OAuthClient[]> {
+    return this.clients.find({ order: { createdAt: 'ASC', clientId: 'ASC' } });
+  }
+
+  /** A new secret hash and the next generation, in one statement, so two rotations cannot both win. */
+  async rotate(clientId: string, secretHash: string): Promise<void> {
+    await this.clients
+      .createQueryBuilder()
+      .update()
+      .set({ secretHash, generation: () => 'generation + 1' })
+      .where('client_id = :clientId', { clientId })
+      .execute();
+  }
+
+  async revoke(clientId: string, at: Date): Promise<void> {
+    await this.clients.update({ clientId }, { revokedAt: at });
+  }
+
 }

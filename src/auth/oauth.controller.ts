@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiPublic } from '../common/api-docs.decorator.js';
 import { ErrorCode } from '../common/app-error.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, OAuthService } from './oauth.service.js';
 
 /** RFC 6749 §5.2, with the service's error code beside. */
@@ -60,6 +60,7 @@ export class OAuthController {
   async token(
     @Body() body: Record<string, unknown> | undefined,
     @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const params = body && typeof body === 'object' ? body : {};
@@ -74,10 +75,12 @@ export class OAuthController {
         clientId = formDecode(decoded.slice(0, colon < 0 ? undefined : colon));
         clientSecret = colon < 0 ? undefined : formDecode(decoded.slice(colon + 1));
       }
-      await reply.send(await this.oauth.token(params.grant_type, clientId, clientSecret, params.scope));
+      await reply.send(await this.oauth.token(params.grant_type, clientId, clientSecret, params.scope, request.ip));
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       if (error.status === 401) void reply.header('WWW-Authenticate', 'Basic realm="hookflow"');
+      // slow_down (RFC 8628 §3.5) is the nearest registered OAuth error to "over a rate limit".
+      if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
       await reply.status(error.status).send({ error: error.error, error_description: error.description, code: error.code });
     }
   }

@@ -31,6 +31,8 @@ export interface Principal {
   kind: 'platform' | 'tenant' | 'user';
   tenantId: string | null;
   scopes: string[];
+  /** The client's generation when its token was issued (tokens only): a rotation refuses older ones. */
+  generation?: number;
   /** A console user's scopes on each tenant it has a role on (kind 'user' only). */
   tenantScopes?: Record<string, string[]>;
 }

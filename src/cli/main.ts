@@ -25,6 +25,7 @@ import { SCOPES } from '../auth/scopes.js';
 import type { SignatureConfig } from '../tenants/signature-schemes.js';
 import { CliModule } from './cli.module.js';
 import { addUserCommands } from './user-commands.js';
+import { addClientCommands } from './client-commands.js';
 import { addSecretCommands } from './secret-commands.js';
 import { printDryRun, printList, printObject } from './output.js';
 
@@ -185,6 +186,7 @@ function buildProgram(services: Services): Command {
       printObject(await oauth.createClient(options.platform ? 'platform' : 'tenant', options.tenant ?? null, scopes), options.json);
     });
 
+  addClientCommands(program, get);
   addUserCommands(program, get);
   addSecretCommands(program, get);
 

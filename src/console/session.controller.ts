@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPublic } from '../common/api-docs.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignInDto } from '../admin/dto.js';
+import { AdminBodyLimitsGuard } from '../auth/admin-body-limits.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -11,6 +12,7 @@ import { CSRF_HEADER, SESSION_COOKIE, sessionCookie, SessionsService, type Sessi
 
 /** Sign-in, the current session and sign-out of the web console. */
 @ApiTags('console session')
+@UseGuards(AdminBodyLimitsGuard)
 @UsePipes(adminValidationPipe)
 @Controller('api/session')
 export class SessionController {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { DataSource, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { ConsoleSession } from './console-session.entity.js';
 import { SignInFailure } from './sign-in-failure.entity.js';
 
@@ -30,18 +30,25 @@ export class SessionsRepository {
     await this.sessions.delete({ expiresAt: LessThan(now) });
   }
 
-  async addFailures(subjects: string[], at: Date): Promise<void> {
-    await this.failures.insert(subjects.map((subject) => ({ id: randomUUID(), subject, failedAt: at })) as never);
+  /** Counts an attempt before its password is checked; answers the row's id. */
+  async addAttempt(subject: string, at: Date): Promise<string> {
+    const id = randomUUID();
+    await this.failures.insert({ id, subject, failedAt: at } as never);
+    return id;
   }
 
-  countFailures(subject: string, since: Date): Promise<number> {
+  countAttempts(subject: string, since: Date): Promise<number> {
     return this.failures.countBy({ subject, failedAt: MoreThan(since) });
   }
 
-  /** The earliest failure of the window: the limit lifts when it leaves the window. */
-  async oldestFailure(subject: string, since: Date): Promise<Date | null> {
-    const oldest = await this.failures.findOne({ where: { subject, failedAt: MoreThan(since) }, order: { failedAt: 'ASC' } });
-    return oldest ? new Date(oldest.failedAt) : null;
+  /** The latest attempt of the window other than the given one: the delay runs from it. */
+  async latestOtherAttempt(subject: string, since: Date, exceptId: string): Promise<Date | null> {
+    const latest = await this.failures.findOne({ where: { subject, failedAt: MoreThan(since), id: Not(exceptId) }, order: { failedAt: 'DESC' } });
+    return latest ? new Date(latest.failedAt) : null;
+  }
+
+  async deleteAttempt(id: string): Promise<void> {
+    await this.failures.delete({ id });
   }
 
   async clearFailures(subject: string): Promise<void> {

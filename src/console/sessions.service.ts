@@ -12,8 +12,10 @@ import { SessionsRepository } from './sessions.repository.js';
 export const SESSION_COOKIE = 'hookflow_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** Failures per address may be more than per email: several people can share one address. */
+/** Attempts per address may be more than per (email, address): several people can share one address. */
 const IP_LIMIT_FACTOR = 4;
+/** The wait after the first attempt past the limit; each further one doubles it. */
+const MIN_DELAY_SECONDS = 30;
 
 export interface SessionView {
   email: string;
@@ -44,17 +46,18 @@ export class SessionsService {
   ) {}
 
   async signIn(email: string, password: string, ip: string, now = new Date()): Promise<SignedIn> {
-    const emailSubject = `email:${normalizeEmail(email).slice(0, 254)}`;
+    // Per (email, address) and per address, never per email alone: otherwise anyone could keep
+    // anyone else out by failing with their email. The right password from elsewhere still works.
+    const pairSubject = `pair:${normalizeEmail(email).slice(0, 240)} ${ip}`;
     const ipSubject = `ip:${ip}`;
     const since = new Date(now.getTime() - this.config.consoleSignInWindowSeconds * 1000);
-    await this.refuseWhenLimited(emailSubject, this.config.consoleSignInLimit, since, now);
-    await this.refuseWhenLimited(ipSubject, this.config.consoleSignInLimit * IP_LIMIT_FACTOR, since, now);
+    const ipAttempt = await this.takeAttempt(ipSubject, this.config.consoleSignInLimit * IP_LIMIT_FACTOR, now);
+    await this.takeAttempt(pairSubject, this.config.consoleSignInLimit, now);
     const user = await this.users.verify(email, password);
-    if (!user) {
-      await this.sessions.addFailures([emailSubject, ipSubject], now);
-      throw new AppError(ErrorCode.Unauthenticated, 'The email or the password is wrong');
-    }
-    await this.sessions.clearFailures(emailSubject);
+    if (!user) throw new AppError(ErrorCode.Unauthenticated, 'The email or the password is wrong');
+    await this.sessions.clearFailures(pairSubject);
+    // A right password is no failure of the address either (others may sign in from it).
+    await this.sessions.deleteAttempt(ipAttempt);
     // Sign-ins are rare: a good moment to forget what has expired.
     await this.sessions.deleteExpired(now);
     await this.sessions.deleteFailuresBefore(since);
@@ -119,15 +122,34 @@ export class SessionsService {
     };
   }
 
-  private async refuseWhenLimited(subject: string, limit: number, since: Date, now: Date): Promise<void> {
-    if ((await this.sessions.countFailures(subject, since)) < limit) return;
-    const oldest = await this.sessions.oldestFailure(subject, since);
-    const retryAfter = oldest
-      ? Math.max(1, Math.ceil((oldest.getTime() + this.config.consoleSignInWindowSeconds * 1000 - now.getTime()) / 1000))
-      : this.config.consoleSignInWindowSeconds;
+  /**
+   * Counts the attempt first, then looks: of parallel attempts, the last to be stored sees all
+   * the others, so no more than the limit get their password checked, on any number of API
+   * processes. Past the limit an attempt must wait after the latest one, twice as long each time
+   * (MIN_DELAY_SECONDS, then doubling, at most the window). A refused attempt takes its row back,
+   * so waiting is enough to try again. Answers the attempt's id; the OAuth token endpoint counts
+   * its client authentications here too (subjects of its own).
+   */
+  async takeAttempt(subject: string, limit: number, now = new Date()): Promise<string> {
+    const since = new Date(now.getTime() - this.config.consoleSignInWindowSeconds * 1000);
+    const id = await this.sessions.addAttempt(subject, now);
+    const attempts = await this.sessions.countAttempts(subject, since);
+    if (attempts <= limit) return id;
+    const windowSeconds = this.config.consoleSignInWindowSeconds;
+    const delaySeconds = Math.min(windowSeconds, MIN_DELAY_SECONDS * 2 ** Math.min(attempts - limit - 1, 30));
+    const latest = await this.sessions.latestOtherAttempt(subject, since, id);
+    const waitMs = latest ? latest.getTime() + delaySeconds * 1000 - now.getTime() : 0;
+    if (waitMs <= 0) return id;
+    await this.sessions.deleteAttempt(id);
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
     throw new AppError(ErrorCode.RateLimited, `Too many failed sign-ins; try again in ${retryAfter} seconds`, {
       'Retry-After': String(retryAfter),
     });
+  }
+
+  /** Takes back an attempt that succeeded: only failures count. */
+  async forgetAttempt(id: string): Promise<void> {
+    await this.sessions.deleteAttempt(id);
   }
 }
 

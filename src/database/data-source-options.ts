@@ -18,6 +18,7 @@ import { AdminApi1764700000000 } from './migrations/1764700000000-admin-api.js';
 import { OAuthClient } from '../auth/oauth-client.entity.js';
 import { Setting } from './setting.entity.js';
 import { ConsoleUsers1764800000000 } from './migrations/1764800000000-console-users.js';
+import { OAuthClientRevocation1764900000000 } from './migrations/1764900000000-oauth-client-revocation.js';
 import { ConsoleUser } from '../users/console-user.entity.js';
 import { ConsoleUserRole } from '../users/console-user-role.entity.js';
 import { ConsoleSession } from '../console/console-session.entity.js';
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   WebhookRunIds1764600000000,
   AdminApi1764700000000,
   ConsoleUsers1764800000000,
+  OAuthClientRevocation1764900000000,
   BaseUpgradesUpsertKeys1765000000000,
   RetriesReplaysRateLimits1765100000000,
   TenantSecrets1765200000000,

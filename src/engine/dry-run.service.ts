@@ -9,29 +9,71 @@ import { ProcessRunner, type RunOutcome } from './process-runner.js';
 export interface DryRunResult {
   processId: string;
   version: number;
+  /** False when the trigger would not start for the webhook's API key (trigger.apiKeys); the run is then 'skipped'. */
+  started: boolean;
   status: RunOutcome['status'];
-  error: { code: string; message: string } | null;
+  /** `limit` when an expression ran into a limit of the service (time, sizes). */
+  error: { code: string; message: string; limit?: true } | null;
   trace: RunOutcome['trace'];
   /** What the run would have written; a dry run writes nothing. */
   records: RunOutcome['plannedWrites'];
 }
 
+/** The API key a webhook was (or would be) sent with. */
+export interface DryRunKey {
+  id: string;
+  name: string;
+}
+
+/**
+ * Dry runs (and what-if comparisons) a tenant may have running at once, in this process. A dry
+ * run is open to viewers and evaluates expressions a caller wrote: without a limit, a few
+ * concurrent requests would keep the service busy for every other tenant.
+ */
+export const DRY_RUNS_PER_TENANT = 2;
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
 /** Runs a definition (saved or not) against a sample payload for a tenant, with no side effects. */
 @Injectable()
 export class DryRunService {
+  private readonly running = new Map<string, number>();
+
   constructor(
     private readonly compiler: DefinitionCompiler,
     private readonly runner: ProcessRunner,
     private readonly tenants: TenantsService,
   ) {}
 
-  async test(
-    tenantId: string,
-    definition: unknown,
-    payload: unknown,
-    apiKey: { id: string; name: string } = { id: 'dry-run', name: 'dry-run' },
-  ): Promise<DryRunResult> {
-    return this.run(tenantId, this.compile(definition), payload, apiKey);
+  /**
+   * A dry run of a definition; with a key, a trigger restricted to other keys does not start, as
+   * live. A draft whose expression runs into a limit of the service is refused (422
+   * EXPRESSION_FAILED) rather than reported as a failed run: it would fail every live run too.
+   */
+  async test(tenantId: string, definition: unknown, payload: unknown, apiKey?: DryRunKey): Promise<DryRunResult> {
+    const result = await this.limited(tenantId, () => this.run(tenantId, this.compile(definition), payload, apiKey));
+    if (result.error?.limit) throw new AppError(ErrorCode.ExpressionFailed, result.error.message, {}, { limit: true });
+    return result;
+  }
+
+  /** Runs `work` as one of the tenant's DRY_RUNS_PER_TENANT concurrent dry runs, or answers 429 RATE_LIMITED. */
+  async limited<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const running = this.running.get(tenantId) ?? 0;
+    if (running >= DRY_RUNS_PER_TENANT) {
+      throw new AppError(
+        ErrorCode.RateLimited,
+        `This tenant already has ${DRY_RUNS_PER_TENANT} dry runs or what-if comparisons running; retry when one has finished`,
+        { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+        { limit: 'dry-runs', concurrent: DRY_RUNS_PER_TENANT },
+      );
+    }
+    this.running.set(tenantId, running + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.running.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.running.set(tenantId, left);
+      else this.running.delete(tenantId);
+    }
   }
 
   compile(definition: unknown): CompiledProcess {
@@ -42,30 +84,49 @@ export class DryRunService {
     return compiled.process;
   }
 
-  async run(
-    tenantId: string,
-    process: CompiledProcess,
-    payload: unknown,
-    apiKey: { id: string; name: string } = { id: 'dry-run', name: 'dry-run' },
-  ): Promise<DryRunResult> {
+  async run(tenantId: string, process: CompiledProcess, payload: unknown, apiKey?: DryRunKey): Promise<DryRunResult> {
     await this.tenants.get(tenantId);
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new AppError(ErrorCode.InvalidArgument, 'The sample payload must be a JSON object of parameters');
     }
+    const { id, version, trigger } = process.definition;
+    // The same rule as live dispatch (EffectiveProcesses.startedBy): a key by name or by id.
+    if (apiKey && trigger.apiKeys && !trigger.apiKeys.includes(apiKey.name) && !trigger.apiKeys.includes(apiKey.id)) {
+      return {
+        processId: id,
+        version,
+        started: false,
+        status: 'skipped',
+        error: null,
+        trace: [
+          {
+            step: 'trigger',
+            type: 'apiKeys',
+            status: 'ok',
+            durationMs: 0,
+            output: `would not start: the trigger is restricted to the API keys ${trigger.apiKeys.map((key) => JSON.stringify(key)).join(', ')}, not ${JSON.stringify(apiKey.name || apiKey.id)}`,
+          },
+        ],
+        records: [],
+      };
+    }
+    const key = apiKey ?? { id: 'dry-run', name: 'dry-run' };
     const webhookId = randomUUID();
     const outcome = await this.runner.run(process, {
       tenantId,
       webhookId,
       payload: payload as Record<string, unknown>,
-      webhook: { id: webhookId, apiKeyId: apiKey.id, apiKeyName: apiKey.name, receivedAt: new Date().toISOString() },
+      webhook: { id: webhookId, apiKeyId: key.id, apiKeyName: key.name, receivedAt: new Date().toISOString() },
       dryRun: true,
     });
-    const { id, version } = process.definition;
     return {
       processId: id,
       version,
+      started: true,
       status: outcome.status,
-      error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null,
+      error: outcome.error
+        ? { code: outcome.error.code, message: outcome.error.message, ...(outcome.error.details?.limit ? { limit: true as const } : {}) }
+        : null,
       trace: outcome.trace,
       records: outcome.plannedWrites,
     };

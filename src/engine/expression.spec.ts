@@ -113,12 +113,12 @@ describe('Expression: limits', () => {
   });
 
   it('refuses a result larger than the limit, saying how large it was', async () => {
-    const { error } = await failure(`$pad("", ${EXPRESSION_LIMITS.maxResultChars + 1}, "x")`);
+    // The longest string an expression may build: its JSON has two quotes more than the limit allows.
+    const length = EXPRESSION_LIMITS.maxStringChars - 1;
+    const { error } = await failure(`$pad("", ${length}, "x")`);
     expect(error.code).toBe(ErrorCode.ExpressionFailed);
-    // The JSON of the string: its characters and two quotes.
     expect(error.message).toBe(
-      `Expression "$pad(\\"\\", ${EXPRESSION_LIMITS.maxResultChars + 1}, \\"x\\")" returned ${EXPRESSION_LIMITS.maxResultChars + 3} characters, ` +
-        `more than the limit of ${EXPRESSION_LIMITS.maxResultChars}`,
+      `Expression "$pad(\\"\\", ${length}, \\"x\\")" returned ${length + 2} characters, more than the limit of ${EXPRESSION_LIMITS.maxResultChars}`,
     );
   });
 
@@ -137,6 +137,117 @@ describe('Expression: limits', () => {
       if (!(error instanceof AppError) || error.code !== ErrorCode.ExpressionFailed) throw error;
     });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+// JSONata checks its time limit only between evaluation steps: one built-in call ran to its end
+// (a sort of 20,000 items for seconds, a $distinct of 10,000 objects for more than 30 s, a $pad of
+// 100 million characters with 2 GB), holding the event loop of the API or worker for every
+// tenant. Each must fail at once, naming the limit it ran into.
+describe('Expression: built-ins and operators that could do unbounded work', () => {
+  const L = EXPRESSION_LIMITS;
+  it.each<[string, string | RegExp]>([
+    ['$sort($split($pad("", 20000, "x"), ""))[0]', `$sort takes at most ${L.maxSortItems} items`],
+    ['$sort($split($pad("", 40000, "x"), ""))[0]', `$sort takes at most ${L.maxSortItems} items`],
+    ['$sort([1..20000], function($a, $b) { $a > $b })[0]', `$sort takes at most ${L.maxSortItems} items`],
+    // Building 10,000 objects alone may take most of the time limit on a loaded machine.
+    ['$count($distinct([1..10000].{"a": $}))', new RegExp(`\\$distinct takes at most ${L.maxSortItems} items|took longer than ${L.timeoutMs} ms`)],
+    ['$pad("", 100000000, "x")', `$pad would produce more than ${L.maxStringChars} characters`],
+    ['$pad("", -100000000, "x")', `$pad would produce more than ${L.maxStringChars} characters`],
+    ['$pad("", 900000, $pad("", 900000, "ab"))', `$pad would produce more than ${L.maxStringChars} characters`],
+    ['$count($split($pad("", 900000, "x"), ""))', `$split would produce more than ${L.maxSequence} items`],
+    ['$length($join($split($pad("", 99999, "x"), ""), "----------"))', `$join would produce more than ${L.maxStringChars} characters`],
+    ['$length($replace($pad("", 100000, "x"), "x", "yyyyyyyyyyyyyyyyyyyy"))', `$replace would produce more than ${L.maxStringChars} characters`],
+    ['($a := [1..1000]; $length($string([1..1000].[$a])))', `$string would produce more than ${L.maxStringChars} characters`],
+    ['$length($pad("", 600000, "x") & $pad("", 600000, "x"))', `a string would have more than ${L.maxStringChars} characters`],
+    ['$count([1..1000].($pad("", 999999, "x")))', `created more than ${L.maxCreated} characters and items of values`],
+    [
+      // Each level is ten times the one below, sharing it: a few steps build a value that would
+      // take minutes to compare or write out.
+      `($a := [1..100]; ${['b', 'c', 'd', 'e', 'f', 'g'].map((name, index) => `$${name} := {${[...'0123456789'].map((key) => `"${key}": $${'abcdefg'[index]}`).join(', ')}}`).join('; ')}; $g = $g)`,
+      `a value would be larger than ${L.maxValueChars} characters`,
+    ],
+    ['$count($zip([1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000]))', `$zip would produce more than ${L.maxSequence * 10} items`],
+    ['$length($fromMillis(0, "[Y,100000000]"))', `$fromMillis takes widths of at most ${L.maxPictureChars} characters`],
+    ['$length($now("[Y,100000000]"))', `$now takes widths of at most ${L.maxPictureChars} characters`],
+    ['$formatNumber(1, $pad("", 100000, "0"))', `$formatNumber takes a picture of at most ${L.maxPictureChars} characters`],
+    ['$eval($join([1..5000].("1+")) & "1")', `$eval takes an expression of at most ${L.maxEvalChars} characters`],
+    ['$eval("$pad(\\"\\", 100000000, \\"x\\")")', `$pad would produce more than ${L.maxStringChars} characters`],
+  ])('%s fails: %s', async (source, limit) => {
+    const { error } = await failure(source);
+    expect(error.code).toBe(ErrorCode.ExpressionFailed);
+    if (typeof limit === 'string') expect(error.message).toContain(limit);
+    else expect(error.message).toMatch(limit);
+  });
+
+  it.each([
+    // A regular expression's matches are counted, and the clock checked at each.
+    '$count($split($pad("", 900000, "x"), /x/))',
+    '$count($match($pad("", 900000, "x"), /x/))',
+    // Order-by runs JSONata's own sort: its comparisons are counted, and the clock checked.
+    '[1..100000]^($)',
+    '[1..100000]^(>$)[0]',
+    // A callback that is a built-in runs no evaluation step of its own: the clock is checked per call.
+    '$count($map([1..100000], function($v) { $pad("", 20) }))',
+    '$count($map([1..100000], function($v) { $map([1..100], function($x) { $string($x) }) }))',
+    '$count($filter([1..100000], function($v) { $count([1..1000][$ > 500]) > 0 }))',
+    '$reduce([1..100000], function($a, $b) { $a + $count([1..100]) })',
+    '($loop := function($n) { $n < 100000000 ? $loop($n + 1) : $n }; $loop(0))',
+  ])('%s stops at a limit', async (source) => {
+    const { error } = await failure(source);
+    expect(error.code).toBe(ErrorCode.ExpressionFailed);
+    expect(error.message).toMatch(new RegExp(`longer than ${L.timeoutMs} ms|order-by \\(\\^\\) would make more than|created more than|would produce more than`));
+  });
+
+  // Evaluations interleave: a wall clock per evaluation charged a trivial expression with the time
+  // of a heavy one next to it, and it failed "took longer than" — another tenant's run.
+  it('charges each evaluation its own time: heavy ones next to trivial ones do not make those fail', async () => {
+    const trivial = Expression.compile('$steps.object.name');
+    const heavy = Expression.compile('($loop := function($n) { $n < 100000000 ? $loop($n + 1) : $n }; $loop(0))');
+    const outcomes = await Promise.all([
+      ...[1, 2, 3, 4, 5].map(() => heavy.evaluate({}, BINDINGS).then(() => 'ok', (error: AppError) => error.message)),
+      ...Array.from({ length: 2000 }, () => trivial.evaluate({}, BINDINGS).then(() => 'ok', (error: AppError) => error.message)),
+    ]);
+    expect(outcomes.slice(0, 5)).toEqual(Array(5).fill(expect.stringContaining(`took longer than ${L.timeoutMs} ms`)));
+    expect(outcomes.slice(5).filter((outcome) => outcome !== 'ok')).toEqual([]);
+  });
+
+  it('leaves the built-ins working as before within their limits', async () => {
+    expect(await evaluate('$sort([3, 1, 2])')).toEqual([1, 2, 3]);
+    expect(await evaluate('$sort(["b", "a", "c"])')).toEqual(['a', 'b', 'c']);
+    expect(await evaluate('$sort(items, function($l, $r) { $l.price < $r.price }).price')).toEqual([150, 5]);
+    expect(await evaluate('$sort([{"k": 2, "i": 1}, {"k": 1, "i": 2}, {"k": 2, "i": 3}], function($l, $r) { $l.k > $r.k }).i')).toEqual([2, 1, 3]);
+    expect((await failure('$sort([1, "a"])')).error.message).toMatch(/sort function can only be applied to an array of strings or an array of numbers/);
+    expect(await evaluate('$distinct([1, 2, 1, "1", {"a": 1, "b": 2}, {"b": 2, "a": 1}, [1], [1]])')).toEqual([1, 2, '1', { a: 1, b: 2 }, [1]]);
+    expect(await evaluate('$pad("ab", 5, "xy")')).toBe('abxyx');
+    expect(await evaluate('$pad("ab", -4)')).toBe('  ab');
+    expect(await evaluate('$split("a,b,,c", ",")')).toEqual(['a', 'b', '', 'c']);
+    expect(await evaluate('$split("a1b22c", /\\d+/, 2)')).toEqual(['a', 'b']);
+    expect(await evaluate('$join(["a", "b"], "-")')).toBe('a-b');
+    expect(await evaluate('$string({"a": [1, 2]}, true)')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+    expect(await evaluate('$spread([{"a": 1, "b": 2}, [{"c": 3}], 4])')).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }, 4]);
+    expect(await evaluate('$zip([1, 2, 3], ["a", "b"])')).toEqual([[1, 'a'], [2, 'b']]);
+    expect(await evaluate('$match("a1b22", /\\d+/).match')).toEqual(['1', '22']);
+    expect(await evaluate('$replace("a1b22", /(\\d+)/, "<$1>")')).toBe('a<1>b<22>');
+    expect(await evaluate('$replace("aaa", "a", "bb", 2)')).toBe('bbbba');
+    expect(await evaluate('$contains("abc", /b/)')).toBe(true);
+    expect(await evaluate('$map([1, 2], function($v, $i) { $v + $i })')).toEqual([1, 3]);
+    expect(await evaluate('$map(["a", "b"], $uppercase)')).toEqual(['A', 'B']);
+    expect(await evaluate('$filter([1, 2, 3], function($v) { $v > 1 })')).toEqual([2, 3]);
+    expect(await evaluate('$single([1, 2, 3], function($v) { $v = 2 })')).toBe(2);
+    expect(await evaluate('$reduce([1, 2, 3], function($a, $b) { $a + $b })')).toBe(6);
+    expect(await evaluate('$each({"a": 1}, function($v, $k) { $k & $v })')).toBe('a1');
+    expect(await evaluate('$sift({"a": 1, "b": 2}, function($v) { $v > 1 })')).toEqual({ b: 2 });
+    expect(await evaluate('$formatNumber(1234.5, "#,##0.00")')).toBe('1,234.50');
+    expect(await evaluate('$formatInteger(12, "w")')).toBe('twelve');
+    expect(await evaluate('$fromMillis(0, "[Y0001]-[M01]-[D01]")')).toBe('1970-01-01');
+    expect(await evaluate('$now("[Y]") = $fromMillis($millis(), "[Y]")')).toBe(true);
+    expect(await evaluate('$eval("1 + 1")')).toBe(2);
+    expect(await evaluate('items^(>price).price')).toEqual([150, 5]);
+    expect(await evaluate('$count([1..200]^(>$))')).toBe(200);
+    expect(await evaluate(`$count($sort([1..${L.maxSortItems}]))`)).toBe(L.maxSortItems);
+    expect(await evaluate('$sort([1..200], function($a, $b) { $a < $b })[0]')).toBe(200);
+    expect(await evaluate('$map([1, 2], $string)')).toEqual(['1', '2']);
   });
 });
 

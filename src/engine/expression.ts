@@ -1,19 +1,16 @@
 import jsonata from 'jsonata';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { EXPRESSION_LIMITS, ExpressionLimitError, installLimits } from './expression-limits.js';
 import { LinearRegExp } from './linear-regexp.js';
 
 /**
  * Expressions of process definitions are JSONata: a well-known language for data mapping and
  * conditions that can reach nothing but the data and variables it is given. Every evaluation
- * is bounded in time, depth and sequence length, and its result in size, so a runaway
- * expression fails its run with a clear error instead of holding the worker.
+ * is bounded in time, depth and the sizes of what it builds (see expression-limits.ts), and its
+ * result in size, so a runaway expression fails its run with a clear error instead of holding
+ * the worker or the API for every tenant.
  */
-export const EXPRESSION_LIMITS = {
-  timeoutMs: 500,
-  maxDepth: 200,
-  maxSequence: 100_000,
-  maxResultChars: 1_000_000,
-};
+export { EXPRESSION_LIMITS };
 
 export class ExpressionSyntaxError extends Error {
   constructor(
@@ -30,6 +27,8 @@ export interface ExpressionBindings {
 
 /** A compiled expression; compile once per definition version, evaluate per webhook. */
 export class Expression {
+  private limited = false;
+
   private constructor(
     readonly source: string,
     private readonly compiled: jsonata.Expression,
@@ -39,8 +38,8 @@ export class Expression {
     try {
       return new Expression(
         source,
+        // The time limit is kept by expression-limits.ts, inside the built-ins too.
         jsonata(source, {
-          timeout: EXPRESSION_LIMITS.timeoutMs,
           stack: EXPRESSION_LIMITS.maxDepth,
           sequence: EXPRESSION_LIMITS.maxSequence,
           RegexEngine: LinearRegExp as unknown as RegExpConstructor,
@@ -57,18 +56,28 @@ export class Expression {
 
   /** The value, or a permanent error that quotes the expression and says what went wrong. */
   async evaluate(input: unknown, bindings: ExpressionBindings): Promise<unknown> {
+    if (!this.limited) {
+      await installLimits(this.compiled);
+      this.limited = true;
+    }
     let result: unknown;
     try {
       result = await this.compiled.evaluate(input, bindings);
     } catch (error) {
-      const failure = error as { code?: string; message?: string };
-      const why =
-        failure.code === 'D1012'
-          ? `took longer than ${EXPRESSION_LIMITS.timeoutMs} ms`
-          : failure.code === 'D1011'
-            ? `nested deeper than ${EXPRESSION_LIMITS.maxDepth}`
-            : (failure.message ?? String(error));
-      throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(this.source)} failed: ${why}`);
+      const failure = error as { code?: string; message?: string; error?: unknown };
+      const limit =
+        error instanceof ExpressionLimitError
+          ? error.message
+          : failure.error instanceof ExpressionLimitError // inside $eval
+            ? failure.error.message
+            : failure.code === 'D1011'
+              ? `nested deeper than ${EXPRESSION_LIMITS.maxDepth}`
+              : failure.code === 'D2014' || failure.code === 'D2015' // JSONata's own sequence limits
+                ? (failure.message ?? null)
+                : null;
+      const why = limit ?? failure.message ?? String(error);
+      // A limit is marked, so that a dry run can refuse the draft outright (422).
+      throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(this.source)} failed: ${why}`, {}, limit ? { limit: true } : undefined);
     }
     return normalise(result, this.source);
   }
@@ -94,6 +103,8 @@ function normalise(result: unknown, source: string): unknown {
     throw new AppError(
       ErrorCode.ExpressionFailed,
       `Expression ${quote(source)} returned ${text.length} characters, more than the limit of ${EXPRESSION_LIMITS.maxResultChars}`,
+      {},
+      { limit: true },
     );
   }
   return JSON.parse(text);

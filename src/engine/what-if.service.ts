@@ -14,18 +14,27 @@ export interface WhatIfQuery {
 
 export interface WhatIfEntry {
   webhook: Pick<WebhookView, 'id' | 'receivedAt' | 'status' | 'reason' | 'recordIds'>;
-  draft: Pick<DryRunResult, 'status' | 'error' | 'records'>;
+  draft: Pick<DryRunResult, 'started' | 'status' | 'error' | 'records'>;
 }
 
 export interface WhatIfReport {
   processId: string;
   compared: number;
+  /** False when the comparison stopped at its time budget (WHAT_IF_BUDGET_MS) before the last webhook. */
+  complete: boolean;
+  /** Why it stopped early, or null. */
+  stoppedReason: string | null;
   /** Stored webhooks without a record that the draft would turn into records. */
   wouldNowWrite: number;
   entries: WhatIfEntry[];
 }
 
 export const WHAT_IF_LIMIT = 200;
+/**
+ * The time one comparison may take in all: each dry run is bounded, but 200 of them that each run
+ * into an expression's time limit would keep the service busy for a long time.
+ */
+export const WHAT_IF_BUDGET_MS = 10_000;
 
 /**
  * Dry-runs a draft definition against stored webhooks of a tenant, next to what actually
@@ -44,26 +53,37 @@ export class WhatIfService {
     if (!Number.isInteger(limit) || limit < 1 || limit > WHAT_IF_LIMIT) {
       throw new AppError(ErrorCode.InvalidArgument, `limit must be 1 to ${WHAT_IF_LIMIT}`);
     }
-    const webhooks = await this.log.search(
-      tenantId,
-      { ids: query.webhookIds, status: query.status, from: query.from, to: query.to },
-      limit,
-    );
     const process = this.dryRun.compile(definition);
-    const entries: WhatIfEntry[] = [];
-    for (const webhook of webhooks) {
-      const result = await this.dryRun.run(tenantId, process, webhook.payload, { id: webhook.apiKeyId, name: '' });
-      const { id, receivedAt, status, reason, recordIds } = webhook;
-      entries.push({
-        webhook: { id, receivedAt, status, reason, recordIds },
-        draft: { status: result.status, error: result.error, records: result.records },
-      });
-    }
-    return {
-      processId: process.definition.id,
-      compared: entries.length,
-      wouldNowWrite: entries.filter((entry) => entry.webhook.recordIds.length === 0 && entry.draft.records.length > 0).length,
-      entries,
-    };
+    return this.dryRun.limited(tenantId, async () => {
+      const started = Date.now();
+      const webhooks = await this.log.search(
+        tenantId,
+        { ids: query.webhookIds, status: query.status, from: query.from, to: query.to },
+        limit,
+      );
+      const entries: WhatIfEntry[] = [];
+      let stoppedReason: string | null = null;
+      for (const webhook of webhooks) {
+        if (Date.now() - started > WHAT_IF_BUDGET_MS) {
+          stoppedReason = `stopped after ${entries.length} of ${webhooks.length} webhooks: a comparison may take at most ${WHAT_IF_BUDGET_MS} ms`;
+          break;
+        }
+        // With the key each webhook came with: a draft restricted to other keys would not start.
+        const result = await this.dryRun.run(tenantId, process, webhook.payload, { id: webhook.apiKeyId, name: webhook.apiKeyName });
+        const { id, receivedAt, status, reason, recordIds } = webhook;
+        entries.push({
+          webhook: { id, receivedAt, status, reason, recordIds },
+          draft: { started: result.started, status: result.status, error: result.error, records: result.records },
+        });
+      }
+      return {
+        processId: process.definition.id,
+        compared: entries.length,
+        complete: stoppedReason === null,
+        stoppedReason,
+        wouldNowWrite: entries.filter((entry) => entry.webhook.recordIds.length === 0 && entry.draft.records.length > 0).length,
+        entries,
+      };
+    });
   }
 }

@@ -27,7 +27,7 @@ export class MetricsController {
     // Volumes per tenant are business data: not for anyone who can reach the port.
     const bearer = bearerOf(request.headers.authorization);
     if (!bearer || !isMetricsToken(bearer, this.config.metricsToken)) {
-      const principal = bearer ? this.oauth.verify(bearer) : null;
+      const principal = bearer ? await this.oauth.verify(bearer) : null;
       if (!principal) {
         throw new AppError(ErrorCode.Unauthenticated, 'Metrics need a bearer token: METRICS_TOKEN or a platform access token', {
           'WWW-Authenticate': 'Bearer realm="hookflow"',

@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { OAuthService } from '../auth/oauth.service.js';
+import { OAuthError, OAuthService } from '../auth/oauth.service.js';
 import { ErrorCode } from '../common/app-error.js';
 import { errorBody } from '../common/error.filter.js';
 import { WebhookQueue } from '../queue/webhook-queue.producer.js';
@@ -35,13 +35,25 @@ export async function mountQueueDashboard(app: INestApplication, fastify: Fastif
 
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      // A browser sends cached Basic credentials with another site's form or fetch too: an
+      // unsafe request must come from the dashboard's own pages.
+      if (!SAFE_METHODS.has(request.method) && isCrossSite(request)) {
+        return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'The queue dashboard refuses changes sent from another site' });
+      }
       const credentials = basicCredentials(request.headers.authorization);
       const digest = credentials && createHash('sha256').update(`${credentials.id}\0${credentials.secret}`).digest('hex');
       if (digest && (trusted.get(digest) ?? 0) > Date.now()) return;
-      if (credentials && (await isPlatformClient(oauth, credentials.id, credentials.secret))) {
+      const checked = credentials ? await checkPlatformClient(oauth, credentials.id, credentials.secret, request.ip) : 'refused';
+      if (checked === 'ok') {
         if (trusted.size > 1000) trusted.clear();
         trusted.set(digest!, Date.now() + TRUST_MS);
         return;
+      }
+      if (typeof checked === 'number') {
+        return reply
+          .code(429)
+          .header('Retry-After', String(checked))
+          .send({ statusCode: 429, error: 'Too Many Requests', message: `Too many failed sign-ins; try again in ${checked} seconds` });
       }
       if (credentials) logger.warn({ msg: 'Queue dashboard: refused credentials', clientId: credentials.id.slice(0, 100) });
       return reply
@@ -61,10 +73,34 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : null;
 }
 
-async function isPlatformClient(oauth: OAuthService, id: string, secret: string): Promise<boolean> {
+/** 'ok', 'refused', or the seconds to wait when over the limit of failed authentications (shared with /oauth/token). */
+async function checkPlatformClient(oauth: OAuthService, id: string, secret: string, ip: string): Promise<'ok' | 'refused' | number> {
   try {
-    return (await oauth.token('client_credentials', id, secret, 'platform')).scope === 'platform';
-  } catch {
-    return false;
+    return (await oauth.token('client_credentials', id, secret, 'platform', ip)).scope === 'platform' ? 'ok' : 'refused';
+  } catch (error) {
+    if (error instanceof OAuthError && error.retryAfter !== undefined) return error.retryAfter;
+    return 'refused';
   }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Origin (or, without it, Referer) names another host than the request's, or the browser says
+ * Sec-Fetch-Site: cross-site. A request with none of them is no browser's cross-site request.
+ */
+function isCrossSite(request: FastifyRequest): boolean {
+  if (firstHeader(request.headers['sec-fetch-site']) === 'cross-site') return true;
+  const source = firstHeader(request.headers.origin) ?? firstHeader(request.headers.referer);
+  if (source === undefined) return false;
+  try {
+    return new URL(source).host !== request.headers.host;
+  } catch {
+    // "null" (a sandboxed or privacy-hidden origin) or garbage: not provably ours.
+    return true;
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

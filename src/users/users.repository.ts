@@ -42,8 +42,12 @@ export class UsersRepository {
     return ((await this.roles.delete({ userId, tenantId })).affected ?? 0) > 0;
   }
 
+  /** A new password ends every session of the user: whoever knew the old one is signed out. */
   async setPassword(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(ConsoleUser, { id }, { passwordHash });
+      await manager.createQueryBuilder().delete().from('console_sessions').where('user_id = :id', { id }).execute();
+    });
   }
 
   /** The user, its roles and its sessions go together (no dangling sessions sign anyone in). */
