@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { AdminApi, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
+import { AdminApi, pollUntil, requestToken, sendWebhook, settledWebhook } from './support/admin-client.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
 import { cliJson } from './support/cli.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
@@ -27,6 +27,7 @@ const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url
 const ADMIN = { id: 'browser-admin', secret: 'browser-admin-secret-0123456789' };
 const ANALYST = { email: 'ada@example.com', password: 'analyst passphrase 1' };
 const VIEWER = { email: 'victor@example.com', password: 'viewer passphrase 1' };
+const OPERATOR = { email: 'olga@example.com', password: 'operator passphrase 1' };
 const PROCESS = 'create-object-records-from-webhook';
 const PROCESS_NAME = 'Create object records based on incoming webhook';
 
@@ -118,6 +119,7 @@ describe('web console in a browser', () => {
     apiKey = (await cliJson<{ apiKey: string }>(['apikey', 'create', '--tenant', tenantId, '--name', 'Landing page'], cli)).apiKey;
     await cliJson(['user', 'create', ANALYST.email, '--password-stdin', '--tenant', tenantId, '--role', 'analyst'], cli, ANALYST.password);
     await cliJson(['user', 'create', VIEWER.email, '--password-stdin', '--tenant', tenantId, '--role', 'viewer'], cli, VIEWER.password);
+    await cliJson(['user', 'create', OPERATOR.email, '--password-stdin', '--platform-admin'], cli, OPERATOR.password);
 
     service = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     service.stdout!.on('data', (chunk) => (serviceOutput += chunk));
@@ -448,6 +450,30 @@ describe('web console in a browser', () => {
     await open('API keys');
     await page.locator('table.keys').waitFor();
     expect(await page.getByRole('button', { name: /Rotate/ }).count()).toBe(0);
+  });
+
+  it('a platform admin rotates and revokes an OAuth client; the old secret, then the client, are refused', async () => {
+    const created = await admin.post('/api/clients', { kind: 'tenant', tenantId, scopes: ['webhooks:read'] });
+    const { clientId, clientSecret } = created.body as { clientId: string; clientSecret: string };
+    const token = (secret: string) => requestToken(url, { basic: { clientId, clientSecret: secret }, form: { grant_type: 'client_credentials' } });
+    expect(await page.getByRole('link', { name: 'OAuth clients' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(OPERATOR);
+    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    page.on('dialog', (dialog) => void dialog.accept());
+
+    await open('OAuth clients');
+    const row = page.locator(`table.clients tr[data-client="${clientId}"]`);
+    await row.getByRole('button', { name: `Rotate ${clientId}` }).click();
+    const newSecret = await page.getByLabel('Client secret').inputValue();
+    expect(newSecret.length).toBeGreaterThan(20);
+    expect((await token(newSecret)).status).toBe(200);
+    expect((await token(clientSecret)).status).toBe(401);
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await row.getByRole('button', { name: `Revoke ${clientId}` }).click();
+    await row.getByText('revoked').waitFor();
+    expect((await token(newSecret)).status).toBe(401);
   });
 
   it('fits a narrow window and loads nothing from elsewhere', async () => {

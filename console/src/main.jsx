@@ -12,6 +12,7 @@ import { FieldMapping } from './views/field-mapping.jsx';
 import { Catalogue } from './views/catalogue.jsx';
 import { Keys } from './views/keys.jsx';
 import { Secrets } from './views/secrets.jsx';
+import { Clients } from './views/clients.jsx';
 import './styles.css';
 
 const SECTIONS = [
@@ -23,6 +24,8 @@ const SECTIONS = [
   ['keys', 'API keys'],
   ['secrets', 'Secrets'],
 ];
+// Platform-wide screens, shown to platform admins beside the tenant's sections.
+const PLATFORM_SECTIONS = [['clients', 'OAuth clients']];
 
 function App() {
   const path = usePath();
@@ -78,6 +81,7 @@ function App() {
   else if (section === 'catalogue') view = <Catalogue {...props} />;
   else if (section === 'keys') view = <Keys {...props} />;
   else if (section === 'secrets') view = <Secrets {...props} />;
+  else if (section === 'clients' && session.platformAdmin) view = <Clients />;
   else view = <Dashboard {...props} />;
   return (
     <Shell session={session} tenant={tenant} section={section} onSignOut={() => setSession(null)}>
@@ -127,7 +131,7 @@ function Shell({ session, tenant, section, onSignOut, children }) {
       </header>
       {tenant && (
         <nav class="sections" aria-label="Sections">
-          {SECTIONS.map(([name, label]) => (
+          {[...SECTIONS, ...(session.platformAdmin ? PLATFORM_SECTIONS : [])].map(([name, label]) => (
             <Link href={`/t/${tenant.id}/${name}`} aria-current={section === name ? 'page' : undefined}>
               {label}
             </Link>
