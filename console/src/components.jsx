@@ -70,6 +70,25 @@ export function formatTime(iso) {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/** A credential's state in a table: active, or revoked since when. */
+export function RevokedBadge({ revokedAt }) {
+  return revokedAt ? <span class="badge status-failed">revoked {formatTime(revokedAt)}</span> : <span class="badge status-processed">active</span>;
+}
+
+/** Rotate and revoke buttons of a credential's row; `name` makes each button's accessible name unique. */
+export function RotateRevoke({ name, busy, rotate, revoke }) {
+  return (
+    <div class="row-actions">
+      <button type="button" class="secondary" disabled={busy} onClick={rotate}>
+        Rotate<span class="visually-hidden"> {name}</span>
+      </button>
+      <button type="button" class="danger" disabled={busy} onClick={revoke}>
+        Revoke<span class="visually-hidden"> {name}</span>
+      </button>
+    </div>
+  );
+}
+
 export function short(value, length = 80) {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   if (text === undefined) return '';

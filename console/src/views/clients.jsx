@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { ErrorNote, formatTime, Loading, useAction, useLoad } from '../components.jsx';
+import { ErrorNote, formatTime, Loading, RevokedBadge, RotateRevoke, useAction, useLoad } from '../components.jsx';
 
 /** The admin API's OAuth clients, for platform admins: rotate a secret (shown once) or revoke a client. */
 export function Clients() {
@@ -67,22 +67,11 @@ export function Clients() {
                   <td>{client.scopes.join(' ')}</td>
                   <td>{formatTime(client.createdAt)}</td>
                   <td>
-                    {client.revokedAt ? (
-                      <span class="badge status-failed">revoked {formatTime(client.revokedAt)}</span>
-                    ) : (
-                      <span class="badge status-processed">active</span>
-                    )}
+                    <RevokedBadge revokedAt={client.revokedAt} />
                   </td>
                   <td>
                     {!client.revokedAt && (
-                      <div class="row-actions">
-                        <button type="button" class="secondary" disabled={action.busy} onClick={() => rotate(client)}>
-                          Rotate<span class="visually-hidden"> {client.clientId}</span>
-                        </button>
-                        <button type="button" class="danger" disabled={action.busy} onClick={() => revoke(client)}>
-                          Revoke<span class="visually-hidden"> {client.clientId}</span>
-                        </button>
-                      </div>
+                      <RotateRevoke name={client.clientId} busy={action.busy} rotate={() => rotate(client)} revoke={() => revoke(client)} />
                     )}
                   </td>
                 </tr>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, del, get, post, tenantApi } from '../api.js';
-import { copyText, ErrorNote, formatTime, Loading, useAction, useLoad } from '../components.jsx';
+import { copyText, ErrorNote, formatTime, Loading, RevokedBadge, RotateRevoke, useAction, useLoad } from '../components.jsx';
 
 export function Keys({ tenant, can }) {
   const path = tenantApi(tenant.id);
@@ -83,11 +83,7 @@ export function Keys({ tenant, can }) {
                   <td>{formatTime(key.createdAt)}</td>
                   <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
                   <td>
-                    {key.revokedAt ? (
-                      <span class="badge status-failed">revoked {formatTime(key.revokedAt)}</span>
-                    ) : (
-                      <span class="badge status-processed">active</span>
-                    )}
+                    <RevokedBadge revokedAt={key.revokedAt} />
                     {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
                   </td>
                   <td>
@@ -100,14 +96,7 @@ export function Keys({ tenant, can }) {
                   {writable && (
                     <td>
                       {!key.revokedAt && (
-                        <div class="row-actions">
-                          <button type="button" class="secondary" disabled={action.busy} onClick={() => rotate(key)}>
-                            Rotate<span class="visually-hidden"> {key.name}</span>
-                          </button>
-                          <button type="button" class="danger" disabled={action.busy} onClick={() => revoke(key)}>
-                            Revoke<span class="visually-hidden"> {key.name}</span>
-                          </button>
-                        </div>
+                        <RotateRevoke name={key.name} busy={action.busy} rotate={() => rotate(key)} revoke={() => revoke(key)} />
                       )}
                     </td>
                   )}
