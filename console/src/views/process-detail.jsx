@@ -96,7 +96,8 @@ export function ProcessDetail({ tenant, can, processId }) {
                 }}
               />
             )}
-            {tab === 'diff' && detail.base && <Diff base={detail.base} draft={draft} />}
+            {tab === 'diff' && detail.base && !detail.baseUpgrade && <Diff base={detail.base} draft={draft} />}
+            {tab === 'diff' && detail.baseUpgrade && <ThreeWayDiff upgrade={detail.baseUpgrade} draft={draft} />}
             {tab === 'history' && <History tenant={tenant} detail={detail} writable={writable} busy={action.busy} act={act} />}
           </div>
         </section>
@@ -477,7 +478,7 @@ function DryRun({ tenant, detail, draft, valid, writable, saved }) {
   );
 }
 
-function Diff({ base, draft }) {
+function Diff({ base, draft, label = 'the base definition', rightLabel = 'the draft' }) {
   const parsed = parseJson(draft ?? '');
   const right = parsed.error ? draft : pretty(parsed.value);
   const lines = diffLines(pretty(base), right);
@@ -485,9 +486,9 @@ function Diff({ base, draft }) {
   return (
     <>
       <p>
-        {changed === 0 ? 'The draft equals the base definition.' : `${changed} changed lines between the base definition (−) and the draft (+).`}
+        {changed === 0 ? `${rightLabel[0].toUpperCase()}${rightLabel.slice(1)} equals ${label}.` : `${changed} changed lines between ${label} (−) and ${rightLabel} (+).`}
       </p>
-      <pre class="diff" tabIndex={0} aria-label="Differences against the base definition">
+      <pre class="diff" tabIndex={0} aria-label={`Differences between ${label} and ${rightLabel}`}>
         {lines.map((line) => (
           <div class={`diff-${line.kind}`}>
             <span class="diff-sign" aria-hidden="true">
@@ -498,6 +499,18 @@ function Diff({ base, draft }) {
           </div>
         ))}
       </pre>
+    </>
+  );
+}
+
+/** After a base upgrade: what the base changed, and what the override changed, both from the base it was made from. */
+function ThreeWayDiff({ upgrade, draft }) {
+  return (
+    <>
+      <h3>The base, v{upgrade.from} → v{upgrade.to}</h3>
+      <Diff base={upgrade.oldBase} draft={JSON.stringify(upgrade.newBase)} label={`base v${upgrade.from}`} rightLabel={`base v${upgrade.to}`} />
+      <h3>This override, from base v{upgrade.from}</h3>
+      <Diff base={upgrade.oldBase} draft={draft} label={`base v${upgrade.from}`} />
     </>
   );
 }
