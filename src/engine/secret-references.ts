@@ -55,7 +55,13 @@ export class SecretReferences {
 
   async resolve(tenantId: string, reference: SecretReference): Promise<ResolvedSecret> {
     // Checked again here: a definition saved under another prefix must not reach outside this one.
-    this.check(reference, '');
+    // A problem of the definition, not of the system: the run fails, it is not retried.
+    try {
+      this.check(reference, '');
+    } catch (error) {
+      if (error instanceof InputProblem) return { ok: false, problem: error.message };
+      throw error;
+    }
     const value = 'secret' in reference ? await this.secrets.reveal(tenantId, reference.secret) : process.env[reference.env];
     if (!value) {
       return {

@@ -849,6 +849,17 @@ describe('http-request with secrets', () => {
     expect(http.requests).toEqual([]);
   });
 
+  it('fails the run, without a retry, when a reference the operator no longer allows reaches a run', async () => {
+    const compiled = withHeader({ env: 'HOOKFLOW_PROCESS_TOKEN' });
+    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+    const strict = new SecretReferences(tenantSecrets, { processEnvPrefix: 'OTHER_PREFIX_' } as AppConfig);
+    const input = compiled.process.steps[0].input as { secretHeaders: Map<string, unknown> };
+
+    const resolved = await strict.resolve(TENANT, input.secretHeaders.get('authorization') as { env: string });
+
+    expect(resolved).toEqual({ ok: false, problem: expect.stringContaining('only environment variables whose name starts with OTHER_PREFIX_') });
+  });
+
   it('refuses a variable outside PROCESS_ENV_PREFIX with the same words whether it exists or not', () => {
     process.env.HOOKFLOW_TEST_SET = 'x';
     const existing = withHeader({ env: 'HOOKFLOW_TEST_SET' });
