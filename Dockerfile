@@ -5,7 +5,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY console ./console
+COPY console-ui ./console-ui
 # The console bundles the sample payloads of processes/samples.
 COPY processes ./processes
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev

@@ -7,7 +7,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
-import { WorkerModule } from './queue/worker.module.js';
+import { WorkerModule } from './pipeline/worker.module.js';
 
 /** The service for one ROLE: the HTTP API, the queue worker, or both in one process. */
 @Module({})
@@ -15,7 +15,7 @@ export class AppModule {
   static forRole(config: AppConfig): DynamicModule {
     const imports = [ConfigModule.forRoot(config), DatabaseModule, MetricsModule.forRole(config.role)];
     if (config.role !== 'worker') imports.push(IngestionModule, AdminModule, ConsoleModule, HealthModule);
-    if (config.role !== 'api') imports.push(WorkerModule);
+    if (config.role !== 'api') imports.push(WorkerModule.forConfig(config));
     return { module: AppModule, imports };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 // @ts-expect-error The console's modules are plain JavaScript, checked by these tests.
-import { diffLines, lineOfPointer, parseJson } from '../console/src/json-tools.js';
+import { diffLines, lineOfPointer, parseJson } from '../console-ui/src/json-tools.js';
 
 const text = JSON.stringify(
   { id: 'p', trigger: { type: 'webhook' }, steps: [{ id: 'a', type: 'map', input: { fields: { 'x/y': '1' } } }, { id: 'b', type: 'stop' }] },

@@ -52,7 +52,7 @@ describe.each(databaseKinds())('records written together (%s)', (kind) => {
 
   it('concurrent runs writing the same source keys get one record per key, and its id', async () => {
     database = await createDatabase(kind);
-    dataSource = await initializeDataSource(dataSourceOptions(parseDatabaseUrl(database.url)));
+    dataSource = await initializeDataSource({ ...dataSourceOptions(parseDatabaseUrl(database.url)), entities: [RecordEntity] });
     await migrate(dataSource);
     const records = new RecordsRepository(dataSource);
     const now = new Date();

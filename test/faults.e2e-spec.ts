@@ -5,7 +5,7 @@ import { freePort } from './support/redis-server.mjs';
 import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { sendMany } from './support/load.js';
-import { WebhookQueue } from '../src/queue/webhook-queue.producer.js';
+import { WebhookQueue } from '../src/pipeline/webhook-queue.js';
 
 /**
  * Breaking things on purpose: every webhook acknowledged with 202 is processed, exactly one

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { RetentionService } from '../src/engine/retention.service.js';
+import { RetentionService } from '../src/pipeline/retention.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { Webhook } from '../src/webhooks/webhook.entity.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
-import { WebhookDispatcher } from '../src/engine/webhook-dispatcher.service.js';
+import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { TenantSecretsService } from '../src/secrets/tenant-secrets.service.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';

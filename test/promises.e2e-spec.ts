@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
-import { RetentionService } from '../src/engine/retention.service.js';
+import { RetentionService } from '../src/pipeline/retention.service.js';
 import { Webhook, type WebhookStatus } from '../src/webhooks/webhook.entity.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { ConsoleClient, signInRequest } from './support/console-client.js';
-import { UsersService } from '../src/users/users.service.js';
+import { UsersService } from '../src/auth/users.service.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 
 describe('secrets never reach the logs or the traces', () => {

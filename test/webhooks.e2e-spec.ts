@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { WebhookRunnerService } from '../src/engine/webhook-runner.service.js';
+import { WebhookRunnerService } from '../src/pipeline/webhook-runner.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { WebhookLogService } from '../src/webhooks/webhook-log.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';

@@ -4,7 +4,7 @@ import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import { WebhookQueue } from '../pipeline/webhook-queue.js';
 import { WebhookStatsService, type WebhookStats } from '../webhooks/webhook-stats.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 

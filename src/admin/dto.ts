@@ -280,15 +280,3 @@ export class ValidateDefinitionDto {
   @IsObject()
   definition: Record<string, unknown>;
 }
-
-export class SignInDto {
-  @ApiProperty({ example: 'ada@example.com' })
-  @IsString()
-  @Length(1, 254)
-  email: string;
-
-  @ApiProperty({ example: 'a long passphrase' })
-  @IsString()
-  @Length(1, 1000)
-  password: string;
-}

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { SessionsService, sessionCookie, CSRF_HEADER } from '../console/sessions.service.js';
+import { SessionsService, sessionCookie, CSRF_HEADER } from './sessions.service.js';
 import { checkAdminBodyLimits } from './admin-body-limits.js';
 import { OAuthService } from './oauth.service.js';
 import { SCOPE_KEY, type Principal, type Scope } from './scopes.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { SessionsService } from '../console/sessions.service.js';
+import { SessionsService } from './sessions.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { AccessTokens } from './access-tokens.js';
 import { OAuthClient, type ClientKind } from './oauth-client.entity.js';

@@ -1,3 +1,7 @@
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogueObject } from './catalogue-object.entity.js';
+import { CatalogueColumn } from './catalogue-column.entity.js';
+import { RecordEntity } from './record.entity.js';
 import { FieldMappingService } from './field-mapping.service.js';
 import { Module } from '@nestjs/common';
 import { CatalogueRepository } from './catalogue.repository.js';
@@ -6,6 +10,7 @@ import { RecordsRepository } from './records.repository.js';
 import { RecordsService } from './records.service.js';
 
 @Module({
+  imports: [TypeOrmModule.forFeature([CatalogueObject, CatalogueColumn, RecordEntity])],
   providers: [CatalogueRepository, RecordsRepository, CatalogueService, RecordsService, FieldMappingService],
   exports: [CatalogueService, RecordsService, FieldMappingService],
 })

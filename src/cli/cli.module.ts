@@ -6,7 +6,6 @@ import type { AppConfig } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { EngineModule } from '../engine/engine.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
-import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 
@@ -24,7 +23,6 @@ export class CliModule {
         WebhooksModule,
         EngineModule,
         AuthModule,
-        UsersModule,
         SecretsModule,
       ],
     };

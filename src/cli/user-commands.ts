@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { TENANT_ROLES } from '../users/console-user-role.entity.js';
-import { UsersService } from '../users/users.service.js';
+import { TENANT_ROLES } from '../auth/console-user-role.entity.js';
+import { UsersService } from '../auth/users.service.js';
 import { printList, printObject } from './output.js';
 import { readStdin } from './stdin.js';
 

@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WEBHOOKS_QUEUE } from '../queue/queue.constants.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -105,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl,
     redis: parseRedisUrl(redisUrl),
     redisPrefix: identifier(env, 'REDIS_PREFIX', 'hookflow'),
-    queueName: identifier(env, 'QUEUE_NAME', WEBHOOKS_QUEUE),
+    queueName: identifier(env, 'QUEUE_NAME', 'webhooks'),
     database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

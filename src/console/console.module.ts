@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { ConsoleController } from './console.controller.js';
 import { ConsoleFiles } from './console-files.js';
 import { SessionController } from './session.controller.js';
-import { SessionsModule } from './sessions.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 
 /** The web console: its files at /console and its sign-in at /api/session (API role only). */
 @Module({
-  imports: [SessionsModule],
+  imports: [AuthModule],
   controllers: [SessionController, ConsoleController],
   providers: [{ provide: ConsoleFiles, useFactory: () => new ConsoleFiles() }],
 })

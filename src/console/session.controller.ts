@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGua
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPublic } from '../common/api-docs.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SignInDto } from '../admin/dto.js';
+import { SignInDto } from './sign-in.dto.js';
 import { AdminBodyLimitsGuard } from '../auth/admin-body-limits.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { CSRF_HEADER, SESSION_COOKIE, sessionCookie, SessionsService, type SessionView } from './sessions.service.js';
+import { CSRF_HEADER, SESSION_COOKIE, sessionCookie, SessionsService, type SessionView } from '../auth/sessions.service.js';
 
 /** Sign-in, the current session and sign-out of the web console. */
 @ApiTags('console session')

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { SecretBox } from '../common/secret-box.js';
+import { SecretBox } from './secret-box.js';
+import { Setting } from './setting.entity.js';
 import { SettingsRepository } from './settings.repository.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -16,13 +17,14 @@ import { initializeDataSource } from './sqlite-lock-wait.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, config.sqliteBusyTimeoutMs), retryAttempts: 1 }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, config.sqliteBusyTimeoutMs), autoLoadEntities: true, retryAttempts: 1 }),
       dataSourceFactory: async (options) => {
         const dataSource = await initializeDataSource(options!);
         await migrate(dataSource);
         return dataSource;
       },
     }),
+    TypeOrmModule.forFeature([Setting]),
   ],
 })
 export class DatabaseModule {}

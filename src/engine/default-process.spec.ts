@@ -7,7 +7,7 @@ import type { RecordsRepository } from '../catalogue/records.repository.js';
 import { RecordsService } from '../catalogue/records.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { DefinitionCompiler } from './definition-compiler.js';
-import type { CompiledProcess } from './process-definition.js';
+import type { CompiledProcess } from './compiled-process.js';
 import { ProcessRunner } from './process-runner.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Compilation, DefinitionCompiler } from './definition-compiler.js';
 import { Expression } from './expression.js';
-import { compileFile, DefinitionFileError, ProcessDefinitions } from './process-definitions.js';
+import { compileFile, DefinitionFileError, BaseDefinitions } from './base-definitions.js';
 import { buildProcessSchema } from './process-schema.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
@@ -446,7 +446,7 @@ describe('DefinitionCompiler: step ids, branches and the file name', () => {
   });
 });
 
-describe('ProcessDefinitions and compileFile', () => {
+describe('BaseDefinitions and compileFile', () => {
   const dirs: string[] = [];
 
   function processesDir(files: Record<string, string>): string {
@@ -458,7 +458,7 @@ describe('ProcessDefinitions and compileFile', () => {
 
   function loadError(dir: string): DefinitionFileError {
     try {
-      ProcessDefinitions.load(dir, compiler);
+      BaseDefinitions.load(dir, compiler);
     } catch (error) {
       if (error instanceof DefinitionFileError) return error;
       throw error;
@@ -471,7 +471,7 @@ describe('ProcessDefinitions and compileFile', () => {
   });
 
   it('loads the shipped directory, skipping process.schema.json', () => {
-    const definitions = ProcessDefinitions.load(PROCESSES_DIR, compiler);
+    const definitions = BaseDefinitions.load(PROCESSES_DIR, compiler);
     expect(definitions.all().map((process) => process.definition.id)).toEqual(shippedFiles().map((file) => file.replace(/\.json$/, '')));
     expect(definitions.get(DEFAULT_ID)?.definition).toEqual(shipped());
     expect(definitions.get(DEFAULT_ID)?.steps).toHaveLength(3);
@@ -523,13 +523,13 @@ describe('ProcessDefinitions and compileFile', () => {
     const second = definition([{ id: 'done', type: 'stop' }]);
     second.id = 'a-second';
     const dir = processesDir({ [`${DEFAULT_ID}.json`]: JSON.stringify(shipped()), 'a-second.json': JSON.stringify(second) });
-    expect(ProcessDefinitions.load(dir, compiler).all().map((process) => process.definition.id)).toEqual(['a-second', DEFAULT_ID]);
+    expect(BaseDefinitions.load(dir, compiler).all().map((process) => process.definition.id)).toEqual(['a-second', DEFAULT_ID]);
   });
 
   it('says which directory it cannot read', () => {
     const missing = join(tmpdir(), 'hookflow-no-such-dir-7f3a');
-    expect(() => ProcessDefinitions.load(missing, compiler)).toThrow(DefinitionFileError);
-    expect(() => ProcessDefinitions.load(missing, compiler)).toThrow(`Cannot read process definitions from ${missing}: `);
+    expect(() => BaseDefinitions.load(missing, compiler)).toThrow(DefinitionFileError);
+    expect(() => BaseDefinitions.load(missing, compiler)).toThrow(`Cannot read process definitions from ${missing}: `);
   });
 
   it('compileFile prefixes every problem with the file and checks the id against the file name', () => {

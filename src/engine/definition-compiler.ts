@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { compileExpression, InputProblem, type StepType } from './step-type.js';
-import type { CompiledProcess, CompiledStep, ProcessDefinition, StepDefinition } from './process-definition.js';
+import type { CompiledProcess, CompiledStep } from './compiled-process.js';
+import type { ProcessDefinition, StepDefinition } from './definition-types.js';
 import { buildProcessSchema } from './process-schema.js';
 import type { StepRegistry } from './step-registry.js';
 

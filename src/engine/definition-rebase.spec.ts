@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rebaseDefinition } from './definition-rebase.js';
-import type { ProcessDefinition } from './process-definition.js';
+import type { ProcessDefinition } from './definition-types.js';
 
 const base: ProcessDefinition = {
   id: 'p',

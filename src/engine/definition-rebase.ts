@@ -1,4 +1,4 @@
-import type { ProcessDefinition } from './process-definition.js';
+import type { ProcessDefinition } from './definition-types.js';
 
 export interface Rebased {
   /** The override with the base's changes applied (when there is no conflict). */

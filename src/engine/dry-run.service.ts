@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DefinitionCompiler } from './definition-compiler.js';
-import type { CompiledProcess } from './process-definition.js';
+import type { CompiledProcess } from './compiled-process.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 
 export interface DryRunResult {

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DefinitionCompiler } from './definition-compiler.js';
-import type { CompiledProcess } from './process-definition.js';
-import { ProcessDefinitions } from './process-definitions.js';
+import type { CompiledProcess } from './compiled-process.js';
+import { BaseDefinitions } from './base-definitions.js';
 import type { ProcessSource } from './tenant-process.entity.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
@@ -44,7 +44,7 @@ export class EffectiveProcesses {
   private readonly compiled = new Map<string, StoredVersion>();
 
   constructor(
-    private readonly base: ProcessDefinitions,
+    private readonly base: BaseDefinitions,
     private readonly settings: TenantProcessesRepository,
     private readonly compiler: DefinitionCompiler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -1,3 +1,7 @@
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TenantProcess } from './tenant-process.entity.js';
+import { ProcessVersion } from './process-version.entity.js';
+import { ProcessRun } from './process-run.entity.js';
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -7,12 +11,11 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { DryRunService } from './dry-run.service.js';
 import { WhatIfService } from './what-if.service.js';
-import { RetentionService } from './retention.service.js';
 import { EffectiveProcesses } from './effective-processes.js';
 import { OutboundHttp } from './outbound-http.js';
 import { SecretReferences } from './secret-references.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
-import { ProcessDefinitions } from './process-definitions.js';
+import { BaseDefinitions } from './base-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessRunsRepository } from './process-runs.repository.js';
 import { ProcessesService } from './processes.service.js';
@@ -23,7 +26,7 @@ import { STEP_TYPES } from './steps/index.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
 @Module({
-  imports: [CatalogueModule, TenantsModule, WebhooksModule, SecretsModule],
+  imports: [TypeOrmModule.forFeature([TenantProcess, ProcessVersion, ProcessRun]), CatalogueModule, TenantsModule, WebhooksModule, SecretsModule],
   providers: [
     OutboundHttp,
     SecretReferences,
@@ -32,9 +35,9 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     { provide: DefinitionCompiler, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new DefinitionCompiler(registry) },
     {
       // Loaded once at start: a broken definition file stops the start with its problems.
-      provide: ProcessDefinitions,
+      provide: BaseDefinitions,
       inject: [APP_CONFIG, DefinitionCompiler],
-      useFactory: (config: AppConfig, compiler: DefinitionCompiler) => ProcessDefinitions.load(config.processesDir, compiler),
+      useFactory: (config: AppConfig, compiler: DefinitionCompiler) => BaseDefinitions.load(config.processesDir, compiler),
     },
     { provide: ProcessRunner, useValue: new ProcessRunner() },
     TenantProcessesRepository,
@@ -44,17 +47,15 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     RunsService,
     DryRunService,
     WhatIfService,
-    RetentionService,
   ],
   exports: [
     ProcessesService,
     RunsService,
     DryRunService,
     WhatIfService,
-    RetentionService,
     DefinitionCompiler,
     StepRegistry,
-    // For the worker's WebhookRunnerService:
+    // For the pipeline, which runs processes for webhooks:
     EffectiveProcesses,
     ProcessRunner,
     ProcessRunsRepository,

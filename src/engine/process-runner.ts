@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { CompiledProcess, CompiledStep } from './process-definition.js';
+import type { CompiledProcess, CompiledStep } from './compiled-process.js';
 import { evaluate, isTrue, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
 
 export type RunStatus = 'succeeded' | 'skipped' | 'failed';

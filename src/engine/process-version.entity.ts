@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ProcessDefinition } from './process-definition.js';
+import type { ProcessDefinition } from './definition-types.js';
 
 /** One saved version of a tenant's override or custom process. Versions are never changed. */
 @Entity('process_versions')

@@ -4,8 +4,8 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { DefinitionCompiler } from './definition-compiler.js';
 import { rebaseDefinition } from './definition-rebase.js';
 import { EffectiveProcesses, LEGACY_BASE_VERSION, type EffectiveProcess } from './effective-processes.js';
-import type { ProcessDefinition } from './process-definition.js';
-import { ProcessDefinitions } from './process-definitions.js';
+import type { ProcessDefinition } from './definition-types.js';
+import { BaseDefinitions } from './base-definitions.js';
 import { ProcessVersion } from './process-version.entity.js';
 import { TenantProcess, type ProcessSource } from './tenant-process.entity.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
@@ -52,7 +52,7 @@ type BaseOrigin = { version: number; definition: ProcessDefinition } | null;
 @Injectable()
 export class ProcessesService implements OnApplicationBootstrap {
   constructor(
-    private readonly base: ProcessDefinitions,
+    private readonly base: BaseDefinitions,
     private readonly effective: EffectiveProcesses,
     private readonly settings: TenantProcessesRepository,
     private readonly compiler: DefinitionCompiler,

@@ -1,6 +1,6 @@
 import type { AppError } from '../common/app-error.js';
 import { Expression, ExpressionSyntaxError } from './expression.js';
-import type { StepDefinition } from './process-definition.js';
+import type { StepDefinition } from './definition-types.js';
 
 /** What a step can see of the run it belongs to. */
 export interface RunContext {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Repository, type QueryDeepPartialEntity } from 'typeorm';
-import type { ProcessDefinition } from './process-definition.js';
+import type { ProcessDefinition } from './definition-types.js';
 import { ProcessVersion } from './process-version.entity.js';
 import { TenantProcess } from './tenant-process.entity.js';
 

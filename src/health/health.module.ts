@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { QueueModule } from '../queue/queue.module.js';
+import { QueueModule } from '../pipeline/queue.module.js';
 import { HealthController } from './health.controller.js';
 import { RedisHealth } from './redis.health.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import { WebhookQueue } from '../pipeline/webhook-queue.js';
 
 /** Redis is up when the queue's connection answers PING within a second. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
-import { QueueModule } from '../queue/queue.module.js';
+import { QueueModule } from '../pipeline/queue.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CatalogueProtocolController } from './catalogue-protocol.controller.js';
 import { CatalogueProtocolService } from './catalogue-protocol.service.js';

@@ -2,7 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { MetricsService, type TenantRequest } from '../metrics/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { TenantRequest } from './tenant-request.js';
 import { IngestionService } from './ingestion.service.js';
 
 export const WEBHOOK_PATH = '/webhooks/:apiKey';

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import type { Role } from '../config/config.js';
-import { QueueModule } from '../queue/queue.module.js';
+import { QueueModule } from '../pipeline/queue.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { WorkerMetricsServer } from './metrics-server.js';
 import { MetricsController } from './metrics.controller.js';

@@ -1,21 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ParameterDriftService } from '../drift/parameter-drift.service.js';
-import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import type { TraceEntry } from '../engine/step-type.js';
-import { WebhookQueue } from '../queue/webhook-queue.producer.js';
-
-/** A webhook request, once its key has told whose it is. */
-export type TenantRequest = FastifyRequest & { tenantId?: string };
+import { WebhookQueue } from '../pipeline/webhook-queue.js';
+import { PipelineEvents, type PipelineObserver, type StoredRunEvent } from '../pipeline/pipeline-events.js';
 
 /**
  * The Prometheus metrics of one process. The registry is the process's own (not prom-client's
  * global one), so several services in one process, as in the tests, do not collide.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements PipelineObserver {
   readonly registry = new Registry();
   private readonly webhooks: Counter<'tenant' | 'status'>;
   private readonly runs: Counter<'tenant' | 'process' | 'status'>;
@@ -27,7 +23,9 @@ export class MetricsService {
     private readonly queue: WebhookQueue,
     @Inject(APP_CONFIG) config: AppConfig,
     drift: ParameterDriftService,
+    events: PipelineEvents,
   ) {
+    events.subscribe(this);
     const registers = [this.registry];
     this.registry.setDefaultLabels({ role: config.role });
     collectDefaultMetrics({ register: this.registry, prefix: 'hookflow_' });
@@ -83,7 +81,7 @@ export class MetricsService {
     this.webhooks.inc({ tenant: tenantId ?? 'unknown', status: String(statusCode) });
   }
 
-  runStored(tenant: string, process: string, status: string, trace: TraceEntry[], recordIds: string[]): void {
+  runStored({ tenantId: tenant, processId: process, status, trace, recordIds }: StoredRunEvent): void {
     this.runs.inc({ tenant, process, status });
     for (const entry of trace) this.steps.observe({ type: entry.type }, entry.durationMs / 1000);
     if (recordIds.length > 0) this.records.inc({ tenant }, recordIds.length);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { OAuthError, OAuthService } from '../auth/oauth.service.js';
 import { ErrorCode } from '../common/app-error.js';
 import { errorBody } from '../common/error.filter.js';
-import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import { WebhookQueue } from '../pipeline/webhook-queue.js';
 
 export const QUEUE_DASHBOARD_PATH = '/queues';
 /** A browser asks for many files per page: a checked credential is trusted this long (scrypt is slow on purpose). */

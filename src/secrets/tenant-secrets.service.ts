@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { SecretBox } from '../common/secret-box.js';
+import { SecretBox } from '../database/secret-box.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TenantsService } from '../tenants/tenants.service.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/config.js';
-import type { SecretBox } from '../common/secret-box.js';
+import type { SecretBox } from '../database/secret-box.js';
 import type { ApiKey } from './api-key.entity.js';
 import type { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
-import { SecretBox } from '../common/secret-box.js';
+import { SecretBox } from '../database/secret-box.js';
 import { SIGNATURE_SCHEMES, type SignatureConfig, type SignatureScheme } from './signature-schemes.js';
 import { MAX_RATE_LIMIT, TenantsService } from './tenants.service.js';
 

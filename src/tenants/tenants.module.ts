@@ -1,3 +1,6 @@
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Tenant } from './tenant.entity.js';
+import { ApiKey } from './api-key.entity.js';
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -6,7 +9,7 @@ import { TenantsRepository } from './tenants.repository.js';
 import { TenantsService } from './tenants.service.js';
 
 @Module({
-  imports: [CatalogueModule],
+  imports: [TypeOrmModule.forFeature([Tenant, ApiKey]), CatalogueModule],
   providers: [TenantsRepository, ApiKeysRepository, TenantsService, ApiKeysService],
   exports: [TenantsService, ApiKeysService],
 })

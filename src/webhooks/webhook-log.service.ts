@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
-import type { WebhookJob } from '../queue/queue.constants.js';
+import type { ReceivedWebhook } from './received-webhook.js';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 import { WebhooksRepository, type WebhookFilter } from './webhooks.repository.js';
 
@@ -35,7 +35,7 @@ export class WebhookLogService {
    * (idempotent per webhook id: a repeated dispatch after a crash changes nothing). A webhook
    * no process takes is written finished, as received, with the reason.
    */
-  async recordTaken(job: WebhookJob, runIds: string[], unprocessedReason: string | null): Promise<void> {
+  async recordTaken(job: ReceivedWebhook, runIds: string[], unprocessedReason: string | null): Promise<void> {
     const finished = runIds.length === 0;
     await this.webhooks.insertOnce(
       Object.assign(new Webhook(), {
@@ -49,7 +49,7 @@ export class WebhookLogService {
   }
 
   /** The entry of a webhook whose only run has just finished, with its outcome (stored with the run). */
-  finishedEntry(job: WebhookJob, runIds: string[], outcome: { status: WebhookStatus; reason: string | null; recordIds: string[] }): Webhook {
+  finishedEntry(job: ReceivedWebhook, runIds: string[], outcome: { status: WebhookStatus; reason: string | null; recordIds: string[] }): Webhook {
     return Object.assign(new Webhook(), {
       ...entry(job, runIds),
       status: outcome.status,
@@ -121,7 +121,7 @@ export class WebhookLogService {
 }
 
 /** The columns of a log entry that come from the webhook's job. */
-function entry(job: WebhookJob, runIds: string[]): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
+function entry(job: ReceivedWebhook, runIds: string[]): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
   return {
     id: job.webhookId,
     tenantId: job.tenantId,

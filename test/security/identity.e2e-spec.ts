@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { UsersService } from '../../src/users/users.service.js';
+import { UsersService } from '../../src/auth/users.service.js';
 import { AdminApi, apiRequest, getToken, pollUntil, readResponse, requestToken, type ApiResponse } from '../support/admin-client.js';
 import { cliJson } from '../support/cli.js';
 import { ConsoleClient, signInRequest } from '../support/console-client.js';

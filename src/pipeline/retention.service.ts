@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
-import { ProcessRunsRepository } from './process-runs.repository.js';
+import { ProcessRunsRepository } from '../engine/process-runs.repository.js';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
+import { WebhookDispatcher } from './webhook-dispatcher.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { Replay, type ReplayFilter, type ReplayStatus } from '../webhooks/replay.entity.js';
 import { ReplaysRepository } from '../webhooks/replays.repository.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
-import type { ReplayBatchJob } from './queue.constants.js';
-import { WebhookQueue } from './webhook-queue.producer.js';
+import type { ReplayBatchJob } from './job-contracts.js';
+import { WebhookQueue } from './webhook-queue.js';
 
 /** Webhooks one batch job replays: small enough for a job to end quickly, large enough to be few. */
 const BATCH = 200;

@@ -1,6 +1,3 @@
-import type { Expression } from './expression.js';
-import type { StepType } from './step-type.js';
-
 /** The shape of a process definition (processes/*.json, checked against processes/process.schema.json). */
 export interface ProcessDefinition {
   id: string;
@@ -27,19 +24,4 @@ export interface StepDefinition {
   input?: Record<string, unknown>;
   then?: StepDefinition[];
   else?: StepDefinition[];
-}
-
-/** A definition ready to run: validated, with its expressions parsed once. */
-export interface CompiledProcess {
-  definition: ProcessDefinition;
-  condition: Expression | null;
-  steps: CompiledStep[];
-}
-
-export interface CompiledStep {
-  definition: StepDefinition;
-  type: StepType<never, unknown>;
-  input: unknown;
-  then: CompiledStep[];
-  else: CompiledStep[];
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { SettingsRepository } from '../database/settings.repository.js';
+import { SettingsRepository } from './settings.repository.js';
 
 /**
  * Encrypts secrets that must be read back (signature secrets: a signature can only be checked

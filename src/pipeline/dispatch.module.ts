@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module.js';
-import { WebhookDispatcher } from '../engine/webhook-dispatcher.service.js';
+import { WebhookDispatcher } from './webhook-dispatcher.service.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { QueueModule } from './queue.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
+import type { RunProcessJob, WebhookJob } from './job-contracts.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
-import { EffectiveProcesses } from './effective-processes.js';
+import { EffectiveProcesses } from '../engine/effective-processes.js';
 import { NO_ACTIVE_PROCESS } from './webhook-dispatcher.service.js';
-import { ProcessRun } from './process-run.entity.js';
-import { ProcessRunner, type RunOutcome } from './process-runner.js';
-import { ProcessRunsRepository } from './process-runs.repository.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { ProcessRun } from '../engine/process-run.entity.js';
+import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
+import { ProcessRunsRepository } from '../engine/process-runs.repository.js';
+import { PipelineEvents } from './pipeline-events.js';
 import { ParameterDriftService } from '../drift/parameter-drift.service.js';
-import type { TraceEntry } from './step-type.js';
+import type { TraceEntry } from '../engine/step-type.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -43,7 +43,7 @@ export class WebhookRunnerService {
     private readonly processes: EffectiveProcesses,
     private readonly runner: ProcessRunner,
     private readonly runs: ProcessRunsRepository,
-    private readonly metrics: MetricsService,
+    private readonly events: PipelineEvents,
     private readonly drift: ParameterDriftService,
   ) {}
 
@@ -98,7 +98,7 @@ export class WebhookRunnerService {
     });
     if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
     else await this.runs.insert([run]);
-    this.metrics.runStored(job.tenantId, job.processId, outcome.status, outcome.trace, outcome.recordIds);
+    this.events.runStored({ tenantId: job.tenantId, processId: job.processId, status: outcome.status, trace: outcome.trace, recordIds: outcome.recordIds });
     // The webhook's first run counts it once for schema drift; every run tells what it mapped.
     this.drift.observe(job.tenantId, webhook.apiKeyId, Object.keys(webhook.payload), mappedParameters(outcome.trace), webhook.runIds[0] === job.runId);
     const line = { requestId: job.requestId, webhookId: job.webhookId, runId: job.runId, tenantId: job.tenantId, processId: job.processId };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { DefinitionCompiler } from './definition-compiler.js';
-import type { CompiledProcess } from './process-definition.js';
+import type { CompiledProcess } from './compiled-process.js';
 
 /** A definition file that cannot be used; the message names the file, the JSON path and the problem. */
 export class DefinitionFileError extends Error {
@@ -9,14 +9,14 @@ export class DefinitionFileError extends Error {
 }
 
 /** The base process definitions of processes/, loaded, checked and compiled once at start. */
-export class ProcessDefinitions {
+export class BaseDefinitions {
   private readonly byId = new Map<string, CompiledProcess>();
 
   constructor(processes: CompiledProcess[]) {
     for (const process of processes) this.byId.set(process.definition.id, process);
   }
 
-  static load(dir: string, compiler: DefinitionCompiler): ProcessDefinitions {
+  static load(dir: string, compiler: DefinitionCompiler): BaseDefinitions {
     let files: string[];
     try {
       files = readdirSync(dir).filter((file) => file.endsWith('.json') && file !== 'process.schema.json');
@@ -33,7 +33,7 @@ export class ProcessDefinitions {
     if (problems.length > 0) {
       throw new DefinitionFileError(`Invalid process definition:\n  ${problems.join('\n  ')}`);
     }
-    return new ProcessDefinitions(processes);
+    return new BaseDefinitions(processes);
   }
 
   get(id: string): CompiledProcess | undefined {

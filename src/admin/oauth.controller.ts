@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type Schema
 import { ApiPublic } from '../common/api-docs.decorator.js';
 import { ErrorCode } from '../common/app-error.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthError, OAuthService } from './oauth.service.js';
+import { OAuthError, OAuthService } from '../auth/oauth.service.js';
 
 /** RFC 6749 §5.2, with the service's error code beside. */
 const OAUTH_ERROR_SCHEMA: SchemaObject = {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { RunProcessJob, WebhookJob } from '../queue/queue.constants.js';
-import { WebhookQueue } from '../queue/webhook-queue.producer.js';
+import type { RunProcessJob, WebhookJob } from './job-contracts.js';
+import { WebhookQueue } from './webhook-queue.js';
 import { WebhookLogService, type WebhookDetail } from '../webhooks/webhook-log.service.js';
-import { EffectiveProcesses, type StartedProcess } from './effective-processes.js';
+import { EffectiveProcesses, type StartedProcess } from '../engine/effective-processes.js';
 
 export const NO_ACTIVE_PROCESS = 'No active process for this webhook: it was kept without creating a record';
 

@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/commo
 import { ApiBearerAuth, ApiOAuth2, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAdminErrors, ApiErrors } from '../common/api-docs.decorator.js';
 import { ErrorCode } from '../common/app-error.js';
-import { ApiAuthGuard } from './api-auth.guard.js';
-import { OAuthService, type ClientView } from './oauth.service.js';
-import { RequireScope } from './scopes.js';
+import { ApiAuthGuard } from '../auth/api-auth.guard.js';
+import { OAuthService, type ClientView } from '../auth/oauth.service.js';
+import { RequireScope } from '../auth/scopes.js';
 
 /** Listing, rotating and revoking OAuth clients (creating them is POST /api/clients). Platform only. */
 @ApiTags('clients')

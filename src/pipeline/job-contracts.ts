@@ -1,6 +1,7 @@
 /** Every queue and job name of the service, with the payload each job carries. */
+import type { ReceivedWebhook } from '../webhooks/received-webhook.js';
 
-/** The queue's default name; QUEUE_NAME sets another. */
+/** The webhooks queue as the application injects it (@InjectQueue); its Redis name is QUEUE_NAME. */
 export const WEBHOOKS_QUEUE = 'webhooks';
 
 /** A received webhook: the worker logs it and queues one run job per process it starts. */
@@ -12,22 +13,8 @@ export const JOB_RETENTION = 'retention';
 /** One batch of a bulk replay; each batch queues the next, so no job holds a worker for long. */
 export const JOB_REPLAY_BATCH = 'replay-batch';
 
-/** A received webhook on its way to the worker. The tenant comes from the API key, never the payload. */
-export interface WebhookJob {
-  webhookId: string;
-  tenantId: string;
-  apiKeyId: string;
-  /** The key's name, which process triggers may name. */
-  apiKeyName: string;
-  /** ISO 8601 */
-  receivedAt: string;
-  contentType: string;
-  /** Request headers that are safe to keep (no credentials, cookies or signatures). */
-  headers: Record<string, string>;
-  payload: Record<string, unknown>;
-  /** The id of the HTTP request that brought it, for log correlation (absent in older jobs). */
-  requestId?: string;
-}
+/** A received webhook on its way to the worker (the job's data is the webhook as logged). */
+export type WebhookJob = ReceivedWebhook;
 
 /** One run of one process, pinned to the version that was current when the webhook was dispatched. */
 export interface RunProcessJob {

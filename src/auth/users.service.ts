@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { hashSecret, verifySecret } from '../auth/secret-hash.js';
-import { SCOPES } from '../auth/scopes.js';
+import { hashSecret, verifySecret } from './secret-hash.js';
+import { SCOPES } from './scopes.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { TENANT_ROLES, type TenantRole } from './console-user-role.entity.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Principal } from '../auth/scopes.js';
+import type { Principal } from './scopes.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TenantsService, type TenantView } from '../tenants/tenants.service.js';
-import { normalizeEmail, UsersService } from '../users/users.service.js';
+import { normalizeEmail, UsersService } from './users.service.js';
 import { ConsoleSession } from './console-session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 

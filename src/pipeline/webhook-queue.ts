@@ -1,45 +1,37 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './queue.constants.js';
-import { webhookJobOptions } from './job-options.js';
+import { WEBHOOKS_QUEUE, JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './job-contracts.js';
 import { FairShare } from './fair-share.js';
 
-const ENQUEUE_TIMEOUT_MS = 2000;
+/** How long a webhook's enqueue may take before the sender is answered 503. */
+export const ENQUEUE_TIMEOUT_MS = 2000;
 const RETRY_AFTER_SECONDS = '5';
 
-/** The one producer of the webhooks queue. */
+/**
+ * The one producer of the webhooks queue. The queue itself is @nestjs/bullmq's, closed by it when
+ * the application shuts down: after every onModuleDestroy, so once the worker's active jobs,
+ * which may queue runs, have finished.
+ */
 @Injectable()
-export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
+export class WebhookQueue implements OnModuleInit {
   private readonly logger = new Logger(WebhookQueue.name);
-  private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob>;
-
   private readonly idempotencyWindowMs: number;
   private readonly fairShare = new FairShare();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob>,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
-    this.queue = new Queue<WebhookJob | RunProcessJob | ReplayBatchJob>(config.queueName, {
-      // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
-      // after the sender has already been told 503 (it would then be queued twice).
-      // Each command gives up after ENQUEUE_TIMEOUT_MS, so the sender hears 503 instead of
-      // waiting. (Auto-pipelining was measured and left off: it costs a tick per command.)
-      connection: { ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: ENQUEUE_TIMEOUT_MS },
-      prefix: config.redisPrefix,
-      defaultJobOptions: webhookJobOptions(config),
-    });
     this.queue.on('error', (error) => this.logger.warn(`Redis: ${error.message}`));
   }
 
   async onModuleInit(): Promise<void> {
     await this.queue.waitUntilReady();
-  }
-
-  // After every onModuleDestroy: the worker's active jobs, which may queue runs, have finished.
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
   }
 
   /** Rejects unless Redis answers PING within the time. */

@@ -1,0 +1,18 @@
+import type { Expression } from './expression.js';
+import type { ProcessDefinition, StepDefinition } from './definition-types.js';
+import type { StepType } from './step-type.js';
+
+/** A definition ready to run: validated, with its expressions parsed once. */
+export interface CompiledProcess {
+  definition: ProcessDefinition;
+  condition: Expression | null;
+  steps: CompiledStep[];
+}
+
+export interface CompiledStep {
+  definition: StepDefinition;
+  type: StepType<never, unknown>;
+  input: unknown;
+  then: CompiledStep[];
+  else: CompiledStep[];
+}

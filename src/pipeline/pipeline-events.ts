@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { TraceEntry } from '../engine/step-type.js';
+
+/** A run the worker has stored, as observers hear of it. */
+export interface StoredRunEvent {
+  tenantId: string;
+  processId: string;
+  status: string;
+  trace: TraceEntry[];
+  recordIds: string[];
+}
+
+/** What the pipeline tells about as it works. Metrics implements it; the pipeline knows no observer. */
+export interface PipelineObserver {
+  runStored(run: StoredRunEvent): void;
+  /** A job failed an attempt and will be tried again. */
+  jobRetried(jobName: string): void;
+}
+
+/** The observers of the pipeline; an observer's failure never fails a job. */
+@Injectable()
+export class PipelineEvents implements PipelineObserver {
+  private readonly observers: PipelineObserver[] = [];
+
+  subscribe(observer: PipelineObserver): void {
+    this.observers.push(observer);
+  }
+
+  runStored(run: StoredRunEvent): void {
+    for (const observer of this.observers) observer.runStored(run);
+  }
+
+  jobRetried(jobName: string): void {
+    for (const observer of this.observers) observer.jobRetried(jobName);
+  }
+}
