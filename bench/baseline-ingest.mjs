@@ -1,5 +1,5 @@
 // The ceiling of this design: a bare Fastify server (no Nest) that parses the body the way
-// the service does and makes one BullMQ queue.add to the same Redis. Started by bench/run.mjs.
+// the service does and makes one BullMQ queue.add to the same Redis. Started by bench/shared.mjs (startBaselineIngest).
 import multipart from '@fastify/multipart';
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
@@ -12,9 +12,7 @@ const queue = new Queue(process.env.QUEUE ?? 'baseline', {
   prefix: process.env.REDIS_PREFIX ?? 'bench',
 });
 const app = Fastify({ logger: false });
-app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-  done(null, parseQuery(body)),
-);
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseQuery(body)));
 await app.register(multipart);
 
 app.post('/webhooks/:apiKey', async (request, reply) => {
@@ -32,4 +30,11 @@ app.post('/webhooks/:apiKey', async (request, reply) => {
 await queue.waitUntilReady();
 await app.listen({ port, host: '127.0.0.1' });
 process.send?.('ready');
-process.once('SIGTERM', () => void app.close().then(() => queue.close()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => queue.close())
+      .then(() => process.exit(0)),
+);

@@ -1,5 +1,5 @@
 // The ceiling behind the queue: a bare BullMQ worker that makes one INSERT per job with the
-// same driver the service uses (better-sqlite3 or pg). Started by bench/run.mjs.
+// same driver the service uses (better-sqlite3 or pg). Started by bench/shared.mjs (startBaselineWorker).
 import Database from 'better-sqlite3';
 import { Worker } from 'bullmq';
 import pg from 'pg';

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // eslint-disable-next-line prefer-const -- assigned once started, read by the signal handler set before
   let service: RunningService | undefined;
   let stopping = false;
   const stop = () => {
@@ -39,8 +40,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   new Logger('Hookflow').log(
-    `Started (role ${config.role}, ${config.database.type} database)` +
-      (service.url ? `; webhooks: ${config.publicBaseUrl}/webhooks/<API_KEY>` : ''),
+    `Started (role ${config.role}, ${config.database.type} database)` + (service.url ? `; webhooks: ${config.publicBaseUrl}/webhooks/<API_KEY>` : ''),
   );
 }
 

@@ -187,7 +187,7 @@ describe.each(databaseKinds())('admin API tenant isolation and scopes (%s)', (ki
       expect(response.body.message).not.toMatch(/scope/i);
     });
 
-    it("changed nothing of tenant B, whose key still works", async () => {
+    it('changed nothing of tenant B, whose key still works', async () => {
       expect(await snapshotB()).toEqual(bBefore);
       expect((await apiRequest(url, 'POST', `/webhooks/${b.apiKey}`, { body: { EntityName: 'Lead', Contact: 'Still B' } })).status).toBe(202);
     });
@@ -203,7 +203,12 @@ describe.each(databaseKinds())('admin API tenant isolation and scopes (%s)', (ki
       ['GET', '/records/Lead/<B lead>', (objects) => `/records/Lead/${objects.leadId}`, () => undefined],
       ['GET', '/records/Country/<B country>', (objects) => `/records/Country/${objects.countryId}`, () => undefined],
       ['GET', '/processes/<B custom process>', (objects) => `/processes/${objects.customProcess}`, () => undefined],
-      ['PUT', '/processes/<B custom process>', (objects) => `/processes/${objects.customProcess}`, (objects) => ({ definition: customOf(objects.customProcess) })],
+      [
+        'PUT',
+        '/processes/<B custom process>',
+        (objects) => `/processes/${objects.customProcess}`,
+        (objects) => ({ definition: customOf(objects.customProcess) }),
+      ],
       ['DELETE', '/processes/<B custom process>', (objects) => `/processes/${objects.customProcess}`, () => undefined],
       ['POST', '/processes/<B custom process>/test', (objects) => `/processes/${objects.customProcess}/test`, () => ({ payload: { Email: 'x@example.com' } })],
     ];

@@ -7,7 +7,7 @@ import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { DEFAULT_PROCESS, upsertExample } from './fixtures/form-builder.js';
 import { AdminApi } from './support/admin-client.js';
-import { runCli } from './support/cli.js';
+import { runCli } from './support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -17,12 +17,16 @@ const ADMIN = { ADMIN_CLIENT_ID: 'e2e-admin', ADMIN_CLIENT_SECRET: 'e2e-admin-se
 /** Tenant A adds a column the base does not write: the base's changes merge cleanly. */
 const addsJobTitle = {
   ...upsertExample,
-  steps: [{ ...upsertExample.steps[0], input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, JobTitle: "'From override'" } } }],
+  steps: [
+    { ...upsertExample.steps[0], input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, JobTitle: "'From override'" } } },
+  ],
 };
 /** Tenant B changes the expression of Name, which base v2 changes too: a conflict. */
 const changesName = {
   ...upsertExample,
-  steps: [{ ...upsertExample.steps[0], input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, Name: '$uppercase(Name)' } } }],
+  steps: [
+    { ...upsertExample.steps[0], input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, Name: '$uppercase(Name)' } } },
+  ],
 };
 
 /** Base v2 as a release would ship it: Name trimmed, and new Contacts named "New contact". */
@@ -56,7 +60,10 @@ describe.each(databaseKinds())('a base upgrade with per-tenant overrides (%s)', 
     const env = { ...ADMIN, PROCESSES_DIR: processesDir, PROCESS_CACHE_MS: '0' };
     hookflow = await startTestService(database, env);
     const tenants = [];
-    for (const [name, override] of [['A', addsJobTitle], ['B', changesName]] as const) {
+    for (const [name, override] of [
+      ['A', addsJobTitle],
+      ['B', changesName],
+    ] as const) {
       const tenant = await hookflow.newTenant(name);
       const processes = hookflow.get(ProcessesService);
       await processes.setActive(tenant.tenantId, DEFAULT_PROCESS, false);
@@ -73,7 +80,9 @@ describe.each(databaseKinds())('a base upgrade with per-tenant overrides (%s)', 
 
     const ada = await hookflow.deliver(a.tenantId, a.apiKey, { Email: 'ada@example.com' });
     expect(ada.status).toBe('processed');
-    expect(await hookflow.records(a.tenantId, 'Contact')).toEqual([expect.objectContaining({ Email: 'ada@example.com', Name: 'ada', JobTitle: 'From override' })]);
+    expect(await hookflow.records(a.tenantId, 'Contact')).toEqual([
+      expect.objectContaining({ Email: 'ada@example.com', Name: 'ada', JobTitle: 'From override' }),
+    ]);
     expect((await hookflow.get(RunsService).forWebhook(a.tenantId, ada.id))[0]).toMatchObject({ processVersion: 2, status: 'succeeded' });
 
     const admin = await AdminApi.login(hookflow.url, ADMIN.ADMIN_CLIENT_ID, ADMIN.ADMIN_CLIENT_SECRET);
@@ -102,7 +111,10 @@ describe.each(databaseKinds())('a base upgrade with per-tenant overrides (%s)', 
     const bob = await hookflow.deliver(a.tenantId, a.apiKey, { Email: 'bob@example.com', Name: '  Bob ' });
     expect(bob.status).toBe('processed');
     expect(await hookflow.get(RunsService).forWebhook(a.tenantId, bob.id)).toEqual([expect.objectContaining({ processVersion: 3 })]);
-    expect((await hookflow.records(a.tenantId, 'Contact')).find((c) => c.Email === 'bob@example.com')).toMatchObject({ Name: 'Bob', JobTitle: 'From override' });
+    expect((await hookflow.records(a.tenantId, 'Contact')).find((c) => c.Email === 'bob@example.com')).toMatchObject({
+      Name: 'Bob',
+      JobTitle: 'From override',
+    });
     const carol = await hookflow.deliver(a.tenantId, a.apiKey, { Email: 'carol@example.com' });
     expect((await hookflow.records(a.tenantId, 'Contact')).find((c) => c.Id === carol.recordIds[0])).toMatchObject({ Name: 'New contact' });
 

@@ -65,7 +65,12 @@ describe.each(databaseKinds())('bulk replay in the background (%s)', (kind) => {
     expect(progress.body).toMatchObject({ id: started.body.id, status: 'completed', total: COUNT, done: COUNT, failed: 0, finishedAt: expect.any(String) });
 
     const log = hookflow.get(WebhookLogService);
-    await pollUntil(() => log.count(tenantId, { status: 'processed' }), (processed) => processed === COUNT, 180_000, 'every replayed webhook processed');
+    await pollUntil(
+      () => log.count(tenantId, { status: 'processed' }),
+      (processed) => processed === COUNT,
+      180_000,
+      'every replayed webhook processed',
+    );
     expect(await log.count(tenantId, { status: 'received' })).toBe(0);
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(COUNT);
     // Another tenant's kept webhook is not part of it.

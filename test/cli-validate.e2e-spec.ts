@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './support/cli.js';
+import { runCli } from './support/cli.mjs';
 
 describe('hookflow process validate processes/*.json', () => {
   const processes = fileURLToPath(new URL('../processes', import.meta.url));
@@ -27,7 +27,12 @@ describe('hookflow process validate processes/*.json', () => {
     const result = await runCli(['process', 'validate', ...everyFile, '--json'], env);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Array<{ file: string; valid: boolean; problems: string[]; skipped?: string }>;
-    expect(report.find((entry) => entry.file === schema)).toEqual({ file: schema, valid: true, problems: [], skipped: 'a JSON Schema document, not a process definition' });
+    expect(report.find((entry) => entry.file === schema)).toEqual({
+      file: schema,
+      valid: true,
+      problems: [],
+      skipped: 'a JSON Schema document, not a process definition',
+    });
     expect(report.filter((entry) => entry.file !== schema).every((entry) => entry.valid && !('skipped' in entry))).toBe(true);
     expect(existsSync(env.DATABASE_URL.slice('sqlite:'.length))).toBe(false);
   });

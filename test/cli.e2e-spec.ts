@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
-import { cliJson, runCli } from './support/cli.js';
+import { cliJson, runCli } from './support/cli.mjs';
+import { apiRequest, pollUntil } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -48,9 +50,9 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
   });
 
   it('a webhook sent with that key shows in webhooks list and records list', async () => {
-    const response = await hookflow.postJson(`/webhooks/${key.apiKey}`, { ...example, utm_campaign: 'spring' });
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${key.apiKey}`, { body: { ...example, utm_campaign: 'spring' } });
     expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     await hookflow.waitForWebhook(tenantId, id);
 
     const leads = await cliJson<Array<Record<string, unknown>>>(['records', 'list', '--tenant', tenantId, '--entity', 'Lead'], env);
@@ -109,12 +111,52 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
   async function untilStatus(status: string) {
     const deadline = Date.now() + 2000;
     for (;;) {
-      const response = await hookflow.postJson(`/webhooks/${key.apiKey}`, example);
-      const { id } = (await response.json()) as { id: string };
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${key.apiKey}`, { body: example });
+      const { id } = response.body as { id: string };
       const webhook = await hookflow.waitForWebhook(tenantId, id);
       if (webhook.status === status || Date.now() > deadline) return webhook;
     }
   }
+
+  it("apikey signature takes the settings of the registry's schemes: an HMAC key refuses unsigned webhooks and accepts signed ones", async () => {
+    const other = await cliJson<{ id: string; apiKey: string }>(['apikey', 'create', '--tenant', tenantId, '--name', 'Signed source'], env);
+    const secret = 'a-long-signing-secret';
+    const args = [
+      'apikey',
+      'signature',
+      other.id,
+      '--tenant',
+      tenantId,
+      '--scheme',
+      'hmac',
+      '--secret',
+      secret,
+      '--header',
+      'X-Body-Signature',
+      '--prefix',
+      'sha256=',
+    ];
+    expect(await cliJson(args, env)).toMatchObject({ id: other.id, signatureScheme: 'hmac' });
+    const bad = await runCli(
+      ['apikey', 'signature', other.id, '--tenant', tenantId, '--scheme', 'hmac', '--secret', secret, '--header', 'X-Body-Signature', '--algorithm', 'md5'],
+      env,
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('algorithm: sha256 or sha512');
+
+    const body = JSON.stringify(example);
+    const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    // The key cache of the running service forgets the key's old settings within API_KEY_CACHE_MS.
+    const unsigned = await pollUntil(
+      () => apiRequest(hookflow.url, 'POST', `/webhooks/${other.apiKey}`, { body }),
+      (response) => response.status !== 202,
+      5000,
+      'the unsigned webhook refused',
+    );
+    expect(unsigned.status).toBe(401);
+    const signed = await apiRequest(hookflow.url, 'POST', `/webhooks/${other.apiKey}`, { body, headers: { 'x-body-signature': signature } });
+    expect(signed.status).toBe(202);
+  });
 
   it('apikey revoke stops the key at the running service within the key cache time (2 s)', async () => {
     const revoked = await runCli(['apikey', 'revoke', key.id, '--tenant', tenantId], env);
@@ -126,7 +168,7 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
     let refusedAfter = Infinity;
     while (Date.now() < deadline) {
       const sentAt = Date.now();
-      if ((await hookflow.postJson(`/webhooks/${key.apiKey}`, example)).status === 401) {
+      if ((await apiRequest(hookflow.url, 'POST', `/webhooks/${key.apiKey}`, { body: example })).status === 401) {
         refusedAfter = sentAt - revokedBy;
         break;
       }

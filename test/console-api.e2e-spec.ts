@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AdminApi, sendWebhook, settledWebhook, type ApiResponse } from './support/admin-client.js';
-import { cliJson, runCli } from './support/cli.js';
+import { AdminApi, apiRequest, sendWebhook, settledWebhook, type ApiResponse } from './support/admin-client.js';
+import { cliJson, runCli } from './support/cli.mjs';
 import { ConsoleClient, sessionCookieOf, signInRequest } from './support/console-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -59,64 +59,78 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
   }, 120_000);
 
   describe('hookflow user', () => {
-    it('creates a user with a generated password shown once, which signs in', async () => {
-      const created = await cliJson<{ id: string; email: string; password: string; roles: unknown[] }>(
-        ['user', 'create', 'Grace@Example.com', '--tenant', tenantB, '--role', 'viewer'],
-        cliEnv,
-      );
-      expect(created).toEqual({
-        id: expect.any(String),
-        email: 'grace@example.com',
-        platformAdmin: false,
-        roles: [{ tenantId: tenantB, role: 'viewer' }],
-        createdAt: expect.any(String),
-        password: expect.stringMatching(/^\S{16,}$/),
-      });
-      const session = await signInRequest(url, 'grace@example.com', created.password);
-      expect(session.status).toBe(200);
-      expect(session.body.tenants).toEqual([{ id: tenantB, name: 'Globex', rateLimitPerMinute: null, role: 'viewer', scopes: expect.arrayContaining(['processes:read']) }]);
-    }, CLI_TIMEOUT);
+    it(
+      'creates a user with a generated password shown once, which signs in',
+      async () => {
+        const created = await cliJson<{ id: string; email: string; password: string; roles: unknown[] }>(
+          ['user', 'create', 'Grace@Example.com', '--tenant', tenantB, '--role', 'viewer'],
+          cliEnv,
+        );
+        expect(created).toEqual({
+          id: expect.any(String),
+          email: 'grace@example.com',
+          platformAdmin: false,
+          roles: [{ tenantId: tenantB, role: 'viewer' }],
+          createdAt: expect.any(String),
+          password: expect.stringMatching(/^\S{16,}$/),
+        });
+        const session = await signInRequest(url, 'grace@example.com', created.password);
+        expect(session.status).toBe(200);
+        expect(session.body.tenants).toEqual([
+          { id: tenantB, name: 'Globex', rateLimitPerMinute: null, role: 'viewer', scopes: expect.arrayContaining(['processes:read']) },
+        ]);
+      },
+      CLI_TIMEOUT,
+    );
 
-    it('lists, grants, revokes and deletes users', async () => {
-      await createUser('temp@example.com');
-      const granted = await cliJson<{ roles: unknown[] }>(['user', 'grant', 'temp@example.com', '--tenant', tenantA, '--role', 'analyst'], cliEnv);
-      expect(granted.roles).toEqual([{ tenantId: tenantA, role: 'analyst' }]);
-      const list = await cliJson<Array<{ email: string; roles: unknown[]; platformAdmin: boolean }>>(['user', 'list'], cliEnv);
-      expect(list.find((user) => user.email === 'temp@example.com')?.roles).toEqual([{ tenantId: tenantA, role: 'analyst' }]);
-      expect(list.find((user) => user.email === 'admin@example.com')?.platformAdmin).toBe(true);
-      expect(JSON.stringify(list)).not.toContain('scrypt');
+    it(
+      'lists, grants, revokes and deletes users',
+      async () => {
+        await createUser('temp@example.com');
+        const granted = await cliJson<{ roles: unknown[] }>(['user', 'grant', 'temp@example.com', '--tenant', tenantA, '--role', 'analyst'], cliEnv);
+        expect(granted.roles).toEqual([{ tenantId: tenantA, role: 'analyst' }]);
+        const list = await cliJson<Array<{ email: string; roles: unknown[]; platformAdmin: boolean }>>(['user', 'list'], cliEnv);
+        expect(list.find((user) => user.email === 'temp@example.com')?.roles).toEqual([{ tenantId: tenantA, role: 'analyst' }]);
+        expect(list.find((user) => user.email === 'admin@example.com')?.platformAdmin).toBe(true);
+        expect(JSON.stringify(list)).not.toContain('scrypt');
 
-      const revoked = await cliJson<{ roles: unknown[] }>(['user', 'revoke', 'temp@example.com', '--tenant', tenantA], cliEnv);
-      expect(revoked.roles).toEqual([]);
+        const revoked = await cliJson<{ roles: unknown[] }>(['user', 'revoke', 'temp@example.com', '--tenant', tenantA], cliEnv);
+        expect(revoked.roles).toEqual([]);
 
-      const client = await ConsoleClient.signIn(url, 'temp@example.com', PASSWORD);
-      expect(await cliJson(['user', 'delete', 'temp@example.com'], cliEnv)).toEqual({ email: 'temp@example.com', deleted: true });
-      // Its session ends with it.
-      expect((await client.get(`/api/tenants/${tenantA}/processes`)).status).toBe(401);
-      expect((await runCli(['user', 'delete', 'temp@example.com'], cliEnv)).stderr).toContain('No console user temp@example.com');
-    }, CLI_TIMEOUT);
+        const client = await ConsoleClient.signIn(url, 'temp@example.com', PASSWORD);
+        expect(await cliJson(['user', 'delete', 'temp@example.com'], cliEnv)).toEqual({ email: 'temp@example.com', deleted: true });
+        // Its session ends with it.
+        expect((await client.get(`/api/tenants/${tenantA}/processes`)).status).toBe(401);
+        expect((await runCli(['user', 'delete', 'temp@example.com'], cliEnv)).stderr).toContain('No console user temp@example.com');
+      },
+      CLI_TIMEOUT,
+    );
 
-    it('refuses duplicates, short passwords, unknown roles and tenants, leaving no user behind', async () => {
-      // Independent mistakes, each its own CLI process, run side by side.
-      const [duplicate, short, role, unknownTenant, unknownRole] = await Promise.all([
-        runCli(['user', 'create', 'ANALYST@example.com', '--password-stdin'], cliEnv, PASSWORD),
-        runCli(['user', 'create', 'short@example.com', '--password-stdin'], cliEnv, 'short'),
-        runCli(['user', 'grant', 'viewer@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
-        // A user is not left behind when its role cannot be given.
-        runCli(['user', 'create', 'lost@example.com', '--tenant', 'no-such-tenant'], cliEnv),
-        runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
-      ]);
-      expect(duplicate.code).toBe(1);
-      expect(duplicate.stderr).toContain('exists already');
-      expect(short.code).toBe(1);
-      expect(short.stderr).toContain('at least 10 characters');
-      expect(role.code).toBe(1);
-      expect(role.stderr).toContain('Unknown role "owner"');
-      expect(unknownTenant.code).toBe(1);
-      expect(unknownTenant.stderr).toContain('Tenant no-such-tenant does not exist');
-      expect(unknownRole.stderr).toContain('Unknown role "owner"');
-      expect((await cliJson<Array<{ email: string }>>(['user', 'list'], cliEnv)).map((user) => user.email)).not.toContain('lost@example.com');
-    }, CLI_TIMEOUT);
+    it(
+      'refuses duplicates, short passwords, unknown roles and tenants, leaving no user behind',
+      async () => {
+        // Independent mistakes, each its own CLI process, run side by side.
+        const [duplicate, short, role, unknownTenant, unknownRole] = await Promise.all([
+          runCli(['user', 'create', 'ANALYST@example.com', '--password-stdin'], cliEnv, PASSWORD),
+          runCli(['user', 'create', 'short@example.com', '--password-stdin'], cliEnv, 'short'),
+          runCli(['user', 'grant', 'viewer@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
+          // A user is not left behind when its role cannot be given.
+          runCli(['user', 'create', 'lost@example.com', '--tenant', 'no-such-tenant'], cliEnv),
+          runCli(['user', 'create', 'lost@example.com', '--tenant', tenantA, '--role', 'owner'], cliEnv),
+        ]);
+        expect(duplicate.code).toBe(1);
+        expect(duplicate.stderr).toContain('exists already');
+        expect(short.code).toBe(1);
+        expect(short.stderr).toContain('at least 10 characters');
+        expect(role.code).toBe(1);
+        expect(role.stderr).toContain('Unknown role "owner"');
+        expect(unknownTenant.code).toBe(1);
+        expect(unknownTenant.stderr).toContain('Tenant no-such-tenant does not exist');
+        expect(unknownRole.stderr).toContain('Unknown role "owner"');
+        expect((await cliJson<Array<{ email: string }>>(['user', 'list'], cliEnv)).map((user) => user.email)).not.toContain('lost@example.com');
+      },
+      CLI_TIMEOUT,
+    );
   });
 
   describe('sign-in and sessions', () => {
@@ -230,18 +244,27 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
       expect((await platform.post(`/api/tenants/${tenantB}/processes/${PROCESS}/activate`)).body.active).toBe(true);
     });
 
-    it('a user with roles on several tenants acts on each with the scopes of its role there', async () => {
-      await cliJson(['user', 'create', 'both@example.com', '--password-stdin', '--tenant', tenantA, '--role', 'analyst'], cliEnv, PASSWORD);
-      await cliJson(['user', 'grant', 'both@example.com', '--tenant', tenantB, '--role', 'viewer'], cliEnv);
-      const both = await ConsoleClient.signIn(url, 'both@example.com', PASSWORD);
-      const roles = (await both.get('/api/session')).body.tenants.map((tenant: { id: string; role: string }) => [tenant.id, tenant.role]);
-      expect(roles).toEqual(expect.arrayContaining([[tenantA, 'analyst'], [tenantB, 'viewer']]));
-      expect((await both.get('/api/tenants')).body.map((tenant: { id: string }) => tenant.id).sort()).toEqual([tenantA, tenantB].sort());
-      expect((await both.get(`/api/tenants/${tenantB}/processes`)).status).toBe(200);
-      expectError(await both.post(`/api/tenants/${tenantB}/processes/${PROCESS}/deactivate`), 403, 'processes:write');
-      expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/deactivate`)).body.active).toBe(false);
-      expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/activate`)).body.active).toBe(true);
-    }, CLI_TIMEOUT);
+    it(
+      'a user with roles on several tenants acts on each with the scopes of its role there',
+      async () => {
+        await cliJson(['user', 'create', 'both@example.com', '--password-stdin', '--tenant', tenantA, '--role', 'analyst'], cliEnv, PASSWORD);
+        await cliJson(['user', 'grant', 'both@example.com', '--tenant', tenantB, '--role', 'viewer'], cliEnv);
+        const both = await ConsoleClient.signIn(url, 'both@example.com', PASSWORD);
+        const roles = (await both.get('/api/session')).body.tenants.map((tenant: { id: string; role: string }) => [tenant.id, tenant.role]);
+        expect(roles).toEqual(
+          expect.arrayContaining([
+            [tenantA, 'analyst'],
+            [tenantB, 'viewer'],
+          ]),
+        );
+        expect((await both.get('/api/tenants')).body.map((tenant: { id: string }) => tenant.id).sort()).toEqual([tenantA, tenantB].sort());
+        expect((await both.get(`/api/tenants/${tenantB}/processes`)).status).toBe(200);
+        expectError(await both.post(`/api/tenants/${tenantB}/processes/${PROCESS}/deactivate`), 403, 'processes:write');
+        expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/deactivate`)).body.active).toBe(false);
+        expect((await both.post(`/api/tenants/${tenantA}/processes/${PROCESS}/activate`)).body.active).toBe(true);
+      },
+      CLI_TIMEOUT,
+    );
 
     it('keeps access tokens working as before, even next to a session cookie', async () => {
       const viewer = await ConsoleClient.signIn(url, 'viewer@example.com', PASSWORD);
@@ -290,10 +313,20 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
     it('POST /entities/:name/mapping tells which parameters map, which do not and which values fail', async () => {
       const viewer = await ConsoleClient.signIn(url, 'viewer@example.com', PASSWORD);
       const response = await viewer.post(`/api/tenants/${tenantA}/entities/Lead/mapping`, {
-        payload: { EntityName: 'Lead', Contact: 'Ada', Country: 'Canada', Budget: 'a lot', utm_source: 'ads', Id: 'x', CountryId: '00000000-0000-4000-8000-000000000000' },
+        payload: {
+          EntityName: 'Lead',
+          Contact: 'Ada',
+          Country: 'Canada',
+          Budget: 'a lot',
+          utm_source: 'ads',
+          Id: 'x',
+          CountryId: '00000000-0000-4000-8000-000000000000',
+        },
       });
       expect(response.status).toBe(200);
-      const outcome = Object.fromEntries(response.body.parameters.map((p: { name: string; outcome: string; problem: string | null }) => [p.name, [p.outcome, p.problem]]));
+      const outcome = Object.fromEntries(
+        response.body.parameters.map((p: { name: string; outcome: string; problem: string | null }) => [p.name, [p.outcome, p.problem]]),
+      );
       expect(outcome).toEqual({
         EntityName: ['ignored', null],
         Contact: ['mapped', null],
@@ -325,29 +358,34 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
 
   describe('the console files', () => {
     it('serves the app at /console with its content types, an SPA fallback and nothing outside its folder', async () => {
-      const index = await fetch(`${url}/console`);
+      const index = await apiRequest(url, 'GET', '/console');
       expect(index.status).toBe(200);
       expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
-      const html = await index.text();
+      const html = index.text;
       expect(html).toContain('<div id="app">');
       const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)![1];
-      const asset = await fetch(`${url}${script}`);
+      const asset = await apiRequest(url, 'GET', script);
       expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(asset.headers.get('cache-control')).toContain('immutable');
-      expect((await asset.text()).length).toBeGreaterThan(1000);
+      expect(asset.text.length).toBeGreaterThan(1000);
       expect(html).not.toMatch(/https?:\/\//);
 
-      const route = await fetch(`${url}/console/t/${tenantA}/processes`);
+      const route = await apiRequest(url, 'GET', `/console/t/${tenantA}/processes`);
       expect(route.status).toBe(200);
-      expect(await route.text()).toBe(html);
-      const missing = await fetch(`${url}/console/assets/missing.js`);
+      expect(route.text).toBe(html);
+      const missing = await apiRequest(url, 'GET', '/console/assets/missing.js');
       expect(missing.status).toBe(404);
-      expect(((await missing.json()) as { message: string }).message).toContain('No console file assets/missing.js');
-      for (const path of ['/console/../package.json', '/console/%2e%2e/package.json', '/console/..%2fpackage.json', '/console/%2e%2e%2f%2e%2e%2fpackage.json']) {
-        const response = await fetch(`${url}${path}`);
+      expect((missing.body as { message: string }).message).toContain('No console file assets/missing.js');
+      for (const path of [
+        '/console/../package.json',
+        '/console/%2e%2e/package.json',
+        '/console/..%2fpackage.json',
+        '/console/%2e%2e%2f%2e%2e%2fpackage.json',
+      ]) {
+        const response = await apiRequest(url, 'GET', path);
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
-        expect(await response.text()).not.toContain('"name": "hookflow"');
+        expect(response.text).not.toContain('"name": "hookflow"');
       }
     });
   });

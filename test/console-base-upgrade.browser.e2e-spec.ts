@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { upsertExample } from './fixtures/form-builder.js';
+import { apiRequest } from './support/admin-client.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
-import { cliJson } from './support/cli.js';
-import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
+import { cliJson } from './support/cli.mjs';
+import { startServiceProcess, until, type ServiceProcess } from './support/processes.mjs';
 import { freePort } from './support/redis-server.mjs';
 
 /**
@@ -33,7 +34,15 @@ describe('the console after a base upgrade', () => {
     const env = { DATABASE_URL: `sqlite:${join(dir, 'hookflow.sqlite')}`, PROCESSES_DIR: processesDir };
     tenantId = (await cliJson<{ id: string }>(['tenant', 'create', 'Acme'], env)).id;
     await cliJson(['user', 'create', ANALYST.email, '--password-stdin', '--tenant', tenantId, '--role', 'analyst'], env, ANALYST.password);
-    const override = { ...upsertExample, steps: [{ ...upsertExample.steps[0], input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, JobTitle: "'From override'" } } }] };
+    const override = {
+      ...upsertExample,
+      steps: [
+        {
+          ...upsertExample.steps[0],
+          input: { ...upsertExample.steps[0].input, values: { ...upsertExample.steps[0].input.values, JobTitle: "'From override'" } },
+        },
+      ],
+    };
     writeFileSync(join(dir, 'override.json'), JSON.stringify(override));
     await cliJson(['process', 'override', PROCESS, '--tenant', tenantId, '--file', join(dir, 'override.json')], env);
 
@@ -46,8 +55,22 @@ describe('the console after a base upgrade', () => {
 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    service = startServiceProcess({ ...env, REDIS_URL: process.env.REDIS_URL ?? '', REDIS_PREFIX: `upgrade-${randomBytes(6).toString('hex')}`, PORT: String(port), HOST: '127.0.0.1' });
-    await until(() => fetch(`${url}/health/live`).then(async (response) => (await response.text(), response.ok), () => false), 20_000, `the service on ${url}`);
+    service = startServiceProcess({
+      ...env,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_PREFIX: `upgrade-${randomBytes(6).toString('hex')}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await until(
+      () =>
+        apiRequest(url, 'GET', '/health/live').then(
+          (response) => response.status >= 200 && response.status < 300,
+          () => false,
+        ),
+      20_000,
+      `the service on ${url}`,
+    );
     browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);

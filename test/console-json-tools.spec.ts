@@ -3,7 +3,14 @@ import { describe, expect, it } from '@jest/globals';
 import { diffLines, lineOfPointer, parseJson } from '../console-ui/src/json-tools.js';
 
 const text = JSON.stringify(
-  { id: 'p', trigger: { type: 'webhook' }, steps: [{ id: 'a', type: 'map', input: { fields: { 'x/y': '1' } } }, { id: 'b', type: 'stop' }] },
+  {
+    id: 'p',
+    trigger: { type: 'webhook' },
+    steps: [
+      { id: 'a', type: 'map', input: { fields: { 'x/y': '1' } } },
+      { id: 'b', type: 'stop' },
+    ],
+  },
   null,
   2,
 );
@@ -30,6 +37,17 @@ describe('the console editor locating problems', () => {
     expect(parseJson('{"a": "\\x"}').error).toMatchObject({ line: 1, column: 9 });
     expect(parseJson('[1, 2,]').error).toMatchObject({ line: 1, column: 7 });
     expect(parseJson('{"a": 1} x').error).toMatchObject({ line: 1, column: 10 });
+  });
+
+  // The console uses the service's locator (src/common/json-error-position.ts): these are the
+  // positions V8 names, or would name, for unfinished words, numbers and escapes.
+  it('locates a syntax error where the service does, in unfinished values and in deeply nested text', () => {
+    expect(parseJson('{"a": nul}').error).toMatchObject({ line: 1, column: 10 });
+    expect(parseJson('{\n  "a": tru\n}').error).toMatchObject({ line: 2, column: 11 });
+    expect(parseJson('[1.]').error).toMatchObject({ line: 1, column: 4 });
+    expect(parseJson('[-]').error).toMatchObject({ line: 1, column: 3 });
+    expect(parseJson('"\\u12G4"').error).toMatchObject({ line: 1, column: 6 });
+    expect(parseJson('['.repeat(100_000)).error).toMatchObject({ line: 1, column: 100_001 });
   });
 
   it('diffs lines, keeping the common ones', () => {

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { AdminApi, pollUntil, requestToken, sendWebhook, settledWebhook } from './support/admin-client.js';
+import { COLUMN_TYPES } from '../src/catalogue/column-types/index.js';
+import { AdminApi, apiRequest, pollUntil, requestToken, sendWebhook, settledWebhook } from './support/admin-client.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
-import { cliJson } from './support/cli.js';
+import { cliJson } from './support/cli.mjs';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { freePort } from './support/redis-server.mjs';
 
@@ -19,7 +20,9 @@ import { freePort } from './support/redis-server.mjs';
  * With SCREENSHOTS=1 (`npm run screenshots`) the main screens are saved in docs/screenshots.
  */
 // Code passed to page.evaluate runs in the browser; this file is compiled without the DOM library.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's types are not in this compilation
 declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's types are not in this compilation
 declare const window: any;
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -125,7 +128,11 @@ describe('web console in a browser', () => {
     service.stdout!.on('data', (chunk) => (serviceOutput += chunk));
     service.stderr!.on('data', (chunk) => (serviceOutput += chunk));
     await pollUntil(
-      () => fetch(`${url}/health/live`).then(async (response) => (await response.text(), response.status), () => 0),
+      () =>
+        apiRequest(url, 'GET', '/health/live').then(
+          (response) => response.status,
+          () => 0,
+        ),
       (status) => status === 200,
       20_000,
       `the service on ${url} (${serviceOutput.slice(-500)})`,
@@ -175,10 +182,7 @@ describe('web console in a browser', () => {
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
     await toggle.focus();
     await page.keyboard.press('Space');
-    await page.waitForFunction(
-      (name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'false',
-      `${PROCESS_NAME} active`,
-    );
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'false', `${PROCESS_NAME} active`);
     expect((await admin.get(`/api/tenants/${tenantId}/processes/${PROCESS}`)).body.active).toBe(false);
 
     const id = await sendWebhook(url, apiKey, { EntityName: 'Lead', Contact: 'Switched off', Email: 'off@example.com' });
@@ -193,10 +197,7 @@ describe('web console in a browser', () => {
 
     await open('Processes');
     await toggle.click();
-    await page.waitForFunction(
-      (name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'true',
-      `${PROCESS_NAME} active`,
-    );
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'true', `${PROCESS_NAME} active`);
     await screenshot('processes');
   });
 
@@ -219,10 +220,9 @@ describe('web console in a browser', () => {
 
     // The marker leads to the line.
     await problem.getByRole('button', { name: `Line ${line}` }).click();
-    expect(await page.evaluate(() => document.activeElement.value.slice(
-      document.activeElement.selectionStart,
-      document.activeElement.selectionEnd,
-    ))).toContain('create-recrod');
+    expect(await page.evaluate(() => document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd))).toContain(
+      'create-recrod',
+    );
 
     await editor.fill(original.replace('and create the record"', 'and create the record (Acme override)"'));
     await page.getByText('The definition is valid.').waitFor();
@@ -286,6 +286,21 @@ describe('web console in a browser', () => {
     await ticket.getByLabel('Column code').fill('Subject');
     await ticket.getByRole('button', { name: 'Add column' }).click();
     await ticket.locator('tbody tr').filter({ hasText: 'System.String' }).waitFor();
+
+    // The type choice is the service's list of column types (GET /api/column-types), text first.
+    const type = ticket.getByLabel('Type');
+    const offered = await Promise.all((await type.locator('option').all()).map((option) => option.getAttribute('value')));
+    expect(offered).toEqual(COLUMN_TYPES);
+    expect(await type.inputValue()).toBe('System.String');
+    expect(await ticket.getByRole('option', { name: 'Whole number (System.Int32)' }).count()).toBe(1);
+    await type.selectOption('System.Guid');
+    await ticket.getByLabel('Lookup of').waitFor();
+    await type.selectOption('System.Int32');
+    expect(await ticket.getByLabel('Lookup of').count()).toBe(0);
+    expect(await ticket.locator('[data-type-description]').innerText()).toBe('Whole numbers or numeric strings in the 32-bit range');
+    await ticket.getByLabel('Column code').fill('Priority');
+    await ticket.getByRole('button', { name: 'Add column' }).click();
+    await ticket.locator('tbody tr').filter({ hasText: 'Priority' }).filter({ hasText: 'System.Int32' }).waitFor();
 
     await open('Webhook log');
     await replayFromLog(id, 'Printer on fire');

@@ -32,7 +32,17 @@ describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
 
     const names = MIGRATIONS.map((migration) => ({ name: migration.name }));
     expect(await sources[0].query('SELECT name FROM migrations ORDER BY id')).toEqual(names);
-    for (const table of ['tenants', 'api_keys', 'catalogue_objects', 'catalogue_columns', 'records', 'webhooks', 'tenant_processes', 'process_versions', 'process_runs']) {
+    for (const table of [
+      'tenants',
+      'api_keys',
+      'catalogue_objects',
+      'catalogue_columns',
+      'records',
+      'webhooks',
+      'tenant_processes',
+      'process_versions',
+      'process_runs',
+    ]) {
       expect(await sources[0].createQueryRunner().hasTable(table)).toBe(true);
     }
     // A later start finds nothing to do.
@@ -57,7 +67,15 @@ describe.each(databaseKinds())('records written together (%s)', (kind) => {
     const records = new RecordsRepository(dataSource);
     const now = new Date();
     const record = (sourceKey: string) =>
-      Object.assign(new RecordEntity(), { tenantId: 't1', id: randomUUID(), objectName: 'Lead', data: { sourceKey }, createdOn: now, modifiedOn: now, sourceKey });
+      Object.assign(new RecordEntity(), {
+        tenantId: 't1',
+        id: randomUUID(),
+        objectName: 'Lead',
+        data: { sourceKey },
+        createdOn: now,
+        modifiedOn: now,
+        sourceKey,
+      });
     // Each key twice in the same turn: both land in one statement, and one of the two is ignored.
     const keys = Array.from({ length: 30 }, (_, i) => `webhook-${i % 15}`);
     const ids = await Promise.all(keys.map((key) => records.insertOnce(record(key))));

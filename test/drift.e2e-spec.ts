@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ParameterDriftService } from '../src/drift/parameter-drift.service.js';
-import { AdminApi } from './support/admin-client.js';
+import { AdminApi, apiRequest } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -51,7 +51,7 @@ describe.each(databaseKinds())('schema drift per API key (%s)', (kind) => {
     const open = (await admin.get(`/api/tenants/${tenantId}/drift`)).body as Array<{ parameter: string }>;
     expect(open.map((event) => event.parameter).sort()).toEqual(['E-mail', 'Email']);
 
-    const metrics = await (await fetch(`${hookflow.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const metrics = (await apiRequest(hookflow.url, 'GET', '/metrics', { token: METRICS_TOKEN })).text;
     expect(metrics).toMatch(/hookflow_parameter_drift_open\{[^}]*kind="new-unmapped"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/hookflow_parameter_drift_open\{[^}]*kind="missing-mapped"[^}]*\} [1-9]/);
 

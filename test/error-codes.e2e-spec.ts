@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { ErrorCode, HTTP_STATUS } from '../src/common/app-error.js';
+import { ERROR_CODES, ErrorCode, HTTP_STATUS } from '../src/common/app-error.js';
 import { AdminApi, apiRequest, requestToken, type ApiResponse } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -21,6 +21,11 @@ describe("the README's table of error codes", () => {
 
   it.each(Object.values(ErrorCode))('lists %s with its HTTP status', (code) => {
     expect(readme).toContain(`| \`${code}\` | ${HTTP_STATUS[code]} |`);
+  });
+
+  const RUN_OUTCOMES = { webhook: 'kept `received`', transient: 'retried', system: '`failed`' };
+  it.each(Object.values(ErrorCode))('says what becomes of a run failing with %s, as ERROR_CODES decides', (code) => {
+    expect(readme).toContain(`| \`${code}\` | ${HTTP_STATUS[code]} | ${RUN_OUTCOMES[ERROR_CODES[code].failure]} |`);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { sendMany } from './support/load.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -29,9 +30,9 @@ describe('fairness between tenants', () => {
     const burst = await sendMany(api.url, busy.apiKey, 1500, 32);
     expect(burst.refused).toEqual([]);
     expect(burst).toHaveLength(1500);
-    const single = await api.postJson(`/webhooks/${quiet.apiKey}`, { EntityName: 'FormSubmit', Name: 'the only one' });
+    const single = await apiRequest(api.url, 'POST', `/webhooks/${quiet.apiKey}`, { body: { EntityName: 'FormSubmit', Name: 'the only one' } });
     expect(single.status).toBe(202);
-    const { id } = (await single.json()) as { id: string };
+    const { id } = single.body as { id: string };
 
     // The worker starts with the whole burst queued ahead of the single webhook; it shares the
     // queue's prefix, so it takes the API's jobs.

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { freePort } from './support/redis-server.mjs';
-import { startServiceProcess, until, type ServiceProcess } from './support/processes.js';
+import { startServiceProcess, until, type ServiceProcess } from './support/processes.mjs';
 import { startTestService, type TestService } from './support/test-service.js';
 import { sendMany } from './support/load.js';
 import { WebhookQueue } from '../src/pipeline/webhook-queue.js';
@@ -130,7 +131,7 @@ describe('fault tests', () => {
     try {
       const { tenantId, apiKey } = await worker.newTenant();
       const url = `http://127.0.0.1:${port}`;
-      await until(async () => (await fetch(`${url}/docs-json`).catch(() => null))?.status === 200, 15_000, 'the API did not start');
+      await until(async () => (await apiRequest(url, 'GET', '/docs-json').catch(() => null))?.status === 200, 15_000, 'the API did not start');
       const accepted = await sendMany(url, apiKey, 1500, 32, (sent) => {
         if (sent === 600) void api.kill('SIGKILL');
       });
@@ -177,9 +178,9 @@ describe('fault tests', () => {
       // The first webhooks' runs are waiting for the lock while the rest arrive.
       const first: string[] = [];
       for (const name of ['early-1', 'early-2']) {
-        const response = await hookflow.postJson(`/webhooks/${apiKey}`, { EntityName: 'FormSubmit', Name: name });
+        const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: { EntityName: 'FormSubmit', Name: name } });
         expect(response.status).toBe(202);
-        first.push(((await response.json()) as { id: string }).id);
+        first.push((response.body as { id: string }).id);
       }
       await until(async () => (await hookflow.get(WebhookQueue).counts()).active > 0, 10_000, 'no run started');
       const accepted = await sendMany(hookflow.url, apiKey, 200, 16);

@@ -5,6 +5,7 @@ import { RetentionService } from '../src/pipeline/retention.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { Webhook } from '../src/webhooks/webhook.entity.js';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -29,25 +30,28 @@ describe('delivery guarantees at the door', () => {
   });
 
   async function send(service: TestService, apiKey: string, body: unknown, headers: Record<string, string> = {}) {
-    const response = await service.post(`/webhooks/${apiKey}`, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+    const response = await apiRequest(service.url, 'POST', `/webhooks/${apiKey}`, { body, headers });
+    return { status: response.status, headers: response.headers, body: response.body as Record<string, unknown> };
   }
 
-  it.each(['webhook-id', 'Idempotency-Key', 'X-GitHub-Delivery'])('a repeat with the same %s is acknowledged with the first id and creates nothing new', async (header) => {
-    const { tenantId, apiKey } = await hookflow.newTenant();
-    const first = await send(hookflow, apiKey, lead, { [header]: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' });
-    const repeat = await send(hookflow, apiKey, lead, { [header]: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' });
-    expect(first).toMatchObject({ status: 202, body: { status: 'accepted' } });
-    expect(first.body).not.toHaveProperty('duplicate');
-    expect(repeat).toMatchObject({ status: 202, body: { id: first.body.id, status: 'accepted', duplicate: true } });
+  it.each(['webhook-id', 'Idempotency-Key', 'X-GitHub-Delivery'])(
+    'a repeat with the same %s is acknowledged with the first id and creates nothing new',
+    async (header) => {
+      const { tenantId, apiKey } = await hookflow.newTenant();
+      const first = await send(hookflow, apiKey, lead, { [header]: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' });
+      const repeat = await send(hookflow, apiKey, lead, { [header]: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' });
+      expect(first).toMatchObject({ status: 202, body: { status: 'accepted' } });
+      expect(first.body).not.toHaveProperty('duplicate');
+      expect(repeat).toMatchObject({ status: 202, body: { id: first.body.id, status: 'accepted', duplicate: true } });
 
-    const other = await send(hookflow, apiKey, lead, { [header]: 'msg_another' });
-    expect(other.body.id).not.toBe(first.body.id);
-    await hookflow.waitForWebhook(tenantId, String(first.body.id));
-    await hookflow.waitForWebhook(tenantId, String(other.body.id));
-    expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(2);
-    expect(await hookflow.webhooks(tenantId)).toHaveLength(2);
-  });
+      const other = await send(hookflow, apiKey, lead, { [header]: 'msg_another' });
+      expect(other.body.id).not.toBe(first.body.id);
+      await hookflow.waitForWebhook(tenantId, String(first.body.id));
+      await hookflow.waitForWebhook(tenantId, String(other.body.id));
+      expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(2);
+      expect(await hookflow.webhooks(tenantId)).toHaveLength(2);
+    },
+  );
 
   it('delivery ids are per API key: the same id from another source is a different webhook', async () => {
     const a = await hookflow.newTenant();
@@ -63,9 +67,9 @@ describe('delivery guarantees at the door', () => {
     const sent = await send(hookflow, apiKey, lead);
     const id = String(sent.body.id);
     await hookflow.waitForWebhook(tenantId, id);
-    const receipt = await hookflow.post(`/webhooks/${apiKey}/receipts/${id}`, undefined, {}, 'GET');
+    const receipt = await apiRequest(hookflow.url, 'GET', `/webhooks/${apiKey}/receipts/${id}`);
     expect(receipt.status).toBe(200);
-    const body = (await receipt.json()) as { recordIds: string[] };
+    const body = receipt.body as { recordIds: string[] };
     expect(body).toEqual({
       id,
       status: 'processed',
@@ -78,21 +82,21 @@ describe('delivery guarantees at the door', () => {
 
     const kept = await send(hookflow, apiKey, { EntityName: 'Invoice' });
     await hookflow.waitForWebhook(tenantId, String(kept.body.id));
-    const keptReceipt = (await (await hookflow.post(`/webhooks/${apiKey}/receipts/${kept.body.id}`, undefined, {}, 'GET')).json()) as Record<string, unknown>;
+    const keptReceipt = (await apiRequest(hookflow.url, 'GET', `/webhooks/${apiKey}/receipts/${kept.body.id}`)).body as Record<string, unknown>;
     expect(keptReceipt).toMatchObject({ status: 'received', recordIds: [] });
     expect(keptReceipt.reason).toMatch(/^Kept without creating a record: Object "Invoice" is not in/);
 
     const stranger = await hookflow.newTenant();
-    expect((await hookflow.post(`/webhooks/${stranger.apiKey}/receipts/${id}`, undefined, {}, 'GET')).status).toBe(404);
+    expect((await apiRequest(hookflow.url, 'GET', `/webhooks/${stranger.apiKey}/receipts/${id}`)).status).toBe(404);
     const sameTenantOtherKey = await hookflow.get(ApiKeysService).create(tenantId, 'Other source');
-    expect((await hookflow.post(`/webhooks/${sameTenantOtherKey.apiKey}/receipts/${id}`, undefined, {}, 'GET')).status).toBe(404);
-    expect((await hookflow.post(`/webhooks/${apiKey}/receipts/00000000-0000-4000-8000-000000000000`, undefined, {}, 'GET')).status).toBe(404);
+    expect((await apiRequest(hookflow.url, 'GET', `/webhooks/${sameTenantOtherKey.apiKey}/receipts/${id}`)).status).toBe(404);
+    expect((await apiRequest(hookflow.url, 'GET', `/webhooks/${apiKey}/receipts/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   });
 
   it('a webhook no worker has taken yet has the receipt "queued"', async () => {
     const { apiKey } = await apiOnly.newTenant();
     const sent = await send(apiOnly, apiKey, lead);
-    const receipt = (await (await apiOnly.post(`/webhooks/${apiKey}/receipts/${sent.body.id}`, undefined, {}, 'GET')).json()) as Record<string, unknown>;
+    const receipt = (await apiRequest(apiOnly.url, 'GET', `/webhooks/${apiKey}/receipts/${sent.body.id}`)).body as Record<string, unknown>;
     expect(receipt).toMatchObject({ id: sent.body.id, status: 'queued', recordIds: [], reason: 'Received and waiting to be processed.' });
   });
 
@@ -139,12 +143,14 @@ describe('delivery guarantees at the door', () => {
     });
 
     it('__proto__ keys never reach object prototypes', async () => {
-      const json = await hookflow.post(`/webhooks/${apiKey}`, '{"EntityName":"Lead","__proto__":{"polluted":true}}', {
-        'content-type': 'application/json',
+      const json = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+        body: '{"EntityName":"Lead","__proto__":{"polluted":true}}',
+        headers: { 'content-type': 'application/json' },
       });
       expect(json.status).toBe(400);
-      const form = await hookflow.post(`/webhooks/${apiKey}`, '__proto__[polluted]=true&constructor[prototype][polluted]=true&EntityName=Lead', {
-        'content-type': 'application/x-www-form-urlencoded',
+      const form = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+        body: '__proto__[polluted]=true&constructor[prototype][polluted]=true&EntityName=Lead',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect([202, 400]).toContain(form.status);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -3,6 +3,7 @@ import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
 import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { TenantSecretsService } from '../src/secrets/tenant-secrets.service.js';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -38,9 +39,9 @@ describe('the http-request step', () => {
   });
 
   async function deliver(service: TestService, tenantId: string, apiKey: string, body: unknown) {
-    const response = await service.postJson(`/webhooks/${apiKey}`, body);
+    const response = await apiRequest(service.url, 'POST', `/webhooks/${apiKey}`, { body });
     expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     return service.waitForWebhook(tenantId, id, 15_000);
   }
 
@@ -72,7 +73,7 @@ describe('the http-request step', () => {
     expect(webhook).toMatchObject({ status: 'failed', recordIds: [] });
     // One call per attempt of the job (JOB_ATTEMPTS, 5 here), then it gives up.
     expect(crm.received.filter((call) => call.url === '/down')).toHaveLength(5);
-    const receipt = await (await fetch(`${hookflow.url}/webhooks/${apiKey}/receipts/${webhook.id}`)).json();
+    const receipt = (await apiRequest(hookflow.url, 'GET', `/webhooks/${apiKey}/receipts/${webhook.id}`)).body;
     expect(receipt).toMatchObject({ status: 'failed', reason: `Could not be processed (it can be replayed): POST ${crm.url}/down answered 503` });
     expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([]);
 

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -52,11 +53,11 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     database = await createDatabase('sqlite');
     hookflow = await startTestService(database, { ROLE: 'api' });
-    const response = await fetch(`${hookflow.url}/docs-json`);
+    const response = await apiRequest(hookflow.url, 'GET', '/docs-json');
     expect(response.status).toBe(200);
     dir = mkdtempSync(join(tmpdir(), 'hookflow-openapi-'));
     documentPath = join(dir, 'openapi.json');
-    writeFileSync(documentPath, await response.text());
+    writeFileSync(documentPath, response.text);
   });
 
   afterAll(async () => {

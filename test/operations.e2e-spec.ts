@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AdminApi, getToken } from './support/admin-client.js';
+import { AdminApi, apiRequest, getToken } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { freePort } from './support/redis-server.mjs';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -33,8 +33,7 @@ describe('operations: metrics', () => {
     await database?.drop();
   });
 
-  const scrape = (authorization?: string) =>
-    fetch(`${hookflow.url}/metrics`, { headers: authorization ? { authorization } : {} });
+  const scrape = (authorization?: string) => apiRequest(hookflow.url, 'GET', '/metrics', { headers: authorization ? { authorization } : {} });
 
   it('GET /metrics needs METRICS_TOKEN or a platform token', async () => {
     const none = await scrape();
@@ -50,19 +49,19 @@ describe('operations: metrics', () => {
     const tenantToken = await getToken(hookflow.url, created.body.clientId, created.body.clientSecret);
     const refused = await scrape(`Bearer ${tenantToken}`);
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { message: string }).message).toBe('Only a platform client may read metrics');
+    expect((refused.body as { message: string }).message).toBe('Only a platform client may read metrics');
   });
 
   it('counts webhooks by tenant and status, runs, record writes and the queue', async () => {
     const { tenantId, apiKey } = await hookflow.newTenant('Measured');
     const webhook = await hookflow.deliver(tenantId, apiKey, { EntityName: 'FormSubmit', Name: 'Counted' });
     expect(webhook.status).toBe('processed');
-    expect((await hookflow.postJson(`/webhooks/${apiKey}`, [1])).status).toBe(400);
-    expect((await hookflow.postJson('/webhooks/hf_unknown_key_000000000000000000000000000000000', {})).status).toBe(401);
+    expect((await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: [1] })).status).toBe(400);
+    expect((await apiRequest(hookflow.url, 'POST', '/webhooks/hf_unknown_key_000000000000000000000000000000000', { body: {} })).status).toBe(401);
 
     const response = await scrape(`Bearer ${METRICS_TOKEN}`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await response.text();
+    const text = response.text;
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: tenantId, status: '202' })).toBe(1);
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: tenantId, status: '400' })).toBe(1);
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: 'unknown', status: '401' })).toBeGreaterThanOrEqual(1);
@@ -78,11 +77,11 @@ describe('operations: metrics', () => {
     const port = await freePort();
     const worker = await startTestService(database, { ROLE: 'worker', METRICS_PORT: String(port), METRICS_TOKEN });
     try {
-      const url = `http://127.0.0.1:${port}/metrics`;
-      expect((await fetch(url)).status).toBe(401);
-      const response = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const base = `http://127.0.0.1:${port}`;
+      expect((await apiRequest(base, 'GET', '/metrics')).status).toBe(401);
+      const response = await apiRequest(base, 'GET', '/metrics', { token: METRICS_TOKEN });
       expect(response.status).toBe(200);
-      expect(await response.text()).toMatch(/^hookflow_queue_jobs\{state="waiting",role="worker"\} \d+$/m);
+      expect(response.text).toMatch(/^hookflow_queue_jobs\{state="waiting",role="worker"\} \d+$/m);
     } finally {
       await worker.close();
     }
@@ -107,13 +106,13 @@ describe('operations: structured logs', () => {
 
   it('one JSON object per line, with the request id from the request to the run', async () => {
     const { tenantId, apiKey } = await hookflow.newTenant('Logged');
-    const response = await hookflow.post(`/webhooks/${apiKey}`, JSON.stringify({ EntityName: 'FormSubmit', Name: 'Traced' }), {
-      'content-type': 'application/json',
-      'x-request-id': 'req-4711',
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+      body: { EntityName: 'FormSubmit', Name: 'Traced' },
+      headers: { 'x-request-id': 'req-4711' },
     });
     expect(response.status).toBe(202);
     expect(response.headers.get('x-request-id')).toBe('req-4711');
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('processed');
 
     const correlated = lines.filter((line) => line.requestId === 'req-4711');
@@ -126,21 +125,26 @@ describe('operations: structured logs', () => {
   });
 
   it('a request without an id gets one; an unsafe one is replaced', async () => {
-    const plain = await fetch(`${hookflow.url}/health/live`);
+    const plain = await apiRequest(hookflow.url, 'GET', '/health/live');
     expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const unsafe = await fetch(`${hookflow.url}/health/live`, { headers: { 'x-request-id': 'a b<script>' } });
+    const unsafe = await apiRequest(hookflow.url, 'GET', '/health/live', { headers: { 'x-request-id': 'a b<script>' } });
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('masks keys and secrets, in fields and in messages', () => {
     const captured: string[] = [];
     const logger = new JsonLogger('info', { write: (line: string) => void captured.push(line) });
-    logger.warn({ msg: 'Key hf_abcdefghijklmnopqrstuvwxyz0123 refused', apiKey: 'hf_abcdefghijklmnopqrstuvwxyz0123', nested: { secret: 's3cr3t-value' } }, 'Test');
+    logger.warn(
+      { msg: 'Key hf_abcdefghijklmnopqrstuvwxyz0123 refused', apiKey: 'hf_abcdefghijklmnopqrstuvwxyz0123', nested: { secret: 's3cr3t-value' } },
+      'Test',
+    );
     logger.error(new Error('client hfs_ABCDEFGHIJKLMNOPQRSTUV failed'));
     logger.debug('not at info level');
     expect(captured).toHaveLength(2);
     const [warn, error] = captured.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(warn).toEqual(expect.objectContaining({ level: 'warn', context: 'Test', msg: 'Key hf_[redacted] refused', apiKey: '[redacted]', nested: { secret: '[redacted]' } }));
+    expect(warn).toEqual(
+      expect.objectContaining({ level: 'warn', context: 'Test', msg: 'Key hf_[redacted] refused', apiKey: '[redacted]', nested: { secret: '[redacted]' } }),
+    );
     expect(error).toEqual(expect.objectContaining({ level: 'error', msg: 'client hfs_[redacted] failed', stack: expect.stringContaining('hfs_[redacted]') }));
     expect(captured.join('\n')).not.toMatch(/abcdefghijklmnop|ABCDEFGHIJKLMNOP|s3cr3t/);
   });

@@ -23,7 +23,6 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     await database?.drop();
   });
 
-
   it('override, revert and rollback change what runs for one tenant only, and runs pin their version', async () => {
     const a = await hookflow.newTenant('A');
     const b = await hookflow.newTenant('B');
@@ -87,9 +86,7 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     const first = await hookflow.deliver(tenantId, apiKey, { Email: 'Mary@Example.com', Name: 'Mary' });
     const second = await hookflow.deliver(tenantId, apiKey, { Email: 'mary@example.com', JobTitle: 'Engineer' });
     expect(second.recordIds).toEqual(first.recordIds);
-    expect(await hookflow.records(tenantId, 'Contact')).toEqual([
-      expect.objectContaining({ Name: 'Mary', Email: 'mary@example.com', JobTitle: 'Engineer' }),
-    ]);
+    expect(await hookflow.records(tenantId, 'Contact')).toEqual([expect.objectContaining({ Name: 'Mary', Email: 'mary@example.com', JobTitle: 'Engineer' })]);
 
     await expect(processes.create(tenantId, custom)).rejects.toThrow('A process "crm-contacts" exists already');
     await expect(processes.create(tenantId, { ...custom, id: DEFAULT_PROCESS })).rejects.toThrow(/exists already/);

@@ -39,7 +39,6 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
     await database?.drop();
   });
 
-
   /** A tenant where only the named processes are active. */
   async function tenantWith(processIds: string[]) {
     const tenant = await hookflow.newTenant();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { RetentionService } from '../src/pipeline/retention.service.js';
 import { Webhook, type WebhookStatus } from '../src/webhooks/webhook.entity.js';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -28,8 +29,8 @@ describe.each(databaseKinds())('promises of the README (%s)', (kind) => {
   });
 
   async function send(apiKey: string, headers: Record<string, string>) {
-    const response = await hookflow.post(`/webhooks/${apiKey}`, JSON.stringify(lead), { 'content-type': 'application/json', ...headers });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: lead, headers });
+    return { status: response.status, body: response.body as Record<string, unknown> };
   }
 
   it('a repeat with the same X-Shopify-Webhook-Id is acknowledged with the first id and creates nothing new', async () => {
@@ -70,7 +71,10 @@ describe.each(databaseKinds())('promises of the README (%s)', (kind) => {
         processedAt: new Date(now - days * DAY_MS),
       })),
     );
-    await hookflow.get(DataSource).getRepository(Webhook).insert(rows as QueryDeepPartialEntity<Webhook>[]);
+    await hookflow
+      .get(DataSource)
+      .getRepository(Webhook)
+      .insert(rows as QueryDeepPartialEntity<Webhook>[]);
 
     await hookflow.get(RetentionService).purge();
     const kept = (await hookflow.webhooks(tenantId)).map((webhook) => {

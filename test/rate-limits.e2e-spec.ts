@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AdminApi } from './support/admin-client.js';
-import { cliJson, runCli } from './support/cli.js';
+import { AdminApi, apiRequest } from './support/admin-client.js';
+import { cliJson, runCli } from './support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -29,8 +29,8 @@ describe.each(databaseKinds())('rate limits per key and per tenant (%s)', (kind)
   });
 
   const send = async (apiKey: string) => {
-    const response = await hookflow.postJson(`/webhooks/${apiKey}`, { EntityName: 'Lead', Contact: 'Limited' });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { message?: string } };
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: { EntityName: 'Lead', Contact: 'Limited' } });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: response.body as { message?: string } };
   };
 
   it('a key with a limit of 3 gets 429 on its 4th webhook of the minute; another key of the tenant does not', async () => {
@@ -39,7 +39,10 @@ describe.each(databaseKinds())('rate limits per key and per tenant (%s)', (kind)
     const updated = await admin.patch(`/api/tenants/${tenantId}/api-keys/${apiKeyId}`, { rateLimitPerMinute: 3 });
     expect(updated).toMatchObject({ status: 200, body: { id: apiKeyId, rateLimitPerMinute: 3 } });
     expect((await admin.get(`/api/tenants/${tenantId}/api-keys`)).body).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: apiKeyId, rateLimitPerMinute: 3 }), expect.objectContaining({ id: other.id, rateLimitPerMinute: null })]),
+      expect.arrayContaining([
+        expect.objectContaining({ id: apiKeyId, rateLimitPerMinute: 3 }),
+        expect.objectContaining({ id: other.id, rateLimitPerMinute: null }),
+      ]),
     );
 
     await startOfAMinute();
@@ -76,12 +79,17 @@ describe.each(databaseKinds())('rate limits per key and per tenant (%s)', (kind)
     const { tenantId, apiKeyId } = await hookflow.newTenant();
     const env = { DATABASE_URL: database.url };
     expect(await cliJson(['tenant', 'update', tenantId, '--rate-limit', '50'], env)).toMatchObject({ id: tenantId, rateLimitPerMinute: 50 });
-    expect(await cliJson(['apikey', 'update', apiKeyId, '--tenant', tenantId, '--rate-limit', '5'], env)).toMatchObject({ id: apiKeyId, rateLimitPerMinute: 5 });
+    expect(await cliJson(['apikey', 'update', apiKeyId, '--tenant', tenantId, '--rate-limit', '5'], env)).toMatchObject({
+      id: apiKeyId,
+      rateLimitPerMinute: 5,
+    });
     const above = await runCli(['apikey', 'update', apiKeyId, '--tenant', tenantId, '--rate-limit', '500'], env);
     expect(above).toMatchObject({ code: 1, stderr: expect.stringContaining("above the tenant's limit of 50") });
     const wrong = await runCli(['tenant', 'update', tenantId, '--rate-limit', 'lots'], env);
     expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining('--rate-limit: "lots" must be a whole number from 0, or "default"') });
     expect(await cliJson(['apikey', 'update', apiKeyId, '--tenant', tenantId, '--rate-limit', 'default'], env)).toMatchObject({ rateLimitPerMinute: null });
-    expect((await cliJson<Array<{ id: string; rateLimitPerMinute: number | null }>>(['apikey', 'list', '--tenant', tenantId], env))[0]).toMatchObject({ rateLimitPerMinute: null });
+    expect((await cliJson<Array<{ id: string; rateLimitPerMinute: number | null }>>(['apikey', 'list', '--tenant', tenantId], env))[0]).toMatchObject({
+      rateLimitPerMinute: null,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { AdminApi, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
+import { AdminApi, apiRequest, pollUntil, sendWebhook, settledWebhook } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -57,7 +57,7 @@ describe.each(databaseKinds())('retries of a system that is down (%s)', (kind) =
     expect(waiting.detail.reason).toContain(`next attempt at ${waiting.detail.nextAttemptAt}`);
     const listed = (await admin.get(`/api/tenants/${tenantId}/webhooks`)).body.items.find((item: { id: string }) => item.id === id);
     expect(listed).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String) });
-    const receipt = await (await fetch(`${hookflow.url}/webhooks/${apiKey}/receipts/${id}`)).json();
+    const receipt = (await apiRequest(hookflow.url, 'GET', `/webhooks/${apiKey}/receipts/${id}`)).body;
     expect(receipt).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String), reason: expect.stringContaining('next attempt at') });
 
     crm.answers['/contacts'] = [[201, { id: 42 }]];

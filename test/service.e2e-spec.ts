@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiRequest, type ApiResponse } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { freePort, startRedis, type PrivateRedis } from './support/redis-server.mjs';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -63,9 +64,15 @@ describe('starting the service', () => {
       const deadline = Date.now() + 15_000;
       while (!output.includes('Started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       // Not a terminal: one JSON object per line on stdout.
-      const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: string; msg: string });
       expect(lines).toContainEqual(
-        expect.objectContaining({ level: 'warn', msg: expect.stringContaining('maxmemory-policy is "allkeys-lru": under memory pressure Redis may evict queued webhooks') }),
+        expect.objectContaining({
+          level: 'warn',
+          msg: expect.stringContaining('maxmemory-policy is "allkeys-lru": under memory pressure Redis may evict queued webhooks'),
+        }),
       );
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: expect.stringMatching(/^Started \(role all, sqlite database\)/) }));
     } finally {
@@ -135,25 +142,25 @@ describe('the built service (npm start)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}`;
     try {
-      let ui: Response | undefined;
-      for (const deadline = Date.now() + 15_000; !ui && Date.now() < deadline; ) {
-        ui = await fetch(`${base}/docs`).catch(() => undefined);
+      let ui: ApiResponse | undefined;
+      for (const deadline = Date.now() + 15_000; !ui && Date.now() < deadline;) {
+        ui = await apiRequest(base, 'GET', '/docs').catch(() => undefined);
         if (!ui) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(ui?.status).toBe(200);
-      expect(await ui!.text()).toContain('swagger-ui');
-      const document = (await (await fetch(`${base}/docs-json`)).json()) as { openapi: string };
+      expect(ui!.text).toContain('swagger-ui');
+      const document = (await apiRequest(base, 'GET', '/docs-json')).body as { openapi: string };
       expect(document.openapi).toMatch(/^3\./);
 
       const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
-      const anonymous = await fetch(`${base}/queues`);
+      const anonymous = await apiRequest(base, 'GET', '/queues');
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Hookflow queues", charset="UTF-8"');
-      expect((await fetch(`${base}/queues`, { headers: basic(admin.id, 'wrong-secret') })).status).toBe(401);
-      const board = await fetch(`${base}/queues`, { headers: basic(admin.id, admin.secret) });
+      expect((await apiRequest(base, 'GET', '/queues', { headers: basic(admin.id, 'wrong-secret') })).status).toBe(401);
+      const board = await apiRequest(base, 'GET', '/queues', { headers: basic(admin.id, admin.secret) });
       expect(board.status).toBe(200);
-      expect(await board.text()).toContain('Hookflow queues');
-      const queues = (await (await fetch(`${base}/queues/api/queues`, { headers: basic(admin.id, admin.secret) })).json()) as {
+      expect(board.text).toContain('Hookflow queues');
+      const queues = (await apiRequest(base, 'GET', '/queues/api/queues', { headers: basic(admin.id, admin.secret) })).body as {
         queues: Array<{ name: string }>;
       };
       expect(queues.queues.map((queue) => queue.name)).toEqual(['webhooks']);
@@ -184,9 +191,9 @@ describe('API and worker as separate roles', () => {
 
   it('a webhook accepted by the API process is turned into a record by the worker process', async () => {
     const { tenantId, apiKey } = await api.newTenant();
-    const response = await api.postJson(`/webhooks/${apiKey}`, example);
+    const response = await apiRequest(api.url, 'POST', `/webhooks/${apiKey}`, { body: example });
     expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     // The API process has no webhook log or records module: ask the worker's.
     expect((await worker.waitForWebhook(tenantId, id)).status).toBe('processed');
     expect(await worker.records(tenantId, 'Lead')).toEqual([expect.objectContaining({ Contact: 'New user' })]);
@@ -222,37 +229,37 @@ describe('when Redis goes away and comes back', () => {
 
   it('webhooks get 503 with Retry-After quickly, never 202, and are accepted again once it is back', async () => {
     const { tenantId, apiKey } = await hookflow.newTenant();
-    expect((await hookflow.postJson(`/webhooks/${apiKey}`, example)).status).toBe(202);
+    expect((await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: example })).status).toBe(202);
     await redis.stop();
 
-    const ready = await hookflow.post('/health/ready', undefined, {}, 'GET');
+    const ready = await apiRequest(hookflow.url, 'GET', '/health/ready');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'error', error: { redis: { status: 'down' } }, info: { database: { status: 'up' } } });
-    expect((await hookflow.post('/health/live', undefined, {}, 'GET')).status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } }, info: { database: { status: 'up' } } });
+    expect((await apiRequest(hookflow.url, 'GET', '/health/live')).status).toBe(200);
 
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
-      const response = await hookflow.postJson(`/webhooks/${apiKey}`, example);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: example });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
-      expect(await response.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect(response.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
       expect(Date.now() - started).toBeLessThan(2500);
     }
 
     redis = await startRedis({ port: redis.port, dir: redis.dir, appendonly: true });
     let status = 0;
     let body: { id?: string } = {};
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline && status !== 202; ) {
-      const response = await hookflow.postJson(`/webhooks/${apiKey}`, example);
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && status !== 202;) {
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: example });
       status = response.status;
-      body = (await response.json()) as { id?: string };
+      body = response.body as { id?: string };
       if (status !== 202) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(status).toBe(202);
     expect((await hookflow.waitForWebhook(tenantId, body.id!, 15_000)).status).toBe('processed');
-    const readyAgain = await hookflow.post('/health/ready', undefined, {}, 'GET');
+    const readyAgain = await apiRequest(hookflow.url, 'GET', '/health/ready');
     expect(readyAgain.status).toBe(200);
-    expect(await readyAgain.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+    expect(readyAgain.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
     // Exactly the two acknowledged webhooks end in the log, none of the refused ones.
     const deadline = Date.now() + 15_000;
     while ((await hookflow.webhooks(tenantId)).length < 2 && Date.now() < deadline) {

@@ -3,11 +3,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
-import type { SignatureConfig } from '../src/tenants/signature-schemes.js';
+import { SIGNATURE_SCHEMES, SIGNATURE_SETTINGS, type SignatureConfig } from '../src/tenants/signature-schemes/index.js';
+import { AdminApi, apiRequest } from './support/admin-client.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
 const body = JSON.stringify({ EntityName: 'FormSubmit', Name: 'Signed', Email: 'signed@example.com' });
+const ADMIN = { id: 'signatures-admin', secret: 'signatures-admin-secret-0123' };
 
 describe('signature verification per API key', () => {
   let database: TestDatabase;
@@ -16,7 +18,7 @@ describe('signature verification per API key', () => {
 
   beforeAll(async () => {
     database = await createDatabase('sqlite');
-    hookflow = await startTestService(database, { API_KEY_CACHE_MS: '0' });
+    hookflow = await startTestService(database, { API_KEY_CACHE_MS: '0', ADMIN_CLIENT_ID: ADMIN.id, ADMIN_CLIENT_SECRET: ADMIN.secret });
   });
 
   afterAll(async () => {
@@ -31,8 +33,11 @@ describe('signature verification per API key', () => {
   }
 
   async function send(apiKey: string, headers: Record<string, string>, payload = body) {
-    const response = await hookflow.post(`/webhooks/${apiKey}`, payload, { 'content-type': 'application/json', ...headers });
-    const json = (await response.json()) as Record<string, unknown>;
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+      body: payload,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+    const json = response.body as Record<string, unknown>;
     logs.push(JSON.stringify(json));
     return { status: response.status, body: json };
   }
@@ -67,9 +72,7 @@ describe('signature verification per API key', () => {
       expect((await send(apiKey, good, body.replace('Signed', 'Forged'))).status).toBe(401);
       expect((await send(apiKey, { 'webhook-id': 'msg_2' })).body.message).toMatch(/webhook-timestamp and webhook-signature headers are required/);
       const stale = headersFor('msg_3', new Date(Date.now() - 10 * 60_000));
-      expect((await send(apiKey, stale)).body.message).toBe(
-        'Invalid standard-webhooks signature: the signature timestamp is more than 300 s away from now',
-      );
+      expect((await send(apiKey, stale)).body.message).toBe('Invalid standard-webhooks signature: the signature timestamp is more than 300 s away from now');
     });
 
     it('a replayed delivery (same webhook-id) is acknowledged as a duplicate, not processed twice', async () => {
@@ -125,13 +128,52 @@ describe('signature verification per API key', () => {
     const { apiKey } = await signedKey({ scheme: 'hmac', secret, header: 'X-Signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' });
     const form = 'EntityName=FormSubmit&Name=Form+signed';
     const signature = `sha512=${createHmac('sha512', secret).update(form).digest('base64')}`;
-    const ok = await hookflow.post(`/webhooks/${apiKey}`, form, { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': signature });
+    const ok = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': signature },
+    });
     expect(ok.status).toBe(202);
     const multipart = new FormData();
     multipart.append('Name', 'x');
-    const refused = await hookflow.post(`/webhooks/${apiKey}`, multipart, { 'x-signature': signature });
+    const refused = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: multipart, headers: { 'x-signature': signature } });
     expect(refused.status).toBe(401);
-    expect(((await refused.json()) as { message: string }).message).toContain('not multipart');
+    expect((refused.body as { message: string }).message).toContain('not multipart');
+  });
+
+  describe('the admin API, whose signature body the schemes declare', () => {
+    it('documents every scheme and every setting of a scheme', async () => {
+      const document = (await apiRequest(hookflow.url, 'GET', '/docs-json')).body;
+      const schema = document.components.schemas.SignatureDto;
+      expect(schema.properties.scheme.enum).toEqual(SIGNATURE_SCHEMES);
+      expect(Object.keys(schema.properties).sort()).toEqual(['scheme', 'secret', ...SIGNATURE_SETTINGS.map((setting) => setting.name)].sort());
+      expect(schema.properties.toleranceSeconds).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: 3600,
+        description: expect.stringMatching(/^standard-webhooks, stripe: /),
+      });
+      expect(schema.properties.algorithm).toMatchObject({ type: 'string', enum: ['sha256', 'sha512'] });
+    });
+
+    it("sets a key's signature with the settings of its scheme and refuses what its scheme refuses", async () => {
+      const admin = await AdminApi.login(hookflow.url, ADMIN.id, ADMIN.secret);
+      const { tenantId, apiKeyId, apiKey } = await hookflow.newTenant();
+      const path = `/api/tenants/${tenantId}/api-keys/${apiKeyId}/signature`;
+      const hmacConfig = { scheme: 'hmac', secret: 'generic-secret-1234', header: 'X-Check', algorithm: 'sha256', encoding: 'hex' };
+      expect((await admin.put(path, { ...hmacConfig, scheme: 'paypal' })).status).toBe(400);
+      expect((await admin.put(path, { ...hmacConfig, algorithm: 'md5' })).body.message).toContain('algorithm');
+      expect((await admin.put(path, { ...hmacConfig, colour: 'blue' })).body.message).toContain('colour');
+      expect((await admin.put(path, { scheme: 'stripe', secret: 'whsec_0123456789', toleranceSeconds: 0 })).status).toBe(400);
+      expect((await admin.put(path, { scheme: 'hmac', secret: 'generic-secret-1234' })).body.message).toBe(
+        'header: the name of the signature header is required',
+      );
+      const set = await admin.put(path, hmacConfig);
+      expect(set.status).toBe(200);
+      expect(set.body.signatureScheme).toBe('hmac');
+      const signature = createHmac('sha256', hmacConfig.secret).update(body).digest('hex');
+      expect((await send(apiKey, { 'x-check': signature })).status).toBe(202);
+      expect((await send(apiKey, { 'x-check': 'f'.repeat(64) })).status).toBe(401);
+    });
   });
 
   it('never shows a secret: not in responses, not in the key list', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { DEFAULT_PROCESS } from './fixtures/form-builder.js';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -33,10 +34,12 @@ describe.each(databaseKinds())('upsert under concurrency (%s)', (kind) => {
     await processes.setActive(tenantId, UPSERT_PROCESS, true);
 
     const accepted = await Promise.all(
-      Array.from({ length: SENDERS }, (_, i) => hookflow.postJson(`/webhooks/${apiKey}`, { Email: ' Ada@Example.com ', JobTitle: `Engineer ${i}` })),
+      Array.from({ length: SENDERS }, (_, i) =>
+        apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: { Email: ' Ada@Example.com ', JobTitle: `Engineer ${i}` } }),
+      ),
     );
     expect(accepted.map((response) => response.status)).toEqual(Array(SENDERS).fill(202));
-    const ids = await Promise.all(accepted.map(async (response) => ((await response.json()) as { id: string }).id));
+    const ids = accepted.map((response) => (response.body as { id: string }).id);
     // Every webhook in a job of its own at the same time, so the upserts really race.
     worker = await startTestService(database, { ROLE: 'worker', REDIS_PREFIX: redisPrefix, WORKER_CONCURRENCY: '64' });
     const logged = await Promise.all(ids.map((id) => hookflow.waitForWebhook(tenantId, id, 60_000)));

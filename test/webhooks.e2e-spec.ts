@@ -5,6 +5,7 @@ import { ProcessesService } from '../src/engine/processes.service.js';
 import { WebhookRunnerService } from '../src/pipeline/webhook-runner.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { WebhookLogService } from '../src/webhooks/webhook-log.service.js';
+import { apiRequest } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -25,7 +26,6 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     await database?.drop();
   });
 
-
   function expectReferenceLead(lead: Record<string, unknown> | undefined) {
     expect(lead).toMatchObject({
       Contact: 'New user',
@@ -39,9 +39,9 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
   describe('the reference example creates a Lead', () => {
     it('as JSON', async () => {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const response = await hookflow.postJson(`/webhooks/${apiKey}`, example);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: example });
       expect(response.status).toBe(202);
-      const body = (await response.json()) as { id: string; status: string };
+      const body = response.body as { id: string; status: string };
       expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'accepted' });
 
       const webhook = await hookflow.waitForWebhook(tenantId, body.id);
@@ -56,20 +56,21 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       const { tenantId, apiKey } = await hookflow.newTenant();
       const form = new FormData();
       for (const [name, value] of Object.entries(example)) form.append(name, String(value));
-      const response = await hookflow.post(`/webhooks/${apiKey}`, form);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: form });
       expect(response.status).toBe(202);
-      const { id } = (await response.json()) as { id: string };
+      const { id } = response.body as { id: string };
       expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('processed');
       expectReferenceLead((await hookflow.records(tenantId, 'Lead'))[0]);
     });
 
     it('as application/x-www-form-urlencoded', async () => {
       const { tenantId, apiKey } = await hookflow.newTenant();
-      const response = await hookflow.post(`/webhooks/${apiKey}`, new URLSearchParams(example).toString(), {
-        'content-type': 'application/x-www-form-urlencoded',
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+        body: new URLSearchParams(example).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(response.status).toBe(202);
-      const { id } = (await response.json()) as { id: string };
+      const { id } = response.body as { id: string };
       expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('processed');
       expectReferenceLead((await hookflow.records(tenantId, 'Lead'))[0]);
     });
@@ -85,10 +86,11 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       IsEmailConfirmed: 'on',
       utm_source: 'newsletter',
     });
-    const response = await hookflow.post(`/webhooks/${apiKey}`, form.toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('processed');
     const [contact] = await hookflow.records(tenantId, 'Contact');
     expect(contact).toMatchObject({
@@ -109,30 +111,31 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     });
 
     it.each(['GET', 'PUT', 'PATCH', 'DELETE'])('%s → 405 with Allow: POST', async (method) => {
-      const response = await hookflow.post(`/webhooks/${apiKey}`, undefined, {}, method);
+      const response = await apiRequest(hookflow.url, method, `/webhooks/${apiKey}`);
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
-      expect(await response.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+      expect(response.body).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
     });
 
     it('another content type → 415', async () => {
-      const response = await hookflow.post(`/webhooks/${apiKey}`, 'Contact=x', { 'content-type': 'text/plain' });
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: 'Contact=x', headers: { 'content-type': 'text/plain' } });
       expect(response.status).toBe(415);
-      const body = (await response.json()) as { message: string };
+      const body = response.body as { message: string };
       expect(body.message).toContain('application/json');
     });
 
     it('no body and no content type → 415', async () => {
-      const response = await hookflow.post(`/webhooks/${apiKey}`);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`);
       expect(response.status).toBe(415);
     });
 
     it('malformed JSON → 400 that says what and where', async () => {
-      const response = await hookflow.post(`/webhooks/${apiKey}`, '{\n  "Email": "a@b.c",\n  "Name": }', {
-        'content-type': 'application/json',
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, {
+        body: '{\n  "Email": "a@b.c",\n  "Name": }',
+        headers: { 'content-type': 'application/json' },
       });
       expect(response.status).toBe(400);
-      const body = (await response.json()) as { statusCode: number; error: string; message: string };
+      const body = response.body as { statusCode: number; error: string; message: string };
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(body.message).toMatch(/^Malformed JSON: .+ at line 3, column 11/);
     });
@@ -143,34 +146,34 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       ['a number', '42'],
       ['null', 'null'],
     ])('JSON whose top level is %s → 400', async (_what, text) => {
-      const response = await hookflow.post(`/webhooks/${apiKey}`, text, { 'content-type': 'application/json' });
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: text, headers: { 'content-type': 'application/json' } });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { message: string }).message).toMatch(/must be a JSON object/);
+      expect((response.body as { message: string }).message).toMatch(/must be a JSON object/);
     });
 
     it('a body over the limit → 413', async () => {
       const big = JSON.stringify({ EntityName: 'Lead', Notes: 'x'.repeat(hookflow.config.maxBodyBytes) });
-      const response = await hookflow.post(`/webhooks/${apiKey}`, big, { 'content-type': 'application/json' });
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: big, headers: { 'content-type': 'application/json' } });
       expect(response.status).toBe(413);
-      expect(await response.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+      expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     });
 
     it('a file in a multipart body → 415', async () => {
       const form = new FormData();
       form.append('EntityName', 'Lead');
       form.append('cv', new Blob(['hello'], { type: 'text/plain' }), 'cv.txt');
-      const response = await hookflow.post(`/webhooks/${apiKey}`, form);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: form });
       expect(response.status).toBe(415);
-      expect(((await response.json()) as { message: string }).message).toContain('"cv" is a file');
+      expect((response.body as { message: string }).message).toContain('"cv" is a file');
     });
 
     it.each([
       ['an unknown key', `hf_${'A'.repeat(43)}`],
       ['a malformed key', 'not-a-key'],
     ])('%s → 401', async (_what, key) => {
-      const response = await hookflow.postJson(`/webhooks/${key}`, example);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${key}`, { body: example });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({
+      expect(response.body).toEqual({
         statusCode: 401,
         error: 'Unauthorized',
         message: 'Unknown or revoked API key',
@@ -182,7 +185,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       const other = await hookflow.newTenant();
       const keys = hookflow.get(ApiKeysService);
       await keys.revoke(other.tenantId, other.apiKeyId);
-      const response = await hookflow.postJson(`/webhooks/${other.apiKey}`, example);
+      const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${other.apiKey}`, { body: example });
       expect(response.status).toBe(401);
     });
 
@@ -292,18 +295,18 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     });
 
     it('get_entities lists the Webhook entities lookup', async () => {
-      const response = await hookflow.postJson(`/get_entities/${apiKey}`, { apiKey });
+      const response = await apiRequest(hookflow.url, 'POST', `/get_entities/${apiKey}`, { body: { apiKey } });
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { entities: Array<{ name: string; caption: string; formId: string }> };
+      const body = response.body as { entities: Array<{ name: string; caption: string; formId: string }> };
       expect(body.entities.map((e) => e.name).sort()).toEqual(['Contact', 'FormSubmit', 'Lead', 'Order']);
       expect(body.entities).toContainEqual({ name: 'Lead', caption: 'Lead', formId: '2b755431-dd89-4f4c-b97b-9a15ebe9cea9' });
       for (const entity of body.entities) expect(Object.keys(entity).sort()).toEqual(['caption', 'formId', 'name']);
     });
 
     it('get_entity_description describes the columns in the reference envelope', async () => {
-      const response = await hookflow.post(`/get_entity_description/${apiKey}/Contact`);
+      const response = await apiRequest(hookflow.url, 'POST', `/get_entity_description/${apiKey}/Contact`);
       expect(response.status).toBe(200);
-      const body = (await response.json()) as {
+      const body = response.body as {
         value: { entityModel: { name: string; fields: Array<Record<string, unknown>> } };
       };
       expect(body).toMatchObject({ value: { isSuccess: true, status: 'ok', code: 0 }, statusCode: 200 });
@@ -329,9 +332,9 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     });
 
     it.each(['Country', 'Invoice'])('an object outside the lookup (%s) → 404 in the same envelope', async (name) => {
-      const response = await hookflow.post(`/get_entity_description/${apiKey}/${name}`);
+      const response = await apiRequest(hookflow.url, 'POST', `/get_entity_description/${apiKey}/${name}`);
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({
+      expect(response.body).toEqual({
         value: {
           entityModel: null,
           isSuccess: false,
@@ -345,12 +348,12 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
     });
 
     it('an unknown key → 401', async () => {
-      expect((await hookflow.post(`/get_entities/hf_${'B'.repeat(43)}`)).status).toBe(401);
-      expect((await hookflow.post(`/get_entity_description/hf_${'B'.repeat(43)}/Lead`)).status).toBe(401);
+      expect((await apiRequest(hookflow.url, 'POST', `/get_entities/hf_${'B'.repeat(43)}`)).status).toBe(401);
+      expect((await apiRequest(hookflow.url, 'POST', `/get_entity_description/hf_${'B'.repeat(43)}/Lead`)).status).toBe(401);
     });
 
     it('GET → 405', async () => {
-      const response = await hookflow.post(`/get_entities/${apiKey}`, undefined, {}, 'GET');
+      const response = await apiRequest(hookflow.url, 'GET', `/get_entities/${apiKey}`);
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
     });

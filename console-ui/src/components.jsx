@@ -117,13 +117,7 @@ export function Trace({ trace, label = 'Steps' }) {
               <code>{entry.step}</code>
             </td>
             <td>{entry.type}</td>
-            <td>
-              {entry.status === 'failed' ? (
-                <span class="problem">Failed: {entry.error}</span>
-              ) : (
-                <code class="output">{short(entry.output, 160)}</code>
-              )}
-            </td>
+            <td>{entry.status === 'failed' ? <span class="problem">Failed: {entry.error}</span> : <code class="output">{short(entry.output, 160)}</code>}</td>
           </tr>
         ))}
       </tbody>

@@ -2,6 +2,8 @@
  * Where things are in JSON text: the line of a JSON pointer (/steps/0/input) for error markers,
  * the line and column of a syntax error, and a line diff for "against the base definition".
  */
+// The service's own locator, so the editor and the API name the same place for the same text.
+import { jsonErrorPosition } from '../../src/common/json-error-position.ts';
 
 /** Parses JSON text; answers { value } or { error: { message, line, column } }. */
 export function parseJson(text) {
@@ -9,87 +11,11 @@ export function parseJson(text) {
     return { value: JSON.parse(text) };
   } catch (error) {
     // Browsers' messages do not always say where: find the place ourselves.
-    const at = syntaxErrorOffset(text);
+    const at = jsonErrorPosition(text);
     const before = text.slice(0, at);
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     return { error: { message: String(error.message).replace(/^JSON\.parse: /, ''), line, column } };
-  }
-}
-
-/** The offset of the first character where JSON text stops being valid. */
-export function syntaxErrorOffset(text) {
-  let index = 0;
-  const fail = () => {
-    throw index;
-  };
-  const skip = () => {
-    while (index < text.length && ' \t\n\r'.includes(text[index])) index++;
-  };
-  const expect = (char) => {
-    if (text[index] !== char) fail();
-    index++;
-  };
-  const string = () => {
-    expect('"');
-    while (text[index] !== '"') {
-      if (index >= text.length || text[index] < ' ') fail();
-      if (text[index] === '\\') {
-        index++;
-        if (text[index] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 1, index + 5))) fail();
-          index += 4;
-        } else if (!'"\\/bfnrt'.includes(text[index]) || index >= text.length) fail();
-      }
-      index++;
-    }
-    index++;
-  };
-  const value = () => {
-    skip();
-    const char = text[index];
-    if (char === '{') {
-      index++;
-      skip();
-      if (text[index] === '}') return void index++;
-      for (;;) {
-        skip();
-        string();
-        skip();
-        expect(':');
-        value();
-        skip();
-        if (text[index] === ',') index++;
-        else return expect('}');
-      }
-    }
-    if (char === '[') {
-      index++;
-      skip();
-      if (text[index] === ']') return void index++;
-      for (;;) {
-        value();
-        skip();
-        if (text[index] === ',') index++;
-        else return expect(']');
-      }
-    }
-    if (char === '"') return string();
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, index)) return void (index += word.length);
-    }
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index));
-    if (!number) fail();
-    index += number[0].length;
-  };
-  try {
-    value();
-    skip();
-    if (index < text.length) fail();
-    return text.length;
-  } catch (offset) {
-    if (typeof offset !== 'number') throw offset;
-    return Math.min(offset, text.length);
   }
 }
 
@@ -98,7 +24,13 @@ export function syntaxErrorOffset(text) {
  * pointer names something absent (a missing property is reported at its object).
  */
 export function lineOfPointer(text, pointer) {
-  const wanted = pointer === '/' || pointer === '' ? [] : pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const wanted =
+    pointer === '/' || pointer === ''
+      ? []
+      : pointer
+          .split('/')
+          .slice(1)
+          .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   const offsets = new Map();
   let index = 0;
   const skip = () => {
@@ -183,8 +115,10 @@ export function diffLines(a, b) {
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (left[i] === right[j]) result.push({ kind: 'same', text: left[i++] }), j++;
-    else if (table[i + 1][j] >= table[i][j + 1]) result.push({ kind: 'removed', text: left[i++] });
+    if (left[i] === right[j]) {
+      result.push({ kind: 'same', text: left[i++] });
+      j++;
+    } else if (table[i + 1][j] >= table[i][j + 1]) result.push({ kind: 'removed', text: left[i++] });
     else result.push({ kind: 'added', text: right[j++] });
   }
   while (i < n) result.push({ kind: 'removed', text: left[i++] });

@@ -110,10 +110,7 @@ function Shell({ session, tenant, section, onSignOut, children }) {
         {session.tenants.length > 0 && (
           <label class="tenant-picker">
             <span>Tenant</span>
-            <select
-              value={tenant?.id ?? ''}
-              onChange={(event) => navigate(`/t/${event.currentTarget.value}/${section ?? 'dashboard'}`)}
-            >
+            <select value={tenant?.id ?? ''} onChange={(event) => navigate(`/t/${event.currentTarget.value}/${section ?? 'dashboard'}`)}>
               {!tenant && <option value="">Choose…</option>}
               {session.tenants.map((candidate) => (
                 <option value={candidate.id}>{candidate.name}</option>

@@ -17,6 +17,7 @@ import { SecretsModule } from '../secrets/secrets.module.js';
 import { DriftController } from './drift.controller.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { ClientsController } from './clients.controller.js';
+import { ColumnTypesController } from './column-types.controller.js';
 import { OAuthController } from './oauth.controller.js';
 
 /** The HTTP admin API under /api and the OAuth token endpoint: thin controllers over the services of the other modules. */
@@ -25,6 +26,15 @@ import { OAuthController } from './oauth.controller.js';
   controllers: [
     OAuthController,
     ClientsController,
-    TenantsController, ApiKeysController, CatalogueController, ProcessesController, WebhookLogController, DashboardController, SecretsController, DriftController],
+    TenantsController,
+    ApiKeysController,
+    CatalogueController,
+    ColumnTypesController,
+    ProcessesController,
+    WebhookLogController,
+    DashboardController,
+    SecretsController,
+    DriftController,
+  ],
 })
 export class AdminModule {}

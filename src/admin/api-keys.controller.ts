@@ -6,7 +6,9 @@ import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from '../tenants/api-keys.service.js';
 import { CreateApiKeyDto, SignatureDto, UpdateApiKeyDto } from './dto.js';
-import type { SignatureConfig } from '../tenants/signature-schemes.js';
+import { SCHEME_DEFINITIONS, type SignatureConfig } from '../tenants/signature-schemes/index.js';
+
+const SCHEME_LABELS = SCHEME_DEFINITIONS.map((definition) => definition.label).join(', ');
 
 @ApiTags('api keys')
 @ApiOAuth2([])
@@ -49,7 +51,7 @@ export class ApiKeysController {
 
   @Put(':id/signature')
   @RequireScope('keys:write')
-  @ApiOperation({ summary: 'Require webhooks sent with this key to be signed (Standard Webhooks, Stripe, GitHub, Shopify or HMAC)' })
+  @ApiOperation({ summary: `Require webhooks sent with this key to be signed (${SCHEME_LABELS})` })
   setSignature(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: SignatureDto): Promise<ApiKeyView> {
     return this.keys.setSignature(tenantId, id, body as SignatureConfig);
   }

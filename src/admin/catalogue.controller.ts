@@ -49,7 +49,7 @@ export class CatalogueController {
   @Post('entities/:name/mapping')
   @HttpCode(200)
   @RequireScope('catalogue:read')
-  @ApiOperation({ summary: "How the default mapping reads a sample payload for the object: mapped, unmapped and failing parameters" })
+  @ApiOperation({ summary: 'How the default mapping reads a sample payload for the object: mapped, unmapped and failing parameters' })
   preview(@Param('tenantId') tenantId: string, @Param('name') name: string, @Body() body: FieldMappingDto): Promise<FieldMapping> {
     return this.mapping.preview(tenantId, name, body.payload);
   }

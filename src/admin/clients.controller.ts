@@ -41,7 +41,7 @@ export class ClientsController {
   @Post(':clientId/revoke')
   @HttpCode(200)
   @RequireScope('platform')
-  @ApiOperation({ summary: "Revoke a client: no more tokens, and its tokens stop working within API_KEY_CACHE_MS (platform clients)" })
+  @ApiOperation({ summary: 'Revoke a client: no more tokens, and its tokens stop working within API_KEY_CACHE_MS (platform clients)' })
   revoke(@Param('clientId') clientId: string): Promise<ClientView> {
     return this.oauth.revokeClient(clientId);
   }

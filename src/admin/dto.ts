@@ -19,7 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SCOPES } from '../auth/scopes.js';
-import { COLUMN_TYPES, type ColumnType } from '../catalogue/column-types.js';
+import { COLUMN_TYPES, LOOKUP_COLUMN_TYPES, type ColumnType } from '../catalogue/column-types/index.js';
+import { SCHEME_DEFINITIONS, SIGNATURE_SCHEMES, SIGNATURE_SETTINGS, type SignatureScheme, type SignatureSetting } from '../tenants/signature-schemes/index.js';
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const IDENTIFIER_MESSAGE = '$property must be a letter then letters, digits or "_" (at most 64)';
@@ -39,7 +40,13 @@ export class CreateApiKeyDto {
 }
 
 export class UpdateApiKeyDto {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: 10_000_000, description: "Webhooks per minute this key may send, at most its tenant's limit; null: the tenant's limit" })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 10_000_000,
+    description: "Webhooks per minute this key may send, at most its tenant's limit; null: the tenant's limit",
+  })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
@@ -48,7 +55,13 @@ export class UpdateApiKeyDto {
 }
 
 export class UpdateTenantDto {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 10_000_000, description: 'Webhooks per minute of each key without a limit of its own (0: no limit); null: RATE_LIMIT_PER_MINUTE' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 10_000_000,
+    description: 'Webhooks per minute of each key without a limit of its own (0: no limit); null: RATE_LIMIT_PER_MINUTE',
+  })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(0)
@@ -64,41 +77,29 @@ export class SetSecretDto {
 }
 
 export class SignatureDto {
-  @ApiProperty({ enum: ['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'] })
-  @IsIn(['standard-webhooks', 'stripe', 'github', 'shopify', 'hmac'])
-  scheme: 'standard-webhooks' | 'stripe' | 'github' | 'shopify' | 'hmac';
+  @ApiProperty({ enum: SIGNATURE_SCHEMES, description: SCHEME_DEFINITIONS.map(({ name, label }) => `${name}: ${label}`).join('; ') })
+  @IsIn(SIGNATURE_SCHEMES)
+  scheme: SignatureScheme;
 
   @ApiProperty({ description: 'The signing secret (stored encrypted, never shown again)' })
   @IsString()
   @Length(8, 500)
   secret: string;
 
-  @ApiPropertyOptional({ description: 'hmac: the header that carries the signature' })
-  @IsOptional()
-  @IsString()
-  header?: string;
+  /** The schemes' own settings (SIGNATURE_SETTINGS), declared on the class below. */
+  [setting: string]: unknown;
+}
 
-  @ApiPropertyOptional({ enum: ['sha256', 'sha512'] })
-  @IsOptional()
-  @IsIn(['sha256', 'sha512'])
-  algorithm?: 'sha256' | 'sha512';
+// Each scheme declares its settings; the body takes them all, each documented with the schemes it applies to.
+for (const setting of SIGNATURE_SETTINGS) declareSetting(SignatureDto.prototype, setting);
 
-  @ApiPropertyOptional({ enum: ['hex', 'base64'] })
-  @IsOptional()
-  @IsIn(['hex', 'base64'])
-  encoding?: 'hex' | 'base64';
-
-  @ApiPropertyOptional({ description: 'hmac: text before the signature, e.g. "sha256="' })
-  @IsOptional()
-  @IsString()
-  prefix?: string;
-
-  @ApiPropertyOptional({ description: 'standard-webhooks, stripe: accepted clock difference (default 300 s)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  toleranceSeconds?: number;
+function declareSetting(target: object, { name, schemes, description, type, enum: values, minimum, maximum }: SignatureSetting): void {
+  ApiPropertyOptional({ type, description: `${schemes.join(', ')}: ${description}`, enum: values && [...values], minimum, maximum })(target, name);
+  const checks = [IsOptional(), type === 'integer' ? IsInt() : IsString()];
+  if (values) checks.push(IsIn(values));
+  if (minimum !== undefined) checks.push(Min(minimum));
+  if (maximum !== undefined) checks.push(Max(maximum));
+  for (const check of checks) check(target, name);
 }
 
 export class CreateClientDto {
@@ -129,7 +130,7 @@ export class ColumnDto {
   @Length(1, 200)
   caption?: string;
 
-  @ApiProperty({ enum: COLUMN_TYPES })
+  @ApiProperty({ enum: COLUMN_TYPES, description: 'One of GET /api/column-types' })
   @IsIn(COLUMN_TYPES)
   type: ColumnType;
 
@@ -138,10 +139,25 @@ export class ColumnDto {
   @IsBoolean()
   required?: boolean;
 
-  @ApiPropertyOptional({ description: 'For a lookup column (System.Guid, name ending in Id): the referenced object' })
+  @ApiPropertyOptional({ description: `For a lookup column (${LOOKUP_COLUMN_TYPES.join(' or ')}, name ending in Id): the referenced object` })
   @IsOptional()
   @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
   lookup?: string;
+}
+
+/** A column type as GET /api/column-types answers it. */
+export class ColumnTypeDto {
+  @ApiProperty({ enum: COLUMN_TYPES, description: 'The name columns give as their type' })
+  name: ColumnType;
+
+  @ApiProperty({ example: 'Whole number' })
+  label: string;
+
+  @ApiProperty({ description: 'What a webhook value of this type may be', example: 'Whole numbers or numeric strings in the 32-bit range' })
+  description: string;
+
+  @ApiProperty({ description: 'Whether a column of this type may be a lookup: reference the records of another object (lookup)' })
+  takesLookup: boolean;
 }
 
 export class CreateObjectDto {
@@ -229,7 +245,6 @@ export class WhatIfDto extends ReceivedBetweenDto {
   @IsIn(['processed', 'received', 'failed'])
   status?: 'processed' | 'received' | 'failed';
 
-
   @ApiPropertyOptional({ minimum: 1, maximum: 200 })
   @IsOptional()
   @IsInt()
@@ -249,7 +264,6 @@ export class BulkReplayDto extends ReceivedBetweenDto {
   @ApiProperty({ enum: ['received', 'failed'] })
   @IsIn(['received', 'failed'])
   status: 'received' | 'failed';
-
 
   @ApiPropertyOptional({ description: 'Only through this process' })
   @IsOptional()

@@ -12,7 +12,7 @@ export function setUpOpenApi(app: INestApplication, ui: boolean): void {
     .setTitle('Hookflow')
     .setDescription(
       'Webhooks in, records out. The public webhook endpoints take the API key in the URL; the admin API under /api ' +
-        'takes an access token from POST /oauth/token (OAuth 2.0 client credentials), or the web console\'s session cookie ' +
+        "takes an access token from POST /oauth/token (OAuth 2.0 client credentials), or the web console's session cookie " +
         '(POST /api/session) with the X-CSRF-Token header on every request that changes something.',
     )
     .setVersion('1')

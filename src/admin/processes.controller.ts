@@ -78,16 +78,7 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Check a definition against the schema and step inputs; each problem names its JSON path' })
   validate(@Body() body: ValidateDefinitionDto): { valid: boolean; problems: Array<{ path: string; message: string }> } {
     const compiled = this.compiler.compile(body.definition);
-    if (compiled.ok) return { valid: true, problems: [] };
-    return {
-      valid: false,
-      problems: compiled.problems.map((problem) => {
-        const separator = problem.indexOf(': ');
-        return separator > 0 && problem.startsWith('/')
-          ? { path: problem.slice(0, separator), message: problem.slice(separator + 2) }
-          : { path: '/', message: problem };
-      }),
-    };
+    return compiled.ok ? { valid: true, problems: [] } : { valid: false, problems: compiled.problems };
   }
 
   @Post('what-if')
@@ -119,9 +110,7 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Override a base process, or save a new version of a custom one' })
   async save(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: ProcessDefinitionDto): Promise<ProcessView> {
     const current = await this.processes.get(tenantId, id);
-    return current.source === 'custom'
-      ? this.processes.update(tenantId, id, body.definition)
-      : this.processes.override(tenantId, id, body.definition);
+    return current.source === 'custom' ? this.processes.update(tenantId, id, body.definition) : this.processes.override(tenantId, id, body.definition);
   }
 
   @Delete(':id')
@@ -168,7 +157,8 @@ export class ProcessesController {
   @HttpCode(200)
   @RequireScope('processes:write')
   @ApiOperation({
-    summary: "Apply the base's changes since the override was made (old base → new base) to the override; 409 CONFLICT with details.paths when both changed a path",
+    summary:
+      "Apply the base's changes since the override was made (old base → new base) to the override; 409 CONFLICT with details.paths when both changed a path",
   })
   @ApiOkResponse({ description: 'The process, its override now on the new base' })
   @ApiErrors(ErrorCode.Conflict)

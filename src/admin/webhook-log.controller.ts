@@ -40,10 +40,7 @@ export class WebhookLogController {
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601' })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'cursor', required: false })
-  list(
-    @Param('tenantId') tenantId: string,
-    @Query() query: Record<string, string | undefined>,
-  ): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
+  list(@Param('tenantId') tenantId: string, @Query() query: Record<string, string | undefined>): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
     return this.log.page(
       tenantId,
       {

@@ -62,7 +62,10 @@ export class ApiAuthGuard implements CanActivate {
           : Object.values(principal.tenantScopes).flat();
       if (!granted) throw new AppError(ErrorCode.Forbidden, 'You have no role on that tenant');
       if (scope && !granted.includes(scope)) {
-        throw new AppError(ErrorCode.Forbidden, scope === 'platform' ? 'Only a platform admin may do this' : `Your role does not allow this (it needs "${scope}")`);
+        throw new AppError(
+          ErrorCode.Forbidden,
+          scope === 'platform' ? 'Only a platform admin may do this' : `Your role does not allow this (it needs "${scope}")`,
+        );
       }
       return true;
     }

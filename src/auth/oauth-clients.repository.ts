@@ -35,5 +35,4 @@ export class OAuthClientsRepository {
   async revoke(clientId: string, at: Date): Promise<void> {
     await this.clients.update({ clientId }, { revokedAt: at });
   }
-
 }

@@ -215,7 +215,16 @@ export class OAuthService implements OnModuleInit {
 
   private async insert(clientId: string, secret: string, kind: ClientKind, tenantId: string | null, scopes: string[]) {
     await this.clients.insert(
-      Object.assign(new OAuthClient(), { clientId, secretHash: await hashSecret(secret), kind, tenantId, scopes, createdAt: new Date(), generation: 1, revokedAt: null }),
+      Object.assign(new OAuthClient(), {
+        clientId,
+        secretHash: await hashSecret(secret),
+        kind,
+        tenantId,
+        scopes,
+        createdAt: new Date(),
+        generation: 1,
+        revokedAt: null,
+      }),
     );
   }
 }

@@ -34,11 +34,7 @@ export class UsersService {
   ) {}
 
   /** A new user; with a tenant, its role there (checked before anything is stored). */
-  async create(
-    email: string,
-    password: string,
-    options: { platformAdmin?: boolean; tenantId?: string; role?: string } = {},
-  ): Promise<UserView> {
+  async create(email: string, password: string, options: { platformAdmin?: boolean; tenantId?: string; role?: string } = {}): Promise<UserView> {
     const normalized = normalizeEmail(email);
     if (!EMAIL.test(normalized) || normalized.length > 254) throw new AppError(ErrorCode.InvalidArgument, `"${email}" is not an email address`);
     checkPassword(password);
@@ -62,7 +58,12 @@ export class UsersService {
   async list(): Promise<UserView[]> {
     const users = await this.users.list();
     const roles = await this.users.rolesOf(users.map((user) => user.id));
-    return users.map((user) => toView(user, roles.filter((role) => role.userId === user.id)));
+    return users.map((user) =>
+      toView(
+        user,
+        roles.filter((role) => role.userId === user.id),
+      ),
+    );
   }
 
   async grant(emailOrId: string, tenantId: string, role: string): Promise<UserView> {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ColumnType } from './column-types.js';
+import type { ColumnType } from './column-types/index.js';
 
 @Entity('catalogue_columns')
 export class CatalogueColumn {

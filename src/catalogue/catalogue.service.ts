@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { CatalogueColumn } from './catalogue-column.entity.js';
 import { CatalogueObject } from './catalogue-object.entity.js';
 import { CatalogueRepository } from './catalogue.repository.js';
-import { COLUMN_TYPES, type ColumnType } from './column-types.js';
+import { COLUMN_TYPES, columnTypeDefinition, isColumnType, LOOKUP_COLUMN_TYPES, type ColumnType } from './column-types/index.js';
 import { DEFAULT_CATALOGUE } from './default-catalogue.js';
 import { RecordEntity } from './record.entity.js';
 
@@ -36,7 +36,7 @@ export interface NewColumn {
   caption?: string;
   type: ColumnType;
   required?: boolean;
-  /** For a lookup column (type System.Guid, name ending in Id): the object it references. */
+  /** For a lookup column (a type that takes a lookup, e.g. System.Guid; name ending in Id): the object it references. */
   lookup?: string;
 }
 
@@ -95,7 +95,10 @@ export class CatalogueService {
   async listObjects(tenantId: string): Promise<ObjectModel[]> {
     const columns = await this.catalogue.listAllColumns(tenantId);
     return (await this.catalogue.listObjects(tenantId)).map((object) =>
-      toModel(object, columns.filter((column) => column.objectName === object.name)),
+      toModel(
+        object,
+        columns.filter((column) => column.objectName === object.name),
+      ),
     );
   }
 
@@ -152,12 +155,15 @@ export class CatalogueService {
     if (SYSTEM_COLUMNS.has(field.name)) {
       throw new AppError(ErrorCode.InvalidArgument, `"${field.name}" is a system column and cannot be redefined`);
     }
-    if (!(COLUMN_TYPES as readonly string[]).includes(field.type)) {
+    if (!isColumnType(field.type)) {
       throw new AppError(ErrorCode.InvalidArgument, `${field.name}: type "${field.type}" is not one of ${COLUMN_TYPES.join(', ')}`);
     }
     if (field.lookup !== undefined) {
-      if (field.type !== 'System.Guid' || !field.name.endsWith('Id') || field.name === 'Id') {
-        throw new AppError(ErrorCode.InvalidArgument, `${field.name}: a lookup column has type System.Guid and a name ending in Id, e.g. CountryId`);
+      if (!columnTypeDefinition(field.type).takesLookup || !field.name.endsWith('Id') || field.name === 'Id') {
+        throw new AppError(
+          ErrorCode.InvalidArgument,
+          `${field.name}: a lookup column has type ${LOOKUP_COLUMN_TYPES.join(' or ')} and a name ending in Id, e.g. CountryId`,
+        );
       }
       if (field.lookup !== objectName && !(await this.catalogue.findObject(tenantId, field.lookup))) {
         throw new AppError(ErrorCode.InvalidArgument, `${field.name}: the lookup object "${field.lookup}" does not exist`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { COLUMN_TYPES, convertValue, type ColumnType, type Conversion } from './column-types.js';
+import {
+  COLUMN_TYPE_DEFINITIONS,
+  COLUMN_TYPES,
+  convertValue,
+  describeColumnTypes,
+  LOOKUP_COLUMN_TYPES,
+  type ColumnType,
+  type Conversion,
+} from './column-types/index.js';
 
 const GUID = 'f8af0e88-f36b-1410-fa98-00155d043204';
 const NON_STRING_TYPES = COLUMN_TYPES.filter((type) => type !== 'System.String');
@@ -9,6 +17,35 @@ function problemOf(result: Conversion): string {
   if (result.ok) throw new Error(`expected a problem, got the value ${JSON.stringify(result.value)}`);
   return result.problem;
 }
+
+/** The types with cases of their own below: a type added to the registry must be added here, with its cases. */
+const TYPES_WITH_CASES: ColumnType[] = ['System.String', 'System.Guid', 'System.Int32', 'System.Decimal', 'System.Boolean', 'System.Date', 'System.DateTime'];
+
+describe('the column type registry', () => {
+  it('has cases in this file for every type', () => {
+    expect([...COLUMN_TYPES].sort()).toEqual([...TYPES_WITH_CASES].sort());
+  });
+
+  it('names each type once, each with a label and a description for the console', () => {
+    expect(new Set(COLUMN_TYPES).size).toBe(COLUMN_TYPE_DEFINITIONS.length);
+    // catalogue_columns.type is a varchar(32).
+    for (const type of COLUMN_TYPES) expect(type.length).toBeLessThanOrEqual(32);
+    for (const view of describeColumnTypes()) {
+      expect(Object.keys(view).sort()).toEqual(['description', 'label', 'name', 'takesLookup']);
+      expect(view.label.trim()).not.toBe('');
+      expect(view.description.trim()).not.toBe('');
+    }
+  });
+
+  it("offers text first (the console's default) and lookups on GUIDs only", () => {
+    expect(COLUMN_TYPES[0]).toBe('System.String');
+    expect(LOOKUP_COLUMN_TYPES).toEqual(['System.Guid']);
+  });
+
+  it('answers a problem for a type it does not know (a column stored by another version)', () => {
+    expect(convertValue('System.Money' as ColumnType, '12')).toEqual({ ok: false, problem: 'has the unknown column type "System.Money"' });
+  });
+});
 
 describe('convertValue', () => {
   describe('values every type treats alike', () => {
@@ -235,12 +272,9 @@ describe('convertValue', () => {
       expect(convertValue('System.DateTime', raw)).toEqual({ ok: true, value });
     });
 
-    it.each<[string]>([['2023-02-30'], ['2023-02-29'], ['2024-02-30']])(
-      'refuses the invalid calendar date %p',
-      (raw) => {
-        expect(convertValue('System.DateTime', raw)).toEqual({ ok: false, problem: `"${raw}" is not a valid date` });
-      },
-    );
+    it.each<[string]>([['2023-02-30'], ['2023-02-29'], ['2024-02-30']])('refuses the invalid calendar date %p', (raw) => {
+      expect(convertValue('System.DateTime', raw)).toEqual({ ok: false, problem: `"${raw}" is not a valid date` });
+    });
 
     it.each<[unknown]>([
       ['2023-02-30T10:00:00Z'],
@@ -394,6 +428,8 @@ function checkValue(type: ColumnType, value: unknown): void {
       expect(value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(new Date(value as string).toISOString()).toBe(value);
       return;
+    default:
+      throw new Error(`No check of the values of ${type satisfies never}`);
   }
 }
 
@@ -416,7 +452,7 @@ describe('convertValue with generated odd inputs', () => {
         try {
           result = convertValue(type, raw);
         } catch (error) {
-          throw new Error(`convertValue(${type}, ${describeInput(raw)}) threw: ${(error as Error).message}`);
+          throw new Error(`convertValue(${type}, ${describeInput(raw)}) threw: ${(error as Error).message}`, { cause: error });
         }
         if (result.ok) {
           expect(Object.keys(result).sort()).toEqual(['ok', 'value']);

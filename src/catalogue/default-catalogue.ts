@@ -1,4 +1,4 @@
-import type { ColumnType } from './column-types.js';
+import type { ColumnType } from './column-types/index.js';
 
 /** The catalogue every new tenant starts with: the reference's Webhook entities lookup and two lookups. */
 export interface ObjectSeed {
@@ -142,12 +142,6 @@ export const DEFAULT_CATALOGUE: ObjectSeed[] = [
     formId: '0a961a9a-3857-418b-8ae6-cc6a97e7587c',
     inWebhookLookup: true,
     displayColumn: 'Name',
-    columns: [
-      id,
-      text('Name', 'Name'),
-      text('Email', 'Email'),
-      text('Phone', 'Phone'),
-      text('Notes', 'Notes'),
-    ],
+    columns: [id, text('Name', 'Name'), text('Email', 'Email'), text('Phone', 'Phone'), text('Notes', 'Notes')],
   },
 ];

@@ -36,9 +36,13 @@ export class FieldMappingService {
       const lookup = columns.get(`${name}Id`);
       if (PROCESS_PARAMETERS.has(name)) parameters.push({ name, value, outcome: 'ignored', column: null, problem: null });
       else if (SYSTEM_COLUMNS.has(name)) parameters.push({ name, value, outcome: 'system', column: name, problem: 'set by the system, never by a webhook' });
-      else if (columns.has(name)) (candidates[name] = value), parameters.push({ name, value, outcome: 'mapped', column: name, problem: null });
-      else if (lookup?.lookup) (candidates[name] = value), parameters.push({ name, value, outcome: 'lookup-by-name', column: lookup.name, problem: null });
-      else parameters.push({ name, value, outcome: 'unmapped', column: null, problem: null });
+      else if (columns.has(name)) {
+        candidates[name] = value;
+        parameters.push({ name, value, outcome: 'mapped', column: name, problem: null });
+      } else if (lookup?.lookup) {
+        candidates[name] = value;
+        parameters.push({ name, value, outcome: 'lookup-by-name', column: lookup.name, problem: null });
+      } else parameters.push({ name, value, outcome: 'unmapped', column: null, problem: null });
     }
     const prepared = await this.records.prepare(tenantId, object, candidates);
     const missingRequired: string[] = [];
@@ -47,12 +51,12 @@ export class FieldMappingService {
         const separator = problem.indexOf(': ');
         const name = problem.slice(0, separator);
         const parameter = parameters.find((entry) => entry.name === name && entry.outcome !== 'unmapped');
-        if (parameter) (parameter.outcome = 'fails'), (parameter.problem = problem.slice(separator + 2));
+        if (parameter) Object.assign(parameter, { outcome: 'fails', problem: problem.slice(separator + 2) });
         else if (columns.get(name)?.required && problem.includes('has no value')) missingRequired.push(name);
         else {
           // A lookup column given by Id whose record is missing reports under the column name.
           const byColumn = parameters.find((entry) => entry.column === name);
-          if (byColumn) (byColumn.outcome = 'fails'), (byColumn.problem = problem.slice(separator + 2));
+          if (byColumn) Object.assign(byColumn, { outcome: 'fails', problem: problem.slice(separator + 2) });
         }
       }
     }

@@ -56,13 +56,7 @@ export class RecordsRepository {
    * Records whose column equals the value; text compares trimmed and case-insensitively, the
    * way people type names and e-mail addresses. At most `limit` ids, oldest first.
    */
-  async findIdsByColumn(
-    tenantId: string,
-    objectName: string,
-    column: string,
-    value: string | number | boolean,
-    limit: number,
-  ): Promise<string[]> {
+  async findIdsByColumn(tenantId: string, objectName: string, column: string, value: string | number | boolean, limit: number): Promise<string[]> {
     const query = this.records
       .createQueryBuilder('record')
       .select('record.id', 'id')

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { CatalogueService, SYSTEM_COLUMNS, type ColumnModel, type ObjectModel } from './catalogue.service.js';
-import { convertValue } from './column-types.js';
+import { convertValue } from './column-types/index.js';
 import { RecordEntity } from './record.entity.js';
 import { RecordsRepository } from './records.repository.js';
 

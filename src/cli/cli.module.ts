@@ -15,16 +15,7 @@ export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule,
-        TenantsModule,
-        CatalogueModule,
-        WebhooksModule,
-        EngineModule,
-        AuthModule,
-        SecretsModule,
-      ],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TenantsModule, CatalogueModule, WebhooksModule, EngineModule, AuthModule, SecretsModule],
     };
   }
 }

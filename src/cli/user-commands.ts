@@ -1,14 +1,17 @@
-import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { TENANT_ROLES } from '../auth/console-user-role.entity.js';
 import { UsersService } from '../auth/users.service.js';
-import { printList, printObject } from './output.js';
-import { readStdin } from './stdin.js';
+import { type CliCommand, type CliServices, type JsonOptions, type TenantOptions, printList, printObject, readStdin } from './common.js';
 
-type Get = <T>(type: new (...args: never[]) => T) => Promise<T>;
+interface CreateUserOptions extends JsonOptions {
+  passwordStdin?: boolean;
+  tenant?: string;
+  role: string;
+  platformAdmin?: boolean;
+}
 
 /** `hookflow user …`: the people who sign in to the web console. */
-export function addUserCommands(program: Command, get: Get): void {
+export function addUserCommands(program: CliCommand, { get }: CliServices): void {
   const user = program.command('user').description('web console users: people with a role per tenant, or platform admins');
   user
     .command('create <email>')
@@ -17,8 +20,8 @@ export function addUserCommands(program: Command, get: Get): void {
     .option('--tenant <tenantId>', 'give a role on this tenant')
     .option('--role <role>', `role on --tenant: ${TENANT_ROLES.join(' or ')}`, 'analyst')
     .option('--platform-admin', 'may do everything on every tenant')
-    .option('--json', 'machine-readable output')
-    .action(async (email: string, options: { passwordStdin?: boolean; tenant?: string; role: string; platformAdmin?: boolean; json?: boolean }) => {
+    .jsonOption()
+    .action(async (email: string, options: CreateUserOptions) => {
       const generated = options.passwordStdin ? null : randomBytes(15).toString('base64url');
       const password = generated ?? (await readStdin());
       const users = await get(UsersService);
@@ -27,8 +30,8 @@ export function addUserCommands(program: Command, get: Get): void {
     });
   user
     .command('list')
-    .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .jsonOption()
+    .action(async (options: JsonOptions) => {
       const users = await (await get(UsersService)).list();
       if (options.json) return printList(users, true);
       printList(
@@ -40,33 +43,33 @@ export function addUserCommands(program: Command, get: Get): void {
   user
     .command('grant <email>')
     .description('give the user a role on a tenant (replaces its role there)')
-    .requiredOption('--tenant <tenantId>', 'tenant id')
+    .tenantOption()
     .requiredOption('--role <role>', TENANT_ROLES.join(' or '))
-    .option('--json', 'machine-readable output')
-    .action(async (email: string, options: { tenant: string; role: string; json?: boolean }) => {
+    .jsonOption()
+    .action(async (email: string, options: TenantOptions & { role: string }) => {
       printObject(await (await get(UsersService)).grant(email, options.tenant, options.role), options.json);
     });
   user
     .command('revoke <email>')
     .description("take away the user's role on a tenant")
-    .requiredOption('--tenant <tenantId>', 'tenant id')
-    .option('--json', 'machine-readable output')
-    .action(async (email: string, options: { tenant: string; json?: boolean }) => {
+    .tenantOption()
+    .jsonOption()
+    .action(async (email: string, options: TenantOptions) => {
       printObject(await (await get(UsersService)).revoke(email, options.tenant), options.json);
     });
   user
     .command('password <email>')
     .description('set a new password, read from standard input')
-    .option('--json', 'machine-readable output')
-    .action(async (email: string, options: { json?: boolean }) => {
+    .jsonOption()
+    .action(async (email: string, options: JsonOptions) => {
       await (await get(UsersService)).setPassword(email, await readStdin());
       printObject({ email, passwordChanged: true }, options.json);
     });
   user
     .command('delete <email>')
     .description('delete the user; its sessions end at once')
-    .option('--json', 'machine-readable output')
-    .action(async (email: string, options: { json?: boolean }) => {
+    .jsonOption()
+    .action(async (email: string, options: JsonOptions) => {
       await (await get(UsersService)).delete(email);
       printObject({ email, deleted: true }, options.json);
     });

@@ -27,8 +27,7 @@ export function toErrorResponse(error: unknown): { body: ErrorBody; headers: Rec
   if (error instanceof HttpException) {
     // Nest's own: the 404 of an unknown route, mostly. The status stays Nest's; the code is the nearest.
     const response = error.getResponse();
-    const message =
-      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
     return { body: bodyOf(error.getStatus(), codeForStatus(error.getStatus()), message), headers: {} };
   }
   if (isFastifyError(error) && error.statusCode! >= 400 && error.statusCode! < 500) {

@@ -16,7 +16,12 @@ describe('urlForDisplay', () => {
 describe('redactSecrets', () => {
   it('replaces secret-looking fields at any depth and keeps the rest', () => {
     const body = { error: 'invalid_grant', refresh_token: 'r-1', nested: [{ access_token: 'a-1', id: 7 }], Password: 'p' };
-    expect(redactSecrets(body)).toEqual({ error: 'invalid_grant', refresh_token: '[redacted]', nested: [{ access_token: '[redacted]', id: 7 }], Password: '[redacted]' });
+    expect(redactSecrets(body)).toEqual({
+      error: 'invalid_grant',
+      refresh_token: '[redacted]',
+      nested: [{ access_token: '[redacted]', id: 7 }],
+      Password: '[redacted]',
+    });
   });
 
   it('redacts key-value pairs inside text bodies', () => {

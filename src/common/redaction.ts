@@ -4,7 +4,8 @@
  */
 const SECRET_FIELD = /token|secret|password|passwd|authorization|api[-_]?key|credential|session|cookie|signature|private[-_]?key/i;
 // "refresh_token": "…", refresh_token=…, in text that is not parsed JSON.
-const SECRET_IN_TEXT = /("?[\w-]*(?:token|secret|password|passwd|api[-_]?key|credential|session|signature)[\w-]*"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s&,;"'}]+)/gi;
+const SECRET_IN_TEXT =
+  /("?[\w-]*(?:token|secret|password|passwd|api[-_]?key|credential|session|signature)[\w-]*"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s&,;"'}]+)/gi;
 const MAX_DEPTH = 20;
 
 /** The URL without user info and with each query value replaced, e.g. https://crm.example.com/leads?api_key=… */
@@ -13,7 +14,10 @@ export function urlForDisplay(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    return raw.replace(/\/\/[^/@]*@/, '//').replace(/\?.*$/, '?…').slice(0, 200);
+    return raw
+      .replace(/\/\/[^/@]*@/, '//')
+      .replace(/\?.*$/, '?…')
+      .slice(0, 200);
   }
   url.username = '';
   url.password = '';
@@ -29,7 +33,5 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(SECRET_IN_TEXT, '$1[redacted]');
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, SECRET_FIELD.test(key) ? '[redacted]' : redactSecrets(item, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_FIELD.test(key) ? '[redacted]' : redactSecrets(item, depth + 1)]));
 }

@@ -42,9 +42,7 @@ async function warnIfRedisCanEvict(client: Redis): Promise<void> {
   try {
     const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
     if (policy && policy !== 'noeviction') {
-      new Logger('Redis').warn(
-        `maxmemory-policy is "${policy}": under memory pressure Redis may evict queued webhooks. Set it to "noeviction".`,
-      );
+      new Logger('Redis').warn(`maxmemory-policy is "${policy}": under memory pressure Redis may evict queued webhooks. Set it to "noeviction".`);
     }
   } catch {
     // CONFIG is often disabled on managed Redis; nothing to check then.

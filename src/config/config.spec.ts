@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isAbsolute, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 
 /** The ConfigError loadConfig throws for an environment; fails the test when it loads. */
@@ -70,7 +71,10 @@ describe('loadConfig', () => {
     [{ REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX: "a b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ REDIS_PREFIX: 'a:b' }, 'REDIS_PREFIX: "a:b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ REDIS_PREFIX: '{a}b' }, 'REDIS_PREFIX: "{a}b" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
-    [{ REDIS_PREFIX: 'x'.repeat(65) }, `REDIS_PREFIX: "${'x'.repeat(65)}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`],
+    [
+      { REDIS_PREFIX: 'x'.repeat(65) },
+      `REDIS_PREFIX: "${'x'.repeat(65)}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`,
+    ],
     [{ QUEUE_NAME: 'eu:webhooks' }, 'QUEUE_NAME: "eu:webhooks" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)'],
     [{ METRICS_PORT: '9464' }, 'METRICS_PORT: set METRICS_TOKEN too; metrics are not served without a token'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN: must be at least 16 characters'],
@@ -167,6 +171,32 @@ describe('loadConfig', () => {
   it('reads the numeric limits', () => {
     const config = loadConfig({ MAX_BODY_BYTES: '2048', WORKER_CONCURRENCY: '4', JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '250' });
     expect(config).toMatchObject({ maxBodyBytes: 2048, workerConcurrency: 4, jobAttempts: 3, jobBackoffMs: 250 });
+  });
+});
+
+describe('STEP_TYPE_MODULES', () => {
+  it('is empty unless set', () => {
+    expect(loadConfig({}).stepTypeModules).toEqual([]);
+    expect(loadConfig({ STEP_TYPE_MODULES: ' ' }).stepTypeModules).toEqual([]);
+  });
+
+  it('takes packages by name and paths relative to the working directory, in order', () => {
+    const modules = loadConfig({ STEP_TYPE_MODULES: '@acme/hookflow-steps, ./steps/crm.mjs,hookflow-steps-sms/dist/index.js' }).stepTypeModules;
+    const file = resolve('steps/crm.mjs');
+    expect(modules).toEqual([
+      { name: '@acme/hookflow-steps', specifier: '@acme/hookflow-steps', file: null },
+      { name: './steps/crm.mjs', specifier: pathToFileURL(file).href, file },
+      { name: 'hookflow-steps-sms/dist/index.js', specifier: 'hookflow-steps-sms/dist/index.js', file: null },
+    ]);
+  });
+
+  it.each<[string, string]>([
+    ['a,,b', 'STEP_TYPE_MODULES: "a,,b" has an empty entry; separate modules with single commas'],
+    ['a,b,a', 'STEP_TYPE_MODULES: "a" is listed twice'],
+    ['steps module', 'STEP_TYPE_MODULES: "steps module" is neither a package name nor a path (./…, ../… or /…)'],
+    ['C:steps', 'STEP_TYPE_MODULES: "C:steps" is neither a package name nor a path (./…, ../… or /…)'],
+  ])('refuses %j', (value, message) => {
+    expect(configError({ STEP_TYPE_MODULES: value }).message).toBe(message);
   });
 });
 

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -10,6 +10,16 @@ export interface RedisConnection {
   password?: string;
   db: number;
   tls?: Record<string, never>;
+}
+
+/** A module of STEP_TYPE_MODULES, loaded at start for the step types it registers. */
+export interface StepTypeModuleSpec {
+  /** As written in STEP_TYPE_MODULES, for messages. */
+  name: string;
+  /** What import() is given: the package name, or the file URL of a path. */
+  specifier: string;
+  /** The absolute file of a path (resolved against the working directory); null for a package. */
+  file: string | null;
 }
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolMax?: number };
@@ -27,6 +37,8 @@ export interface AppConfig {
   queueName: string;
   database: DatabaseConfig;
   processesDir: string;
+  /** Modules of step types beside the built-in ones (STEP_TYPE_MODULES), in the order given. */
+  stepTypeModules: StepTypeModuleSpec[];
   maxBodyBytes: number;
   workerConcurrency: number;
   /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
@@ -107,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queueName: identifier(env, 'QUEUE_NAME', 'webhooks'),
     database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
+    stepTypeModules: stepTypeModules(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 256),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
@@ -187,7 +200,9 @@ function retries(env: NodeJS.ProcessEnv): Pick<AppConfig, 'jobAttempts' | 'jobBa
   const jobAttempts = raw === undefined || raw === '' ? null : integer(env, 'JOB_ATTEMPTS', 5, 1, 100);
   // Every attempt is a job run and a log write: a tiny cap over a long window would be millions.
   if (jobAttempts === null && (jobRetryWindowSeconds * 1000) / jobBackoffMaxMs > 10_000) {
-    throw new ConfigError(`JOB_RETRY_WINDOW_SECONDS: ${jobRetryWindowSeconds} s at most ${jobBackoffMaxMs} ms apart is over 10000 attempts; raise JOB_BACKOFF_MAX_MS`);
+    throw new ConfigError(
+      `JOB_RETRY_WINDOW_SECONDS: ${jobRetryWindowSeconds} s at most ${jobBackoffMaxMs} ms apart is over 10000 attempts; raise JOB_BACKOFF_MAX_MS`,
+    );
   }
   return { jobAttempts, jobBackoffMs, jobBackoffMaxMs, jobRetryWindowSeconds };
 }
@@ -228,13 +243,39 @@ function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): str
   return raw;
 }
 
+/** A package name as npm allows it (a scope, a name, then a path inside the package), or a path. */
+const PACKAGE_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*(\/[\w.~@-]+)*$/i;
+const PATH = /^(\.{1,2}\/|\/)/;
+
+function stepTypeModules(env: NodeJS.ProcessEnv): StepTypeModuleSpec[] {
+  const raw = env.STEP_TYPE_MODULES ?? '';
+  if (raw.trim() === '') return [];
+  const names = raw.split(',').map((name) => name.trim());
+  const modules: StepTypeModuleSpec[] = [];
+  for (const name of names) {
+    if (name === '') throw new ConfigError(`STEP_TYPE_MODULES: "${raw}" has an empty entry; separate modules with single commas`);
+    if (modules.some((module) => module.name === name)) throw new ConfigError(`STEP_TYPE_MODULES: "${name}" is listed twice`);
+    if (PATH.test(name)) {
+      const file = resolve(name);
+      modules.push({ name, specifier: pathToFileURL(file).href, file });
+    } else if (PACKAGE_NAME.test(name)) {
+      modules.push({ name, specifier: name, file: null });
+    } else {
+      throw new ConfigError(`STEP_TYPE_MODULES: "${name}" is neither a package name nor a path (./…, ../… or /…)`);
+    }
+  }
+  return modules;
+}
+
 function processEnvPrefix(env: NodeJS.ProcessEnv): string | null {
   const raw = env.PROCESS_ENV_PREFIX;
   if (raw === undefined) return 'HOOKFLOW_PROCESS_';
   if (raw === '') return null;
   // A short or empty prefix would hand process authors the platform's own variables again.
   if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]*$/.test(raw) || raw.length < 4) {
-    throw new ConfigError(`PROCESS_ENV_PREFIX: "${raw}" must be at least 4 upper-case letters, digits or "_", with a "_" (e.g. HOOKFLOW_PROCESS_), or empty to allow no variables`);
+    throw new ConfigError(
+      `PROCESS_ENV_PREFIX: "${raw}" must be at least 4 upper-case letters, digits or "_", with a "_" (e.g. HOOKFLOW_PROCESS_), or empty to allow no variables`,
+    );
   }
   return raw;
 }

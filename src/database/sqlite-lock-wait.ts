@@ -23,6 +23,8 @@ class LockWaitingQueryRunner extends BetterSqlite3QueryRunner {
     super(driver);
   }
 
+  // `any`: the signature TypeORM's QueryRunner.query declares, which this overrides.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override async query(query: string, parameters?: unknown[] | ObjectLiteral, useStructuredResult?: boolean): Promise<any> {
     const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 0; ; attempt++) {

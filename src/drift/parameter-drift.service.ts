@@ -116,7 +116,19 @@ export class ParameterDriftService implements OnModuleDestroy {
     const openEvent = (kind: DriftKind, parameter: string, firstSeenAt: Date, count: number) => {
       const event = open.get(`${kind}\n${parameter}`);
       if (event) event.count = count;
-      const created = event ?? Object.assign(new DriftEvent(), { id: randomUUID(), tenantId: entry.tenantId, apiKeyId, parameter, kind, firstSeenAt, count, detectedAt: now, resolvedAt: null });
+      const created =
+        event ??
+        Object.assign(new DriftEvent(), {
+          id: randomUUID(),
+          tenantId: entry.tenantId,
+          apiKeyId,
+          parameter,
+          kind,
+          firstSeenAt,
+          count,
+          detectedAt: now,
+          resolvedAt: null,
+        });
       open.set(`${kind}\n${parameter}`, created);
       changedEvents.add(created);
       return created;
@@ -134,8 +146,14 @@ export class ParameterDriftService implements OnModuleDestroy {
         // A key's first webhooks set its baseline; after that, a new name nobody maps is drift.
         if (before > 0 && seen.mapped === 0) openEvent('new-unmapped', name, seen.firstSeenAt, seen.seen);
         const created = Object.assign(new ParameterStat(), {
-          apiKeyId, name, tenantId: entry.tenantId, firstSeenAt: seen.firstSeenAt, lastSeenAt: now,
-          seenCount: seen.seen, mappedCount: seen.mapped, lastSeenWebhook: after,
+          apiKeyId,
+          name,
+          tenantId: entry.tenantId,
+          firstSeenAt: seen.firstSeenAt,
+          lastSeenAt: now,
+          seenCount: seen.seen,
+          mappedCount: seen.mapped,
+          lastSeenWebhook: after,
         });
         stats.set(name, created);
         changedStats.push(created);

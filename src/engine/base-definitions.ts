@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { DefinitionCompiler } from './definition-compiler.js';
+import { formatProblem, type DefinitionCompiler } from './definition-compiler.js';
 import type { CompiledProcess } from './compiled-process.js';
 
 /** A definition file that cannot be used; the message names the file, the JSON path and the problem. */
@@ -46,10 +46,7 @@ export class BaseDefinitions {
 }
 
 /** Reads and compiles one definition file; problems are prefixed with the file's path. */
-export function compileFile(
-  path: string,
-  compiler: DefinitionCompiler,
-): { ok: true; process: CompiledProcess } | { ok: false; problems: string[] } {
+export function compileFile(path: string, compiler: DefinitionCompiler): { ok: true; process: CompiledProcess } | { ok: false; problems: string[] } {
   const shown = relative(process.cwd(), path) || path;
   let raw: unknown;
   try {
@@ -58,5 +55,5 @@ export function compileFile(
     return { ok: false, problems: [`${shown}: ${(error as Error).message}`] };
   }
   const result = compiler.compile(raw, basename(path, '.json'));
-  return result.ok ? result : { ok: false, problems: result.problems.map((problem) => `${shown}: ${problem}`) };
+  return result.ok ? result : { ok: false, problems: result.problems.map((problem) => `${shown}: ${formatProblem(problem)}`) };
 }

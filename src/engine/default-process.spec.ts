@@ -6,7 +6,7 @@ import { CANADA_ID } from '../catalogue/default-catalogue.js';
 import type { RecordsRepository } from '../catalogue/records.repository.js';
 import { RecordsService } from '../catalogue/records.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { DefinitionCompiler } from './definition-compiler.js';
+import { DefinitionCompiler, formatProblem } from './definition-compiler.js';
 import type { CompiledProcess } from './compiled-process.js';
 import { ProcessRunner } from './process-runner.js';
 import { StepRegistry } from './step-registry.js';
@@ -33,7 +33,6 @@ const REFERENCE_VALUES = {
   CountryId: CANADA_ID,
 };
 
-
 const definition = JSON.parse(readFileSync(fileURLToPath(new URL(`../../processes/${PROCESS_ID}.json`, import.meta.url)), 'utf8'));
 
 describe('the default process (create-object-records-from-webhook)', () => {
@@ -45,13 +44,12 @@ describe('the default process (create-object-records-from-webhook)', () => {
     repository = new FakeRecordsRepository();
     const catalogue = new FakeCatalogue() as unknown as CatalogueService;
     const records = new RecordsService(repository as unknown as RecordsRepository, catalogue);
-    const registry = new StepRegistry([
-      new ResolveObjectStep(catalogue),
-      new MapParametersStep(),
-      new CreateRecordStep(catalogue, records),
-    ] as StepType<never, unknown>[]);
+    const registry = new StepRegistry([new ResolveObjectStep(catalogue), new MapParametersStep(), new CreateRecordStep(catalogue, records)] as StepType<
+      never,
+      unknown
+    >[]);
     const compiled = new DefinitionCompiler(registry).compile(definition, PROCESS_ID);
-    if (!compiled.ok) throw new Error(compiled.problems.join('\n'));
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'));
     defaultProcess = compiled.process;
   });
 
@@ -194,12 +192,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
       ['object'],
       `Object "Country" is not in this tenant's Webhook entities lookup`,
     ],
-    [
-      'a missing EntityName',
-      { Contact: 'New user' },
-      ['object'],
-      'Parameter "EntityName" is missing: it must name the object to create, e.g. "Lead"',
-    ],
+    ['a missing EntityName', { Contact: 'New user' }, ['object'], 'Parameter "EntityName" is missing: it must name the object to create, e.g. "Lead"'],
     ['an unconvertible value', { ...REFERENCE_PAYLOAD, Budget: '12 EUR' }, ['object', 'fields', 'record'], 'Budget: "12 EUR" is not a number'],
   ])('stops at the failing step for %s', async (_label, payload, steps, message) => {
     const outcome = await run(payload);
@@ -238,9 +231,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
 
     expect(outcome.status).toBe('succeeded');
     expect(outcome.recordIds).toEqual([]);
-    expect(outcome.plannedWrites).toEqual([
-      { step: 'record', action: 'create', object: 'Lead', recordId: null, values: REFERENCE_VALUES },
-    ]);
+    expect(outcome.plannedWrites).toEqual([{ step: 'record', action: 'create', object: 'Lead', recordId: null, values: REFERENCE_VALUES }]);
     expect(outcome.trace[2].output).toEqual({ object: 'Lead', values: REFERENCE_VALUES, dryRun: true });
     expect(repository.writes).toEqual([]);
     expect(repository.created()).toEqual([]);

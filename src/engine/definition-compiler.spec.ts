@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Compilation, DefinitionCompiler } from './definition-compiler.js';
+import { type Compilation, DefinitionCompiler, formatProblem, invalidDefinition } from './definition-compiler.js';
 import { Expression } from './expression.js';
 import { compileFile, DefinitionFileError, BaseDefinitions } from './base-definitions.js';
 import { buildProcessSchema } from './process-schema.js';
@@ -42,6 +42,9 @@ const registry = new StepRegistry(allStepTypes());
 const compiler = new DefinitionCompiler(registry);
 const STEP_TYPE_NAMES = registry.all().map((step) => step.type);
 
+// Definitions as loose JSON, to break in every way a test needs.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
 /** A fresh copy of a shipped definition, safe to change. */
 function shipped(id = DEFAULT_ID): Record<string, any> {
   return JSON.parse(readFileSync(join(PROCESSES_DIR, `${id}.json`), 'utf8'));
@@ -54,7 +57,7 @@ function definition(steps: unknown[], trigger: Record<string, unknown> = { type:
 
 function problemsOf(result: Compilation): string[] {
   if (result.ok) throw new Error('expected the definition to be refused');
-  return result.problems;
+  return result.problems.map(formatProblem);
 }
 
 function shippedFiles(): string[] {
@@ -78,9 +81,7 @@ describe('StepRegistry', () => {
   });
 
   it('refuses a step type registered twice', () => {
-    expect(() => new StepRegistry([new MapStep(), new StopStep(), new MapStep()] as StepType<never, unknown>[])).toThrow(
-      'Step type "map" is registered twice',
-    );
+    expect(() => new StepRegistry([new MapStep(), new StopStep(), new MapStep()] as StepType<never, unknown>[])).toThrow('Step type "map" is registered twice');
   });
 });
 
@@ -94,6 +95,7 @@ describe('the published JSON Schema', () => {
       throw new Error(
         'processes/process.schema.json differs from the schema of the registered step types; regenerate it with ' +
           `"node bin/hookflow.js process schema > processes/process.schema.json".\n\n${(error as Error).message}`,
+        { cause: error },
       );
     }
   });
@@ -116,7 +118,7 @@ describe('DefinitionCompiler: shipped definitions', () => {
 
   it('compiles the default definition into its three steps, with no trigger condition', () => {
     const result = compiler.compile(shipped(), DEFAULT_ID);
-    if (!result.ok) throw new Error(result.problems.join('\n'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     expect(result.process.definition).toEqual(shipped());
     expect(result.process.condition).toBeNull();
     expect(result.process.steps.map((step) => [step.definition.id, step.type.type])).toEqual([
@@ -129,7 +131,7 @@ describe('DefinitionCompiler: shipped definitions', () => {
 
   it('compiles expressions once: create-record of the default process holds parsed expressions', () => {
     const result = compiler.compile(shipped(), DEFAULT_ID);
-    if (!result.ok) throw new Error(result.problems.join('\n'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     const input = result.process.steps[2].input as { object: unknown; values: unknown };
     expect(input.object).toBeInstanceOf(Expression);
     expect((input.object as Expression).source).toBe('$steps.object.name');
@@ -155,7 +157,7 @@ describe('DefinitionCompiler: shipped definitions', () => {
         { type: 'webhook', condition: 'EntityName = "Order"' },
       ),
     );
-    if (!result.ok) throw new Error(result.problems.join('\n'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     expect(result.process.condition?.source).toBe('EntityName = "Order"');
     expect(result.process.steps[0].then.map((step) => step.definition.id)).toEqual(['big']);
     expect(result.process.steps[0].else.map((step) => step.definition.id)).toEqual(['small']);
@@ -172,9 +174,7 @@ describe('DefinitionCompiler: schema problems', () => {
 
   it('names an unknown step type inside a branch with its nested path', () => {
     const raw = definition([{ id: 'check', type: 'condition', input: { if: 'true' }, else: [{ id: 'fax', type: 'send-fax' }] }]);
-    expect(problemsOf(compiler.compile(raw))).toEqual([
-      `/steps/0/else/0/type: unknown step type "send-fax" (known: ${STEP_TYPE_NAMES.join(', ')})`,
-    ]);
+    expect(problemsOf(compiler.compile(raw))).toEqual([`/steps/0/else/0/type: unknown step type "send-fax" (known: ${STEP_TYPE_NAMES.join(', ')})`]);
   });
 
   it.each(['id', 'name', 'version', 'activeByDefault', 'trigger', 'steps'])('reports the missing required property %s', (property) => {
@@ -271,7 +271,11 @@ describe('DefinitionCompiler: step inputs', () => {
       { id: 's', type: 'find-record', input: { object: 'Country', value: 'country' } },
       ["/steps/0/input: must have required property 'column'"],
     ],
-    ['upsert-record without a key', { id: 's', type: 'upsert-record', input: { object: 'Contact', values: {} } }, ["/steps/0/input: must have required property 'key'"]],
+    [
+      'upsert-record without a key',
+      { id: 's', type: 'upsert-record', input: { object: 'Contact', values: {} } },
+      ["/steps/0/input: must have required property 'key'"],
+    ],
     [
       'fail with message and messageFrom',
       { id: 's', type: 'fail', input: { message: 'a', messageFrom: '"b"' } },
@@ -292,9 +296,7 @@ describe('DefinitionCompiler: step inputs', () => {
     const raw = definition([{ id: 'step', type }]);
     let result: Compilation | undefined;
     expect(() => (result = compiler.compile(raw))).not.toThrow();
-    expect(problemsOf(result!)).toContainEqual(
-      expect.stringMatching(new RegExp(`^/steps/0(/input)?: must have required property '(input|${property})'$`)),
-    );
+    expect(problemsOf(result!)).toContainEqual(expect.stringMatching(new RegExp(`^/steps/0(/input)?: must have required property '(input|${property})'$`)));
   });
 
   it('accepts a stop step without input: it needs none', () => {
@@ -307,9 +309,7 @@ describe('DefinitionCompiler: expressions', () => {
 
   it('names the exact path of a map field whose expression does not parse', () => {
     const raw = definition([{ id: 'shape', type: 'map', input: { fields: { Email: 'email', Name: 'first &' } } }]);
-    expect(problemsOf(compiler.compile(raw))).toEqual([
-      '/steps/0/input/fields/Name: expression does not parse: Unexpected end of expression (at character 7)',
-    ]);
+    expect(problemsOf(compiler.compile(raw))).toEqual(['/steps/0/input/fields/Name: expression does not parse: Unexpected end of expression (at character 7)']);
   });
 
   it('names the trigger condition that does not parse', () => {
@@ -372,16 +372,35 @@ describe('DefinitionCompiler: expressions', () => {
       { type: 'webhook', condition: '$' + '(' },
     );
     const problems = problemsOf(compiler.compile(raw));
-    expect(problems.map((problem) => problem.split(': ')[0])).toEqual([
-      '/trigger/condition',
-      '/steps/0/input/fields/A',
-      '/steps/1/input/if',
-    ]);
+    expect(problems.map((problem) => problem.split(': ')[0])).toEqual(['/trigger/condition', '/steps/0/input/fields/A', '/steps/1/input/if']);
   });
 
   it('keeps constants (non-strings) as constants: they are never parsed', () => {
     const raw = definition([{ id: 'shape', type: 'map', input: { fields: { Count: 3, Flag: false, Tags: ['(', ')'] } } }]);
     expect(compiler.compile(raw).ok).toBe(true);
+  });
+});
+
+describe('DefinitionCompiler: problems as data', () => {
+  it('answers each problem as its JSON path and its message, apart, even when the path holds ": "', () => {
+    const raw = definition([{ id: 'shape', type: 'map', input: { fields: { 'Note: internal': '(' } } }], { type: 'webhook', colour: 'red' });
+    const result = compiler.compile(raw);
+    expect(result.ok ? [] : result.problems).toEqual([{ path: '/trigger', message: 'unknown property "colour"' }]);
+
+    const parsed = compiler.compile(definition([{ id: 'shape', type: 'map', input: { fields: { 'Note: internal': '(' } } }]));
+    expect(parsed.ok ? [] : parsed.problems).toEqual([
+      { path: '/steps/0/input/fields/Note: internal', message: expect.stringMatching(/^expression does not parse: /) },
+    ]);
+  });
+
+  it('makes one INVALID_DEFINITION error of them: one line each in the message, the list in details.problems', () => {
+    const problems = [
+      { path: '/steps/0/type', message: 'unknown step type "send-fax"' },
+      { path: '/steps/1/id', message: '"a" is the id of another step' },
+    ];
+    const error = invalidDefinition(problems);
+    expect(error).toMatchObject({ code: 'INVALID_DEFINITION', details: { problems } });
+    expect(error.message).toBe('Invalid process definition:\n  /steps/0/type: unknown step type "send-fax"\n  /steps/1/id: "a" is the id of another step');
   });
 });
 
@@ -417,9 +436,7 @@ describe('DefinitionCompiler: step ids, branches and the file name', () => {
   });
 
   it('refuses the same id in the then and the else branch', () => {
-    const raw = definition([
-      { id: 'check', type: 'condition', input: { if: 'true' }, then: [{ id: 'x', type: 'stop' }], else: [{ id: 'x', type: 'stop' }] },
-    ]);
+    const raw = definition([{ id: 'check', type: 'condition', input: { if: 'true' }, then: [{ id: 'x', type: 'stop' }], else: [{ id: 'x', type: 'stop' }] }]);
     expect(problemsOf(compiler.compile(raw))).toEqual(['/steps/0/else/0/id: "x" is the id of another step']);
   });
 
@@ -429,9 +446,7 @@ describe('DefinitionCompiler: step ids, branches and the file name', () => {
   });
 
   it('refuses an id that differs from the file name', () => {
-    expect(problemsOf(compiler.compile(shipped(), 'another-process'))).toEqual([
-      `/id: "${DEFAULT_ID}" must equal the file name "another-process"`,
-    ]);
+    expect(problemsOf(compiler.compile(shipped(), 'another-process'))).toEqual([`/id: "${DEFAULT_ID}" must equal the file name "another-process"`]);
   });
 
   it('reports problems of the id and of several steps together', () => {
@@ -490,9 +505,7 @@ describe('BaseDefinitions and compileFile', () => {
     raw.id = 'bad-step';
     raw.steps[1].type = 'send-fax';
     const dir = processesDir({ 'bad-step.json': JSON.stringify(raw, null, 2) });
-    expect(loadError(dir).message).toMatch(
-      /^Invalid process definition:\n {2}\S*bad-step\.json: \/steps\/1\/type: unknown step type "send-fax" \(known: /,
-    );
+    expect(loadError(dir).message).toMatch(/^Invalid process definition:\n {2}\S*bad-step\.json: \/steps\/1\/type: unknown step type "send-fax" \(known: /);
   });
 
   it('names the file and the JSON path of an expression that does not parse', () => {
@@ -523,7 +536,11 @@ describe('BaseDefinitions and compileFile', () => {
     const second = definition([{ id: 'done', type: 'stop' }]);
     second.id = 'a-second';
     const dir = processesDir({ [`${DEFAULT_ID}.json`]: JSON.stringify(shipped()), 'a-second.json': JSON.stringify(second) });
-    expect(BaseDefinitions.load(dir, compiler).all().map((process) => process.definition.id)).toEqual(['a-second', DEFAULT_ID]);
+    expect(
+      BaseDefinitions.load(dir, compiler)
+        .all()
+        .map((process) => process.definition.id),
+    ).toEqual(['a-second', DEFAULT_ID]);
   });
 
   it('says which directory it cannot read', () => {

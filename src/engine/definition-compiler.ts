@@ -1,11 +1,28 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { compileExpression, InputProblem, type StepType } from './step-type.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { compileExpression, InputProblem, STEP_TOOLS, type StepType } from './step-type.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
 import type { ProcessDefinition, StepDefinition } from './definition-types.js';
 import { buildProcessSchema } from './process-schema.js';
 import type { StepRegistry } from './step-registry.js';
 
-export type Compilation = { ok: true; process: CompiledProcess } | { ok: false; problems: string[] };
+/** A problem of a definition: the JSON pointer of the value at fault ("/" for the whole) and what is wrong there. */
+export interface DefinitionProblem {
+  path: string;
+  message: string;
+}
+
+export type Compilation = { ok: true; process: CompiledProcess } | { ok: false; problems: DefinitionProblem[] };
+
+/** A problem as one line for people: `/steps/0/type: unknown step type "send-fax" (…)`. */
+export function formatProblem(problem: DefinitionProblem): string {
+  return `${problem.path}: ${problem.message}`;
+}
+
+/** The error of a definition that does not compile: the problems one per line, and as `details.problems` for programs. */
+export function invalidDefinition(problems: DefinitionProblem[]): AppError {
+  return new AppError(ErrorCode.InvalidDefinition, `Invalid process definition:\n  ${problems.map(formatProblem).join('\n  ')}`, {}, { problems });
+}
 
 /**
  * Checks a definition (the JSON Schema, known step types, each step's input, unique step ids,
@@ -23,9 +40,9 @@ export class DefinitionCompiler {
       return { ok: false, problems: describeSchemaErrors(this.validateSchema.errors ?? []) };
     }
     const definition = raw as ProcessDefinition;
-    const problems: string[] = [];
+    const problems: DefinitionProblem[] = [];
     if (expectedId !== undefined && definition.id !== expectedId) {
-      problems.push(`/id: "${definition.id}" must equal the file name "${expectedId}"`);
+      problems.push({ path: '/id', message: `"${definition.id}" must equal the file name "${expectedId}"` });
     }
     let condition = null;
     if (definition.trigger.condition !== undefined) {
@@ -40,20 +57,20 @@ export class DefinitionCompiler {
     return problems.length > 0 ? { ok: false, problems } : { ok: true, process: { definition, condition, steps } };
   }
 
-  private compileSteps(steps: StepDefinition[], path: string, seen: Set<string>, problems: string[]): CompiledStep[] {
+  private compileSteps(steps: StepDefinition[], path: string, seen: Set<string>, problems: DefinitionProblem[]): CompiledStep[] {
     return steps.map((step, index) => {
       const at = `${path}/${index}`;
-      if (seen.has(step.id)) problems.push(`${at}/id: "${step.id}" is the id of another step`);
+      if (seen.has(step.id)) problems.push({ path: `${at}/id`, message: `"${step.id}" is the id of another step` });
       seen.add(step.id);
       const type = this.registry.get(step.type)!;
       let input: unknown = step.input ?? {};
       try {
-        input = type.compile ? type.compile(input as never) : input;
+        input = type.compile ? type.compile(input as never, STEP_TOOLS) : input;
       } catch (error) {
         problems.push(describe(error, `${at}/input`));
       }
       if ((step.then || step.else) && step.type !== 'condition') {
-        problems.push(`${at}: only condition steps have "then" and "else"`);
+        problems.push({ path: at, message: 'only condition steps have "then" and "else"' });
       }
       return {
         definition: step,
@@ -66,8 +83,8 @@ export class DefinitionCompiler {
   }
 }
 
-function describe(error: unknown, base: string): string {
-  if (error instanceof InputProblem) return `${base}${error.path}: ${error.message}`;
+function describe(error: unknown, base: string): DefinitionProblem {
+  if (error instanceof InputProblem) return { path: `${base}${error.path}`, message: error.message };
   throw error;
 }
 
@@ -75,23 +92,28 @@ function describe(error: unknown, base: string): string {
  * Ajv reports a failed "if/then" per step type and the branches of every keyword; keep the
  * errors a person can act on, most specific first.
  */
-function describeSchemaErrors(errors: ErrorObject[]): string[] {
-  const messages = errors
-    .filter((error) => error.keyword !== 'if')
-    .map((error) => {
-      const path = error.instancePath || '/';
-      switch (error.keyword) {
-        case 'additionalProperties':
-          return `${path}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
-        case 'enum':
-          return path.endsWith('/type')
-            ? `${path}: unknown step type ${JSON.stringify(error.data)} (known: ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})`
-            : `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-        case 'const':
-          return `${path}: must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
-        default:
-          return `${path}: ${error.message ?? 'is invalid'}`;
-      }
-    });
-  return [...new Set(messages)];
+function describeSchemaErrors(errors: ErrorObject[]): DefinitionProblem[] {
+  const problems = errors.filter((error) => error.keyword !== 'if').map((error) => ({ path: error.instancePath || '/', message: describeSchemaError(error) }));
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = formatProblem(problem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'enum':
+      return error.instancePath.endsWith('/type')
+        ? `unknown step type ${JSON.stringify(error.data)} (known: ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})`
+        : `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
 }

@@ -55,6 +55,12 @@ describe('rebaseDefinition', () => {
     const newBase = edit(base, (d) => d.steps.push({ id: 'c', type: 'stop' }));
     const changedSteps = edit(base, (d) => (d.steps[1].description = 'mine'));
     expect(rebaseDefinition(base, newBase, changedSteps).conflicts).toEqual(['/steps']);
-    expect(rebaseDefinition(base, newBase, edit(base, (d) => (d.name = 'Mine'))).definition.steps).toHaveLength(3);
+    expect(
+      rebaseDefinition(
+        base,
+        newBase,
+        edit(base, (d) => (d.name = 'Mine')),
+      ).definition.steps,
+    ).toHaveLength(3);
   });
 });

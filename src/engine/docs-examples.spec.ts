@@ -20,14 +20,11 @@ describe('the examples of docs/processes.md', () => {
     expect([...typesShown].sort()).toEqual(steps.map((step) => step.type).sort());
   });
 
-  it.each(blocks.map((block) => [block.whole ? `definition ${block.json.id}` : `step ${block.json.id}`, block] as const))(
-    '%s compiles',
-    (_name, block) => {
-      const definition = block.whole
-        ? block.json
-        : { id: 'example', name: 'Example', version: 1, activeByDefault: false, trigger: { type: 'webhook' }, steps: [block.json] };
-      const result = compiler.compile(definition);
-      expect(result.ok ? [] : result.problems).toEqual([]);
-    },
-  );
+  it.each(blocks.map((block) => [block.whole ? `definition ${block.json.id}` : `step ${block.json.id}`, block] as const))('%s compiles', (_name, block) => {
+    const definition = block.whole
+      ? block.json
+      : { id: 'example', name: 'Example', version: 1, activeByDefault: false, trigger: { type: 'webhook' }, steps: [block.json] };
+    const result = compiler.compile(definition);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
 });

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { DefinitionCompiler } from './definition-compiler.js';
+import { DefinitionCompiler, formatProblem } from './definition-compiler.js';
 import { ProcessRunner } from './process-runner.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
+import { loadStepTypeModulesAtStart, stepTypesForCompiling } from '../../test/support/step-types.js';
 
 // The TypeScript step type of docs/processes.md ("Writing a step type") must compile against the
 // real interfaces and work when registered.
@@ -48,7 +50,7 @@ describe('the step type example of docs/processes.md', () => {
       trigger: { type: 'webhook' },
       steps: [{ id: 'loud', type: 'uppercase', input: { value: 'name' } }],
     });
-    if (!compiled.ok) throw new Error(compiled.problems.join('\n'));
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'));
     const outcome = await new ProcessRunner().run(compiled.process, {
       tenantId: 't',
       webhookId: 'w',
@@ -57,5 +59,50 @@ describe('the step type example of docs/processes.md', () => {
     });
     expect(outcome.status).toBe('succeeded');
     expect(outcome.trace.find((entry) => entry.step === 'loud')?.output).toBe('ADA');
+  });
+});
+
+// The module of step types of docs/processes.md ("As a module of its own") must load as
+// STEP_TYPE_MODULES loads it, and its step, as the docs show it, give the output the docs promise.
+const moduleExample = /```js\n([\s\S]*?)\n```/.exec(docs)?.[1] ?? '';
+const stepExample = /```json external\n([\s\S]*?)\n```/.exec(docs)?.[1] ?? 'null';
+const promise = /with a webhook `(\{.*?\})` this step outputs `(".*?")`/.exec(docs);
+// Inside the repository, so that its import of @nestjs/common resolves as a package's would.
+const moduleDir = join(ROOT, 'test/fixtures/step-types', `.docs-example-${process.pid}`);
+
+describe('the step type module example of docs/processes.md', () => {
+  let app: INestApplicationContext | undefined;
+
+  beforeAll(() => {
+    mkdirSync(moduleDir, { recursive: true });
+    writeFileSync(join(moduleDir, 'slug-steps.mjs'), moduleExample);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(moduleDir, { recursive: true, force: true });
+  });
+
+  it('is there, with a step that uses it and what that step outputs', () => {
+    expect(moduleExample).toContain('static stepTypes');
+    expect(JSON.parse(stepExample)).toMatchObject({ type: 'slug' });
+    expect(promise).not.toBeNull();
+  });
+
+  it('loads as a module of STEP_TYPE_MODULES and runs in a definition', async () => {
+    const loaded = await loadStepTypeModulesAtStart(join(moduleDir, 'slug-steps.mjs'));
+    app = loaded.app;
+    const compiler = new DefinitionCompiler(new StepRegistry(stepTypesForCompiling(), loaded.external));
+    const step = JSON.parse(stepExample) as { id: string };
+    const compiled = compiler.compile({ id: 'slugs', name: 'Slugs', version: 1, activeByDefault: false, trigger: { type: 'webhook' }, steps: [step] });
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'));
+    const outcome = await new ProcessRunner().run(compiled.process, {
+      tenantId: 't',
+      webhookId: 'w',
+      payload: JSON.parse(promise![1]) as Record<string, unknown>,
+      webhook: { id: 'w', apiKeyId: 'k', apiKeyName: 'Form', receivedAt: new Date(0).toISOString() },
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.find((entry) => entry.step === step.id)?.output).toBe(JSON.parse(promise![2]));
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { DefinitionCompiler } from './definition-compiler.js';
+import { DefinitionCompiler, invalidDefinition } from './definition-compiler.js';
 import type { CompiledProcess } from './compiled-process.js';
 import { ProcessRunner, type RunOutcome } from './process-runner.js';
 
@@ -78,9 +78,7 @@ export class DryRunService {
 
   compile(definition: unknown): CompiledProcess {
     const compiled = this.compiler.compile(definition);
-    if (!compiled.ok) {
-      throw new AppError(ErrorCode.InvalidDefinition, `Invalid process definition:\n  ${compiled.problems.join('\n  ')}`);
-    }
+    if (!compiled.ok) throw invalidDefinition(compiled.problems);
     return compiled.process;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { DefinitionCompiler } from './definition-compiler.js';
+import { DefinitionCompiler, formatProblem } from './definition-compiler.js';
 import type { CompiledProcess } from './compiled-process.js';
 import { BaseDefinitions } from './base-definitions.js';
 import type { ProcessSource } from './tenant-process.entity.js';
@@ -123,7 +123,7 @@ export class EffectiveProcesses {
     if (stored) {
       const result = this.compiler.compile(stored.definition);
       if (result.ok) compiled = result.process;
-      else this.logger.error(`Tenant ${tenantId}, process ${processId} v${version} no longer compiles: ${result.problems.join('; ')}`);
+      else this.logger.error(`Tenant ${tenantId}, process ${processId} v${version} no longer compiles: ${result.problems.map(formatProblem).join('; ')}`);
     }
     const entry = { process: compiled, baseVersion: stored?.baseVersion ?? null };
     // A version not saved yet may be saved later; a saved one never changes.

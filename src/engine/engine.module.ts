@@ -3,6 +3,7 @@ import { TenantProcess } from './tenant-process.entity.js';
 import { ProcessVersion } from './process-version.entity.js';
 import { ProcessRun } from './process-run.entity.js';
 import { Module } from '@nestjs/common';
+import { LazyModuleLoader } from '@nestjs/core';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -23,6 +24,7 @@ import { RunsService } from './runs.service.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
 import { STEP_TYPES } from './steps/index.js';
+import { loadStepTypeModules } from './step-type-modules.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
 @Module({
@@ -31,7 +33,14 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     OutboundHttp,
     SecretReferences,
     ...STEP_TYPES,
-    { provide: StepRegistry, inject: STEP_TYPES, useFactory: (...steps: StepType<never, unknown>[]) => new StepRegistry(steps) },
+    {
+      // The built-in step types, then those of STEP_TYPE_MODULES, loaded once at start: a module
+      // that cannot be loaded, or a step type name taken twice, stops the start.
+      provide: StepRegistry,
+      inject: [APP_CONFIG, LazyModuleLoader, ...STEP_TYPES],
+      useFactory: async (config: AppConfig, loader: LazyModuleLoader, ...steps: StepType<never, unknown>[]) =>
+        new StepRegistry(steps, await loadStepTypeModules(config.stepTypeModules, loader)),
+    },
     { provide: DefinitionCompiler, inject: [StepRegistry], useFactory: (registry: StepRegistry) => new DefinitionCompiler(registry) },
     {
       // Loaded once at start: a broken definition file stops the start with its problems.

@@ -98,7 +98,8 @@ class Budget {
 
   compare(): void {
     // Each comparison evaluates a term for both sides.
-    if (++this.comparisons > MAX_COMPARISONS * 2) refuse(`order-by (^) would make more than ${MAX_COMPARISONS} comparisons (it sorts at most about ${L.maxSortItems} items)`);
+    if (++this.comparisons > MAX_COMPARISONS * 2)
+      refuse(`order-by (^) would make more than ${MAX_COMPARISONS} comparisons (it sorts at most about ${L.maxSortItems} items)`);
   }
 
   create(units: number): void {
@@ -189,9 +190,29 @@ type Builtin = { _jsonata_function: true; implementation: (...args: never[]) => 
 type BoundedImplementation = (this: Focus, ...args: never[]) => unknown;
 
 const BOUNDED_NAMES = [
-  'pad', 'sort', 'distinct', 'split', 'join', 'string', 'spread', 'zip', 'match', 'replace', 'contains',
-  'map', 'filter', 'single', 'reduce', 'each', 'sift', 'eval',
-  'formatNumber', 'formatInteger', 'parseInteger', 'fromMillis', 'toMillis',
+  'pad',
+  'sort',
+  'distinct',
+  'split',
+  'join',
+  'string',
+  'spread',
+  'zip',
+  'match',
+  'replace',
+  'contains',
+  'map',
+  'filter',
+  'single',
+  'reduce',
+  'each',
+  'sift',
+  'eval',
+  'formatNumber',
+  'formatInteger',
+  'parseInteger',
+  'fromMillis',
+  'toMillis',
 ] as const;
 type BoundedName = (typeof BOUNDED_NAMES)[number] | 'now';
 
@@ -277,10 +298,7 @@ function cappedLimit(limit: number | undefined, cap: number): number | undefined
 }
 
 function isFunctionValue(value: unknown): boolean {
-  return (
-    typeof value === 'function' ||
-    (typeof value === 'object' && value !== null && ('_jsonata_function' in value || '_jsonata_lambda' in value))
-  );
+  return typeof value === 'function' || (typeof value === 'object' && value !== null && ('_jsonata_function' in value || '_jsonata_lambda' in value));
 }
 
 /** The JSON length of a value, stopping as soon as it passes `limit`; `pretty` counts $string's indentation. */
@@ -462,7 +480,8 @@ const IMPLEMENTATIONS: Record<BoundedName, BoundedImplementation> = {
     if (typeof str === 'string' && typeof pattern === 'string' && pattern !== '' && typeof replacement === 'string') {
       // Known before replacing: how long the result would be.
       let count = 0;
-      for (let index = str.indexOf(pattern); index !== -1 && (limit === undefined || count < limit); index = str.indexOf(pattern, index + pattern.length)) count++;
+      for (let index = str.indexOf(pattern); index !== -1 && (limit === undefined || count < limit); index = str.indexOf(pattern, index + pattern.length))
+        count++;
       if (str.length + count * (replacement.length - pattern.length) > L.maxStringChars) {
         refuse(`$replace would produce more than ${L.maxStringChars} characters`);
       }

@@ -163,7 +163,10 @@ describe('Expression: built-ins and operators that could do unbounded work', () 
       `($a := [1..100]; ${['b', 'c', 'd', 'e', 'f', 'g'].map((name, index) => `$${name} := {${[...'0123456789'].map((key) => `"${key}": $${'abcdefg'[index]}`).join(', ')}}`).join('; ')}; $g = $g)`,
       `a value would be larger than ${L.maxValueChars} characters`,
     ],
-    ['$count($zip([1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000]))', `$zip would produce more than ${L.maxSequence * 10} items`],
+    [
+      '$count($zip([1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000], [1..100000]))',
+      `$zip would produce more than ${L.maxSequence * 10} items`,
+    ],
     ['$length($fromMillis(0, "[Y,100000000]"))', `$fromMillis takes widths of at most ${L.maxPictureChars} characters`],
     ['$length($now("[Y,100000000]"))', `$now takes widths of at most ${L.maxPictureChars} characters`],
     ['$formatNumber(1, $pad("", 100000, "0"))', `$formatNumber takes a picture of at most ${L.maxPictureChars} characters`],
@@ -192,7 +195,9 @@ describe('Expression: built-ins and operators that could do unbounded work', () 
   ])('%s stops at a limit', async (source) => {
     const { error } = await failure(source);
     expect(error.code).toBe(ErrorCode.ExpressionFailed);
-    expect(error.message).toMatch(new RegExp(`longer than ${L.timeoutMs} ms|order-by \\(\\^\\) would make more than|created more than|would produce more than`));
+    expect(error.message).toMatch(
+      new RegExp(`longer than ${L.timeoutMs} ms|order-by \\(\\^\\) would make more than|created more than|would produce more than`),
+    );
   });
 
   // Evaluations interleave: a wall clock per evaluation charged a trivial expression with the time
@@ -201,8 +206,18 @@ describe('Expression: built-ins and operators that could do unbounded work', () 
     const trivial = Expression.compile('$steps.object.name');
     const heavy = Expression.compile('($loop := function($n) { $n < 100000000 ? $loop($n + 1) : $n }; $loop(0))');
     const outcomes = await Promise.all([
-      ...[1, 2, 3, 4, 5].map(() => heavy.evaluate({}, BINDINGS).then(() => 'ok', (error: AppError) => error.message)),
-      ...Array.from({ length: 2000 }, () => trivial.evaluate({}, BINDINGS).then(() => 'ok', (error: AppError) => error.message)),
+      ...[1, 2, 3, 4, 5].map(() =>
+        heavy.evaluate({}, BINDINGS).then(
+          () => 'ok',
+          (error: AppError) => error.message,
+        ),
+      ),
+      ...Array.from({ length: 2000 }, () =>
+        trivial.evaluate({}, BINDINGS).then(
+          () => 'ok',
+          (error: AppError) => error.message,
+        ),
+      ),
     ]);
     expect(outcomes.slice(0, 5)).toEqual(Array(5).fill(expect.stringContaining(`took longer than ${L.timeoutMs} ms`)));
     expect(outcomes.slice(5).filter((outcome) => outcome !== 'ok')).toEqual([]);
@@ -222,7 +237,10 @@ describe('Expression: built-ins and operators that could do unbounded work', () 
     expect(await evaluate('$join(["a", "b"], "-")')).toBe('a-b');
     expect(await evaluate('$string({"a": [1, 2]}, true)')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
     expect(await evaluate('$spread([{"a": 1, "b": 2}, [{"c": 3}], 4])')).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }, 4]);
-    expect(await evaluate('$zip([1, 2, 3], ["a", "b"])')).toEqual([[1, 'a'], [2, 'b']]);
+    expect(await evaluate('$zip([1, 2, 3], ["a", "b"])')).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
     expect(await evaluate('$match("a1b22", /\\d+/).match')).toEqual(['1', '22']);
     expect(await evaluate('$replace("a1b22", /(\\d+)/, "<$1>")')).toBe('a<1>b<22>');
     expect(await evaluate('$replace("aaa", "a", "bb", 2)')).toBe('bbbba');
@@ -271,12 +289,21 @@ describe('Expression: syntax errors', () => {
 });
 
 describe('Expression: isolation from the host', () => {
-  it.each(['$process', 'process', 'process.env', 'process.env.PATH', 'require', '$require', 'globalThis', '$globalThis', 'module', '$process.exit(1)', '$eval("$process")'])(
-    '%s evaluates to nothing',
-    async (source) => {
-      expect(await evaluate(source)).toBeUndefined();
-    },
-  );
+  it.each([
+    '$process',
+    'process',
+    'process.env',
+    'process.env.PATH',
+    'require',
+    '$require',
+    'globalThis',
+    '$globalThis',
+    'module',
+    '$process.exit(1)',
+    '$eval("$process")',
+  ])('%s evaluates to nothing', async (source) => {
+    expect(await evaluate(source)).toBeUndefined();
+  });
 
   it.each(['$require("fs")', '$eval("$require(\\"child_process\\")")'])('%s cannot be called', async (source) => {
     const { error } = await failure(source);
@@ -301,14 +328,11 @@ describe('Expression: results that are not values', () => {
   // fail with EXPRESSION_FAILED ("returned a function, not a value"); today a lambda throws a
   // TypeError (circular JSON) that the runner turns into a TRANSIENT error, retried for ever, and a
   // built-in function comes back as {"_jsonata_function": true, ...}.
-  it.each(['function($x) { $x }', '$uppercase'])(
-    '%s fails with EXPRESSION_FAILED',
-    async (source) => {
-      const outcome = await evaluate(source).then(
-        (value) => ({ value }),
-        (error: Error) => ({ error: error instanceof AppError ? error.code : error.constructor.name, message: error.message }),
-      );
-      expect(outcome).toEqual({ error: ErrorCode.ExpressionFailed, message: expect.stringMatching(/returned a function, not a value$/) });
-    },
-  );
+  it.each(['function($x) { $x }', '$uppercase'])('%s fails with EXPRESSION_FAILED', async (source) => {
+    const outcome = await evaluate(source).then(
+      (value) => ({ value }),
+      (error: Error) => ({ error: error instanceof AppError ? error.code : error.constructor.name, message: error.message }),
+    );
+    expect(outcome).toEqual({ error: ErrorCode.ExpressionFailed, message: expect.stringMatching(/returned a function, not a value$/) });
+  });
 });

@@ -66,11 +66,7 @@ export class OutboundHttp {
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs} ms`)));
       outgoing.on('error', (error: Error & { code?: string }) => {
-        reject(
-          error instanceof AppError
-            ? error
-            : new AppError(ErrorCode.Transient, `${request.method} ${url.origin}${url.pathname}: ${error.message}`),
-        );
+        reject(error instanceof AppError ? error : new AppError(ErrorCode.Transient, `${request.method} ${url.origin}${url.pathname}: ${error.message}`));
       });
       outgoing.end(request.body);
     });

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
-import { evaluate, isTrue, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
+import { evaluate, isTrue, STEP_TOOLS, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
 
 export type RunStatus = 'succeeded' | 'skipped' | 'failed';
 
@@ -19,7 +19,8 @@ const MAX_TRACE_OUTPUT_CHARS = 4000;
 /**
  * Runs one compiled process for one webhook: the trigger condition, then the steps in order
  * (into a condition's branch when it says so), keeping a trace. Stops at the first failing step.
- * A step that throws is trouble of the system: it is rethrown as a retryable error.
+ * An error a step throws is rethrown when it may pass (a retryable code, or no AppError at all:
+ * trouble of the system, made TRANSIENT), so the job retries; any other code fails the run.
  */
 export class ProcessRunner {
   async run(process: CompiledProcess, input: RunInput): Promise<RunOutcome> {
@@ -64,18 +65,17 @@ export class ProcessRunner {
       const started = performance.now();
       let result;
       try {
-        result = await step.type.execute({ step: step.definition, input: step.input as never, run });
+        result = await step.type.execute({ step: step.definition, input: step.input as never, run, tools: STEP_TOOLS });
       } catch (error) {
-        if (error instanceof AppError && !error.retryable) {
-          result = { ok: false as const, error };
-        } else {
-          throw error instanceof AppError ? error : new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
-        }
+        const failure = AppError.from(error);
+        if (failure && !failure.retryable) result = { ok: false as const, error: failure };
+        else throw failure ?? new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
       }
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       if (!result.ok) {
-        trace.push({ step: id, type, status: 'failed', durationMs, error: result.error.message });
-        return result.error;
+        const failure = AppError.from(result.error) ?? new AppError(ErrorCode.Internal, `Step "${id}" failed without an error code: ${message(result.error)}`);
+        trace.push({ step: id, type, status: 'failed', durationMs, error: failure.message });
+        return failure;
       }
       run.outputs[id] = result.output ?? null;
       trace.push({ step: id, type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });

@@ -11,7 +11,10 @@ export class ProcessRunsRepository {
   // Runs that end at the same time are stored, with their log entries, in one statement.
   private readonly finished = new WriteBatcher<{ run: ProcessRun; webhook: Webhook }, void>(
     async (items) => {
-      await this.writeFinished(items.map((item) => item.run), items.map((item) => item.webhook));
+      await this.writeFinished(
+        items.map((item) => item.run),
+        items.map((item) => item.webhook),
+      );
       return items.map(() => undefined);
     },
     (item) => this.writeFinished([item.run], [item.webhook]),
@@ -32,7 +35,13 @@ export class ProcessRunsRepository {
   }
 
   private async writeFinished(runs: ProcessRun[], webhooks: Webhook[]): Promise<void> {
-    const [runSql, runParameters] = this.runs.createQueryBuilder().insert().into(ProcessRun).values(runs as QueryDeepPartialEntity<ProcessRun>[]).orIgnore().getQueryAndParameters();
+    const [runSql, runParameters] = this.runs
+      .createQueryBuilder()
+      .insert()
+      .into(ProcessRun)
+      .values(runs as QueryDeepPartialEntity<ProcessRun>[])
+      .orIgnore()
+      .getQueryAndParameters();
     const [webhookSql, webhookParameters] = this.dataSource
       .getRepository(Webhook)
       .createQueryBuilder()
@@ -53,7 +62,14 @@ export class ProcessRunsRepository {
 
   async insert(runs: ProcessRun[]): Promise<void> {
     // Ids are derived from the job attempt, so a repeated attempt does not store its runs twice.
-    if (runs.length > 0) await this.runs.createQueryBuilder().insert().into(ProcessRun).values(runs as QueryDeepPartialEntity<ProcessRun>[]).orIgnore().execute();
+    if (runs.length > 0)
+      await this.runs
+        .createQueryBuilder()
+        .insert()
+        .into(ProcessRun)
+        .values(runs as QueryDeepPartialEntity<ProcessRun>[])
+        .orIgnore()
+        .execute();
   }
 
   list(tenantId: string, filter: { status?: RunStatus; processId?: string }, limit: number): Promise<ProcessRun[]> {

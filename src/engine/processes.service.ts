@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { DefinitionCompiler } from './definition-compiler.js';
+import { DefinitionCompiler, invalidDefinition } from './definition-compiler.js';
 import { rebaseDefinition } from './definition-rebase.js';
 import { EffectiveProcesses, LEGACY_BASE_VERSION, type EffectiveProcess } from './effective-processes.js';
 import type { ProcessDefinition } from './definition-types.js';
@@ -201,7 +201,8 @@ export class ProcessesService implements OnApplicationBootstrap {
   ): Promise<ProcessView> {
     const definition = this.compile(raw);
     if (definition.id !== processId) {
-      throw new AppError(ErrorCode.InvalidDefinition, `The definition's id "${definition.id}" must be "${processId}"`);
+      const problem = { path: '/id', message: `"${definition.id}" must be "${processId}"` };
+      throw new AppError(ErrorCode.InvalidDefinition, `The definition's id ${problem.message}`, {}, { problems: [problem] });
     }
     // Versions count on from the base definition's and every saved one, so a run's version is never ambiguous.
     const latest = Math.max(await this.settings.latestVersion(tenantId, processId), this.base.get(processId)?.definition.version ?? 0);
@@ -236,9 +237,7 @@ export class ProcessesService implements OnApplicationBootstrap {
 
   private compile(raw: unknown): ProcessDefinition {
     const result = this.compiler.compile(raw);
-    if (!result.ok) {
-      throw new AppError(ErrorCode.InvalidDefinition, `Invalid process definition:\n  ${result.problems.join('\n  ')}`);
-    }
+    if (!result.ok) throw invalidDefinition(result.problems);
     return result.process.definition;
   }
 

@@ -44,10 +44,16 @@ export class SecretReferences {
     if ('env' in reference) {
       const prefix = this.config.processEnvPrefix;
       if (prefix === null) {
-        throw new InputProblem(path, 'environment variables cannot be referenced here (PROCESS_ENV_PREFIX is empty): store the value as a tenant secret and use {"secret": "<name>"}');
+        throw new InputProblem(
+          path,
+          'environment variables cannot be referenced here (PROCESS_ENV_PREFIX is empty): store the value as a tenant secret and use {"secret": "<name>"}',
+        );
       }
       if (!reference.env.startsWith(prefix)) {
-        throw new InputProblem(path, `only environment variables whose name starts with ${prefix} can be referenced (PROCESS_ENV_PREFIX); or store the value as a tenant secret and use {"secret": "<name>"}`);
+        throw new InputProblem(
+          path,
+          `only environment variables whose name starts with ${prefix} can be referenced (PROCESS_ENV_PREFIX); or store the value as a tenant secret and use {"secret": "<name>"}`,
+        );
       }
     }
     return reference;

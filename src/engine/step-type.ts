@@ -1,4 +1,4 @@
-import type { AppError } from '../common/app-error.js';
+import { AppError, ErrorCode, isErrorCode } from '../common/app-error.js';
 import { Expression, ExpressionSyntaxError } from './expression.js';
 import type { StepDefinition } from './definition-types.js';
 
@@ -35,6 +35,8 @@ export interface StepCall<C> {
   step: StepDefinition;
   input: C;
   run: RunContext;
+  /** The engine's helpers, for step types that cannot import them (those of STEP_TYPE_MODULES). */
+  tools: StepTools;
 }
 
 /**
@@ -42,9 +44,7 @@ export interface StepCall<C> {
  * An exception thrown by a step means trouble of the system (database, network) and makes
  * the job retry. `branch` picks the nested steps to run next; `stop` ends the run.
  */
-export type StepResult =
-  | { ok: true; output?: unknown; trace?: unknown; branch?: 'then' | 'else'; stop?: boolean }
-  | { ok: false; error: AppError };
+export type StepResult = { ok: true; output?: unknown; trace?: unknown; branch?: 'then' | 'else'; stop?: boolean } | { ok: false; error: AppError };
 
 /** A step type: a plug-in the engine runs for each step of a definition that names it. */
 export interface StepType<I = Record<string, unknown>, C = I> {
@@ -54,7 +54,7 @@ export interface StepType<I = Record<string, unknown>, C = I> {
   /** JSON Schema of the step's input, checked when a definition is loaded or saved. */
   readonly inputSchema: Record<string, unknown>;
   /** Turns the checked input into what execute receives: expressions are parsed here, once per definition version. */
-  compile?(input: I): C;
+  compile?(input: I, tools: StepTools): C;
   execute(call: StepCall<C>): Promise<StepResult>;
 }
 
@@ -116,4 +116,42 @@ export interface TraceEntry {
   durationMs: number;
   output?: unknown;
   error?: string;
+}
+
+/**
+ * What the engine hands every step type (compile's second argument, StepCall.tools): the helpers
+ * of this file and the error types, for a step type of a module of its own (STEP_TYPE_MODULES)
+ * that cannot import the engine's files.
+ */
+export interface StepTools {
+  compileExpression(source: string, path: string): Expression;
+  compileValue(value: unknown, path: string): ValueSource;
+  compileFields(fields: Record<string, unknown>, path: string): Map<string, ValueSource>;
+  evaluate(run: RunContext, source: ValueSource): Promise<unknown>;
+  evaluateFields(run: RunContext, fields: Map<string, ValueSource>): Promise<Record<string, unknown>>;
+  isTrue(value: unknown): boolean;
+  /** A problem of the input at a path inside it, for compile to throw. */
+  inputProblem(path: string, message: string): InputProblem;
+  /** An error to return as `{ ok: false, error }`, or to throw (see ERROR_CODES for what each code does). */
+  error(code: ErrorCode | `${ErrorCode}`, message: string, details?: Record<string, unknown>): AppError;
+}
+
+export const STEP_TOOLS: StepTools = Object.freeze({
+  compileExpression,
+  compileValue,
+  compileFields,
+  evaluate,
+  evaluateFields,
+  isTrue,
+  inputProblem: (path: string, message: string) => new InputProblem(path, message),
+  error: toolError,
+});
+
+/** A code that is not one of ErrorCode (plain JavaScript can pass anything) is the step type's fault: INTERNAL, naming it. */
+function toolError(code: ErrorCode | `${ErrorCode}`, message: string, details?: Record<string, unknown>): AppError {
+  if (isErrorCode(code)) return new AppError(code, message, {}, details);
+  return new AppError(
+    ErrorCode.Internal,
+    `${message} (the step type gave the error code ${JSON.stringify(code)}, which is not one of ${Object.values(ErrorCode).join(', ')})`,
+  );
 }

@@ -56,11 +56,7 @@ export class WhatIfService {
     const process = this.dryRun.compile(definition);
     return this.dryRun.limited(tenantId, async () => {
       const started = Date.now();
-      const webhooks = await this.log.search(
-        tenantId,
-        { ids: query.webhookIds, status: query.status, from: query.from, to: query.to },
-        limit,
-      );
+      const webhooks = await this.log.search(tenantId, { ids: query.webhookIds, status: query.status, from: query.from, to: query.to }, limit);
       const entries: WhatIfEntry[] = [];
       let stoppedReason: string | null = null;
       for (const webhook of webhooks) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { jsonErrorPosition } from '../common/json-error-position.js';
 import { parseJson } from './body-parsers.js';
-import { jsonErrorPosition } from './json-error-position.js';
 
 /** The AppError parseJson throws for a text; fails the test when it parses or throws something else. */
 function parseError(text: string): AppError {
@@ -9,7 +9,7 @@ function parseError(text: string): AppError {
     parseJson(text);
   } catch (error) {
     if (error instanceof AppError) return error;
-    throw new Error(`expected an AppError, got ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
+    throw new Error(`expected an AppError, got ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`, { cause: error });
   }
   throw new Error(`expected ${JSON.stringify(text)} to be refused`);
 }
@@ -53,10 +53,7 @@ describe('parseJson', () => {
     // V8 quotes a snippet instead of a position for these: the position is computed.
     ['{"a":[1,2,}', "Malformed JSON: Unexpected token '}' at line 1, column 11 (position 10)"],
     ['\n\n  }', "Malformed JSON: Unexpected token '}' at line 3, column 3 (position 4)"],
-    [
-      '{\n  "EntityName": "Lead",\n  "Contact": NaN\n}',
-      "Malformed JSON: Unexpected token 'N' at line 3, column 14 (position 39)",
-    ],
+    ['{\n  "EntityName": "Lead",\n  "Contact": NaN\n}', "Malformed JSON: Unexpected token 'N' at line 3, column 14 (position 39)"],
   ])('describes %j with its line, column and position', (text, message) => {
     const error = parseError(text);
     expect(error.code).toBe(ErrorCode.InvalidBody);
@@ -69,9 +66,7 @@ describe('parseJson', () => {
     ['{"a": "x\ny"}', 1, 9, 8],
     ['{\n\n\n"a":1,,}', 4, 7, 10],
   ])('%j fails at line %i, column %i (position %i)', (text, line, column, position) => {
-    expect(parseError(text).message).toMatch(
-      new RegExp(`^Malformed JSON: .+ at line ${line}, column ${column} \\(position ${position}\\)$`, 's'),
-    );
+    expect(parseError(text).message).toMatch(new RegExp(`^Malformed JSON: .+ at line ${line}, column ${column} \\(position ${position}\\)$`, 's'));
   });
 
   it.each<[string]>([
@@ -95,9 +90,7 @@ describe('parseJson', () => {
     const text = '['.repeat(100_000);
     const error = parseError(text);
     expect(error.code).toBe(ErrorCode.InvalidBody);
-    expect(error.message).toBe(
-      'Malformed JSON: Unexpected end of JSON input at line 1, column 100001 (position 100000)',
-    );
+    expect(error.message).toBe('Malformed JSON: Unexpected end of JSON input at line 1, column 100001 (position 100000)');
   });
 });
 
@@ -136,19 +129,7 @@ describe('jsonErrorPosition', () => {
 
   // Malformed numbers: V8 points at the character where a digit was expected (after "-", ".",
   // "e" or "e+"), not at the start of the number or the end of its valid prefix.
-  const malformedNumbers: string[] = [
-    '-',
-    '-a',
-    '--1',
-    '[-]',
-    '{"a":-}',
-    '1.',
-    '1.e5',
-    '{"a":1.}',
-    '1e+',
-    '{"a":1e}',
-    '{"a":0.5e-}',
-  ];
+  const malformedNumbers: string[] = ['-', '-a', '--1', '[-]', '{"a":-}', '1.', '1.e5', '{"a":1.}', '1e+', '{"a":1e}', '{"a":0.5e-}'];
 
   it('the lists only hold texts for which V8 names a position', () => {
     expect([...invalid, ...malformedNumbers].filter((text) => v8Position(text) === null)).toEqual([]);
@@ -158,12 +139,9 @@ describe('jsonErrorPosition', () => {
     expect(jsonErrorPosition(text)).toBe(v8Position(text));
   });
 
-  it.each(malformedNumbers.map((text) => [text]))(
-    'matches the position V8 reports for the malformed number in %j',
-    (text) => {
-      expect(jsonErrorPosition(text)).toBe(v8Position(text));
-    },
-  );
+  it.each(malformedNumbers.map((text) => [text]))('matches the position V8 reports for the malformed number in %j', (text) => {
+    expect(jsonErrorPosition(text)).toBe(v8Position(text));
+  });
 
   it.each<[string, number]>([
     ['[1,]', 3],

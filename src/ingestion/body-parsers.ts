@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import { parse as secureParse } from 'secure-json-parse';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { jsonErrorPosition } from './json-error-position.js';
+import { jsonErrorPosition } from '../common/json-error-position.js';
 
 export interface BodyLimits {
   maxBodyBytes: number;
@@ -27,19 +27,15 @@ export async function registerBodyParsers(fastify: FastifyInstance, limits: Body
       done(error as Error, undefined);
     }
   });
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
-    (request, body, done) => {
-      (request as RawBodyRequest).rawBody = body as Buffer;
-      // Repeated fields become arrays. The result has no prototype, but such names are refused
-      // all the same, as they are in JSON and multipart bodies.
-      const fields = parseQuery((body as Buffer).toString('utf8'), '&', '=', { maxKeys: 0 });
-      const forbidden = Object.keys(fields).find((name) => FORBIDDEN_NAMES.has(name));
-      if (forbidden) done(new AppError(ErrorCode.InvalidBody, `Form field name "${forbidden}" is not allowed`), undefined);
-      else done(null, fields);
-    },
-  );
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes }, (request, body, done) => {
+    (request as RawBodyRequest).rawBody = body as Buffer;
+    // Repeated fields become arrays. The result has no prototype, but such names are refused
+    // all the same, as they are in JSON and multipart bodies.
+    const fields = parseQuery((body as Buffer).toString('utf8'), '&', '=', { maxKeys: 0 });
+    const forbidden = Object.keys(fields).find((name) => FORBIDDEN_NAMES.has(name));
+    if (forbidden) done(new AppError(ErrorCode.InvalidBody, `Form field name "${forbidden}" is not allowed`), undefined);
+    else done(null, fields);
+  });
   await fastify.register(multipart, { limits: { ...MULTIPART_LIMITS, fileSize: 1 } });
 }
 
@@ -56,10 +52,7 @@ export function parseJson(body: string): unknown {
     return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     if (/forbidden prototype property/.test((error as Error).message)) {
-      throw new AppError(
-        ErrorCode.InvalidBody,
-        'JSON keys "__proto__" and "constructor.prototype" are not allowed: they could alter objects of the service',
-      );
+      throw new AppError(ErrorCode.InvalidBody, 'JSON keys "__proto__" and "constructor.prototype" are not allowed: they could alter objects of the service');
     }
     throw new AppError(ErrorCode.InvalidBody, describeJsonError(text, error as SyntaxError));
   }

@@ -30,11 +30,7 @@ export class CatalogueProtocolController {
   @ApiErrors(ErrorCode.InvalidApiKey)
   @ApiOkResponse({ description: 'value.entityModel: the name and the fields of the object' })
   @ApiResponse({ status: 404, description: 'NOT_FOUND: the object is not in the lookup; in the envelope of the reference protocol (value.isSuccess false)' })
-  async describe(
-    @Param('apiKey') apiKey: string,
-    @Param('entityName') entityName: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  async describe(@Param('apiKey') apiKey: string, @Param('entityName') entityName: string, @Res() reply: FastifyReply): Promise<void> {
     const description = await this.protocol.describe(apiKey, entityName);
     await reply.status(description.statusCode).send(description);
   }

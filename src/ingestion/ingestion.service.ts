@@ -12,7 +12,7 @@ import type { TenantRequest } from './tenant-request.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
 import { FORBIDDEN_NAMES, MULTIPART_LIMITS, type RawBodyRequest } from './body-parsers.js';
-import { configuredSignatureHeader, SIGNATURE_HEADERS, signatureProblem, type SignatureConfig } from '../tenants/signature-schemes.js';
+import { configuredSignatureHeaders, deliveryIdOf, SIGNATURE_HEADERS, signatureProblem, type SignatureConfig } from '../tenants/signature-schemes/index.js';
 
 export interface Accepted {
   id: string;
@@ -31,9 +31,6 @@ export interface Receipt {
   /** While it waits to be tried again after a failed attempt: when (ISO 8601); otherwise null. */
   nextAttemptAt: string | null;
 }
-
-// Delivery ids senders give (Standard Webhooks, the IETF draft, GitHub, Shopify), in that order.
-const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-github-delivery', 'x-shopify-webhook-id'];
 
 /**
  * Accepts a webhook: resolves its key to a tenant, reads the body into parameters and queues
@@ -65,27 +62,31 @@ export class IngestionService {
     const payload = request.isMultipart() ? await readMultipart(request, this.maxBodyBytes) : checkBody(request);
     checkPayloadLimits(payload);
     if (key.signature) verifySignature(key.signature, request);
-    // Stripe names each event in the body; the other schemes' ids come in headers.
-    const deliveryId = key.signature?.scheme === 'stripe' && typeof payload.id === 'string' ? payload.id.slice(0, 200) : deliveryIdOf(request);
+    const deliveryId = deliveryIdOf(key.signature, request.headers, payload);
     const webhookId = randomUUID();
     const queuedId = await this.queue.add(
       {
-      webhookId,
-      tenantId: key.tenantId,
-      apiKeyId: key.apiKeyId,
-      apiKeyName: key.apiKeyName,
-      receivedAt: new Date().toISOString(),
-      contentType: mediaType(request),
-      headers: safeHeaders(request.headers, configuredSignatureHeader(key.signature)),
-      payload,
-      requestId: request.id,
+        webhookId,
+        tenantId: key.tenantId,
+        apiKeyId: key.apiKeyId,
+        apiKeyName: key.apiKeyName,
+        receivedAt: new Date().toISOString(),
+        contentType: mediaType(request),
+        headers: safeHeaders(request.headers, configuredSignatureHeaders(key.signature)),
+        payload,
+        requestId: request.id,
       },
       // Per key: two sources cannot collide on each other's delivery ids.
       deliveryId ? `${key.apiKeyId}:${deliveryId}` : undefined,
     );
     const duplicate = queuedId !== webhookId;
     if (this.logDebug) {
-      this.logger.debug({ msg: duplicate ? 'Repeated delivery: nothing queued' : 'Webhook queued', requestId: request.id, webhookId: queuedId, tenantId: key.tenantId });
+      this.logger.debug({
+        msg: duplicate ? 'Repeated delivery: nothing queued' : 'Webhook queued',
+        requestId: request.id,
+        webhookId: queuedId,
+        tenantId: key.tenantId,
+      });
     }
     return duplicate ? { id: queuedId, status: 'accepted', duplicate: true } : { id: webhookId, status: 'accepted' };
   }
@@ -117,9 +118,7 @@ export class IngestionService {
 /** 401 naming the scheme and what is wrong, never anything about the secret. */
 function verifySignature(config: SignatureConfig, request: RawBodyRequest): void {
   const rawBody = request.rawBody;
-  const problem = rawBody
-    ? signatureProblem(config, request.headers, rawBody)
-    : 'signatures are checked on JSON and form-urlencoded bodies, not multipart';
+  const problem = rawBody ? signatureProblem(config, request.headers, rawBody) : 'signatures are checked on JSON and form-urlencoded bodies, not multipart';
   if (problem) throw new AppError(ErrorCode.InvalidSignature, `Invalid ${config.scheme} signature: ${problem}`);
 }
 
@@ -139,16 +138,6 @@ function plainReason(status: WebhookStatus, reason: string | null, records: numb
   }
 }
 
-function deliveryIdOf(request: FastifyRequest): string | undefined {
-  for (const header of DELIVERY_ID_HEADERS) {
-    const value = request.headers[header];
-    if (typeof value !== 'string' || value === '') continue;
-    if (value.length > 200) throw new AppError(ErrorCode.InvalidBody, `The ${header} header is longer than 200 characters`);
-    return value;
-  }
-  return undefined;
-}
-
 // Credentials, cookies, signatures and the like are never kept: the signature schemes' headers,
 // the key's own signature header, and any name that looks like one.
 const UNSAFE_HEADER = /auth|cookie|token|secret|signature|hmac|api-?key|password|session|credential/i;
@@ -156,10 +145,10 @@ const MAX_HEADERS = 50;
 const MAX_HEADER_CHARS = 500;
 
 /** The request headers an analyst may see in the webhook log. */
-function safeHeaders(headers: FastifyRequest['headers'], signatureHeader: string | null): Record<string, string> {
+function safeHeaders(headers: FastifyRequest['headers'], signatureHeaders: readonly string[]): Record<string, string> {
   const safe: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers).slice(0, MAX_HEADERS)) {
-    if (value === undefined || UNSAFE_HEADER.test(name) || SIGNATURE_HEADERS.has(name) || name === signatureHeader) continue;
+    if (value === undefined || UNSAFE_HEADER.test(name) || SIGNATURE_HEADERS.has(name) || signatureHeaders.includes(name)) continue;
     safe[name] = (Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_HEADER_CHARS);
   }
   return safe;
@@ -196,10 +185,7 @@ async function readMultipart(request: FastifyRequest, maxBodyBytes: number): Pro
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        throw new AppError(
-          ErrorCode.UnsupportedMediaType,
-          `Multipart part "${part.fieldname}" is a file; webhooks accept form fields only`,
-        );
+        throw new AppError(ErrorCode.UnsupportedMediaType, `Multipart part "${part.fieldname}" is a file; webhooks accept form fields only`);
       }
       if (part.valueTruncated || part.fieldnameTruncated) {
         throw new AppError(ErrorCode.PayloadTooLarge, `Form field "${part.fieldname.slice(0, 100)}" is longer than ${MULTIPART_LIMITS.fieldSize} bytes`);

@@ -35,7 +35,12 @@ export class MetricsService implements PipelineObserver {
       labelNames: ['tenant', 'status'],
       registers,
     });
-    this.runs = new Counter({ name: 'hookflow_runs_total', help: 'Process runs stored, by tenant, process and status', labelNames: ['tenant', 'process', 'status'], registers });
+    this.runs = new Counter({
+      name: 'hookflow_runs_total',
+      help: 'Process runs stored, by tenant, process and status',
+      labelNames: ['tenant', 'process', 'status'],
+      registers,
+    });
     this.steps = new Histogram({
       name: 'hookflow_step_duration_seconds',
       help: 'Duration of process steps, by step type',
@@ -43,8 +48,18 @@ export class MetricsService implements PipelineObserver {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.records = new Counter({ name: 'hookflow_record_writes_total', help: 'Records written or found again by runs, by tenant', labelNames: ['tenant'], registers });
-    this.retries = new Counter({ name: 'hookflow_job_retries_total', help: 'Jobs that failed and will be tried again, by job name', labelNames: ['job'], registers });
+    this.records = new Counter({
+      name: 'hookflow_record_writes_total',
+      help: 'Records written or found again by runs, by tenant',
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'hookflow_job_retries_total',
+      help: 'Jobs that failed and will be tried again, by job name',
+      labelNames: ['job'],
+      registers,
+    });
     const webhookQueue = this.queue;
     new Gauge({
       name: 'hookflow_queue_jobs',

@@ -31,7 +31,10 @@ describe('retry schedule', () => {
 
   it.each<[Record<string, string>, string]>([
     [{ JOB_BACKOFF_MS: '5000', JOB_BACKOFF_MAX_MS: '1000' }, 'JOB_BACKOFF_MAX_MS: 1000 is below JOB_BACKOFF_MS (5000)'],
-    [{ JOB_BACKOFF_MS: '1', JOB_BACKOFF_MAX_MS: '10', JOB_RETRY_WINDOW_SECONDS: '86400' }, 'JOB_RETRY_WINDOW_SECONDS: 86400 s at most 10 ms apart is over 10000 attempts; raise JOB_BACKOFF_MAX_MS'],
+    [
+      { JOB_BACKOFF_MS: '1', JOB_BACKOFF_MAX_MS: '10', JOB_RETRY_WINDOW_SECONDS: '86400' },
+      'JOB_RETRY_WINDOW_SECONDS: 86400 s at most 10 ms apart is over 10000 attempts; raise JOB_BACKOFF_MAX_MS',
+    ],
     [{ JOB_RETRY_WINDOW_SECONDS: 'a day' }, 'JOB_RETRY_WINDOW_SECONDS: "a day" is not a whole number'],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

@@ -8,7 +8,6 @@ import { EffectiveProcesses, type StartedProcess } from '../engine/effective-pro
 
 export const NO_ACTIVE_PROCESS = 'No active process for this webhook: it was kept without creating a record';
 
-
 /**
  * Sends webhooks to their processes: one run job per process the webhook starts. Used by the
  * worker for each new webhook, and by replay, which sends a stored webhook through the
@@ -31,7 +30,15 @@ export class WebhookDispatcher {
   async dispatch(job: WebhookJob, priority?: number): Promise<{ runIds: string[]; inline: RunProcessJob | null }> {
     const processes = await this.processes.startedBy(job.tenantId, { id: job.apiKeyId, name: job.apiKeyName });
     // Run ids derive from the webhook, so a repeated dispatch queues the same jobs again (ignored).
-    const runs = runJobs(job.tenantId, job.webhookId, job.apiKeyName, processes, (processId) => stableUuid(`${job.webhookId}:${processId}`), null, job.requestId);
+    const runs = runJobs(
+      job.tenantId,
+      job.webhookId,
+      job.apiKeyName,
+      processes,
+      (processId) => stableUuid(`${job.webhookId}:${processId}`),
+      null,
+      job.requestId,
+    );
     const runIds = runs.map((run) => run.runId);
     if (runs.length === 1) return { runIds, inline: runs[0] };
     await this.log.recordTaken(job, runIds, runs.length === 0 ? NO_ACTIVE_PROCESS : null);
@@ -61,7 +68,11 @@ export class WebhookDispatcher {
       await this.log.finish(webhook.tenantId, webhook.id, 'received', NO_ACTIVE_PROCESS, []);
       return [];
     }
-    await this.log.replayed(webhook.tenantId, webhook.id, runs.map((run) => run.runId));
+    await this.log.replayed(
+      webhook.tenantId,
+      webhook.id,
+      runs.map((run) => run.runId),
+    );
     await this.queue.addRuns(runs);
     return runs.map((run) => run.runId);
   }

@@ -1,6 +1,7 @@
 import { BullRegistrar, OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { Job, WorkerOptions } from 'bullmq';
+import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+import { isRetryable } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookDispatcher } from './webhook-dispatcher.service.js';
@@ -10,7 +11,15 @@ import { WebhookQueue } from './webhook-queue.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { retryDelayMs, retryStrategy } from './job-options.js';
-import { JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './job-contracts.js';
+import {
+  JOB_PROCESS_WEBHOOK,
+  JOB_REPLAY_BATCH,
+  JOB_RETENTION,
+  JOB_RUN_PROCESS,
+  type ReplayBatchJob,
+  type RunProcessJob,
+  type WebhookJob,
+} from './job-contracts.js';
 import { BulkReplaysService } from './bulk-replays.service.js';
 
 type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob>;
@@ -68,7 +77,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: PipelineJob | undefined): void {
+  onFailed(job: PipelineJob | undefined, error?: Error): void {
+    if (error instanceof UnrecoverableError) return;
     if (job && job.attemptsMade < (job.opts.attempts ?? 1)) this.events.jobRetried(job.name);
   }
 
@@ -83,6 +93,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
     try {
       return await this.handle(job, lastAttempt);
     } catch (error) {
+      // The same rule as a run's (ERROR_CODES): what waiting does not mend is not tried again.
+      if (!isRetryable(error)) throw new UnrecoverableError((error as Error).message);
       if (!lastAttempt && (job.name === JOB_PROCESS_WEBHOOK || job.name === JOB_RUN_PROCESS)) await this.noteRetry(job, error as Error);
       throw error;
     }

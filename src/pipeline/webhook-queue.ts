@@ -4,7 +4,16 @@ import { Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { WEBHOOKS_QUEUE, JOB_PROCESS_WEBHOOK, JOB_REPLAY_BATCH, JOB_RETENTION, JOB_RUN_PROCESS, type ReplayBatchJob, type RunProcessJob, type WebhookJob } from './job-contracts.js';
+import {
+  WEBHOOKS_QUEUE,
+  JOB_PROCESS_WEBHOOK,
+  JOB_REPLAY_BATCH,
+  JOB_RETENTION,
+  JOB_RUN_PROCESS,
+  type ReplayBatchJob,
+  type RunProcessJob,
+  type WebhookJob,
+} from './job-contracts.js';
 import { FairShare } from './fair-share.js';
 
 /** How long a webhook's enqueue may take before the sender is answered 503. */
@@ -70,10 +79,7 @@ export class WebhookQueue implements OnModuleInit {
    * and the last (a burst's tail). A job in the middle may be older; this is a lower bound.
    */
   async oldestWaitingSeconds(): Promise<number> {
-    const ends = await Promise.all([
-      this.queue.getJobs(['waiting', 'prioritized'], 0, 0, true),
-      this.queue.getJobs(['waiting', 'prioritized'], 0, 0, false),
-    ]);
+    const ends = await Promise.all([this.queue.getJobs(['waiting', 'prioritized'], 0, 0, true), this.queue.getJobs(['waiting', 'prioritized'], 0, 0, false)]);
     const oldest = Math.min(...ends.flat().map((job) => job?.timestamp ?? Infinity));
     return Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0;
   }

@@ -51,9 +51,21 @@ describe('summarize', () => {
     expect(outcome.reason).toBe('Step "record" failed: db down');
   });
 
-  it('treats a failure of any other code than UNMAPPABLE as a system failure', () => {
+  it('treats a fault of the service (INTERNAL) as a system failure', () => {
     const outcome = summarize([{ status: 'failed', errorCode: ErrorCode.Internal, reason: 'boom', recordIds: [] }]);
     expect(outcome).toEqual({ status: 'failed', reason: 'boom', recordIds: [] });
+  });
+
+  it.each([ErrorCode.NotFound, ErrorCode.InvalidArgument, ErrorCode.Conflict, ErrorCode.InvalidBody])(
+    'keeps a webhook whose run failed with %s (a problem of its data) as received, with the reason',
+    (errorCode) => {
+      const outcome = summarize([{ status: 'failed', errorCode, reason: 'No Country named "Atlantis"', recordIds: [] }]);
+      expect(outcome).toEqual({ status: 'received', reason: 'No Country named "Atlantis"', recordIds: [] });
+    },
+  );
+
+  it('marks a webhook failed for a run of an unknown code (stored by another version)', () => {
+    expect(summarize([{ status: 'failed', errorCode: 'SOMETHING_NEW', reason: 'boom', recordIds: [] }]).status).toBe('failed');
   });
 
   it('marks a webhook processed when one run succeeded and another could not map it, keeping that reason', () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { AppError, ErrorCode, failureKind } from '../common/app-error.js';
 import type { RunProcessJob, WebhookJob } from './job-contracts.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
@@ -20,15 +20,6 @@ export interface WebhookOutcome {
 
 const NO_MATCHING_PROCESS = 'No process started: the trigger conditions of the active processes were false';
 
-/** Failures that say what is wrong with the webhook (or the definition), not with the system. */
-const WEBHOOK_PROBLEMS = new Set<string>([
-  ErrorCode.Unmappable,
-  ErrorCode.ExpressionFailed,
-  ErrorCode.ProcessFailed,
-  ErrorCode.HttpRejected,
-  ErrorCode.InvalidDefinition,
-]);
-
 /**
  * Runs one process for one webhook (a run job queued by WebhookDispatcher), stores the run and,
  * when every run of the webhook's dispatch is stored, sets the webhook's status. Safe to
@@ -48,8 +39,8 @@ export class WebhookRunnerService {
   ) {}
 
   /**
-   * Runs one process for one webhook. A system error is rethrown (so the queue retries this
-   * run alone) unless this is the last attempt, in which case the run is stored as failed.
+   * Runs one process for one webhook. An error that may pass is rethrown (so the queue retries
+   * this run alone) unless this is the last attempt; otherwise the run is stored as failed.
    * `taken` is the webhook's own job when the run is its only one, run in the same job: the
    * payload is at hand and the run alone decides the webhook's status.
    */
@@ -73,8 +64,8 @@ export class WebhookRunnerService {
           webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: job.apiKeyName, receivedAt: webhook.receivedAt },
         });
       } catch (error) {
-        const failure = error instanceof AppError ? error : new AppError(ErrorCode.Transient, String(error));
-        if (!lastAttempt) {
+        const failure = AppError.from(error) ?? new AppError(ErrorCode.Transient, String(error));
+        if (!lastAttempt && failure.retryable) {
           // Waiting for its next attempt: an analyst sees it in the log, queued.
           if (taken) await this.log.recordTaken(taken, webhook.runIds, null);
           throw failure;
@@ -123,17 +114,16 @@ export class WebhookRunnerService {
 }
 
 /**
- * The webhook's status from its runs: `failed` when a run could not finish for a system reason
- * (worth a replay once the system is well), `processed` when a run succeeded, otherwise
+ * The webhook's status from its runs: `failed` when a run could not finish for a reason of the
+ * system (a code whose failure kind is not `webhook`: worth a replay once the system is well),
+ * `processed` when a run succeeded, otherwise
  * `received` (kept, with the reason). Skipped runs (trigger condition false) do not count.
  */
-export function summarize(
-  runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>>,
-): WebhookOutcome {
+export function summarize(runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>>): WebhookOutcome {
   const recordIds = runs.flatMap((run) => run.recordIds);
   const started = runs.filter((run) => run.status !== 'skipped');
   const failures = started.filter((run) => run.status === 'failed');
-  const systemFailure = failures.find((run) => !WEBHOOK_PROBLEMS.has(run.errorCode ?? ''));
+  const systemFailure = failures.find((run) => failureKind(run.errorCode) !== 'webhook');
   if (runs.length === 0) return { status: 'received', reason: NO_ACTIVE_PROCESS, recordIds };
   if (started.length === 0) return { status: 'received', reason: NO_MATCHING_PROCESS, recordIds };
   if (systemFailure) return { status: 'failed', reason: failureReason(systemFailure), recordIds };

@@ -69,7 +69,10 @@ export class TenantSecretsService {
 
 function checkName(name: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw new AppError(ErrorCode.InvalidArgument, `name: "${name.slice(0, 80)}" must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`);
+    throw new AppError(
+      ErrorCode.InvalidArgument,
+      `name: "${name.slice(0, 80)}" must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`,
+    );
   }
 }
 

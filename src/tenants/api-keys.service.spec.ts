@@ -12,7 +12,16 @@ const CACHE_MS = 200;
 /** The service over a key table that counts its reads and takes a while to answer. */
 function keysService() {
   const apiKey = `hf_${randomBytes(32).toString('base64url')}`;
-  const row = { id: 'k1', name: 'Landing page', tenantId: 't1', keyHash: createHash('sha256').update(apiKey).digest('hex'), previousKeyHash: null, signature: null, revokedAt: null as Date | null, rateLimitPerMinute: null as number | null };
+  const row = {
+    id: 'k1',
+    name: 'Landing page',
+    tenantId: 't1',
+    keyHash: createHash('sha256').update(apiKey).digest('hex'),
+    previousKeyHash: null,
+    signature: null,
+    revokedAt: null as Date | null,
+    rateLimitPerMinute: null as number | null,
+  };
   let reads = 0;
   const keys = {
     async findActiveByHash(keyHash: string) {

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { SecretBox } from '../database/secret-box.js';
-import { SIGNATURE_SCHEMES, type SignatureConfig, type SignatureScheme } from './signature-schemes.js';
+import { signatureConfigProblem, type SignatureConfig, type SignatureScheme } from './signature-schemes/index.js';
 import { MAX_RATE_LIMIT, TenantsService } from './tenants.service.js';
 
 /** What the ingestion path needs to know about a key. */
@@ -130,8 +130,7 @@ export class ApiKeysService {
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       revokedAt: key.revokedAt?.toISOString() ?? null,
       signatureScheme: key.signature ? (JSON.parse(key.signature) as SignatureConfig).scheme : null,
-      previousKeyValidUntil:
-        key.previousValidUntil && key.previousValidUntil.getTime() > Date.now() ? key.previousValidUntil.toISOString() : null,
+      previousKeyValidUntil: key.previousValidUntil && key.previousValidUntil.getTime() > Date.now() ? key.previousValidUntil.toISOString() : null,
       rateLimitPerMinute: key.rateLimitPerMinute,
     }));
   }
@@ -252,20 +251,8 @@ function effectiveLimit(own: number | null, tenant: number): number {
 }
 
 function checkSignatureConfig(config: SignatureConfig): void {
-  if (!SIGNATURE_SCHEMES.includes(config.scheme)) {
-    throw new AppError(ErrorCode.InvalidArgument, `scheme: "${config.scheme}" is not one of ${SIGNATURE_SCHEMES.join(', ')}`);
-  }
-  if (typeof config.secret !== 'string' || config.secret.length < 8 || config.secret.length > 500) {
-    throw new AppError(ErrorCode.InvalidArgument, 'secret: must be 8 to 500 characters');
-  }
-  if (config.scheme === 'standard-webhooks' && !/^(whsec_)?[A-Za-z0-9+/]+=*$/.test(config.secret)) {
-    throw new AppError(ErrorCode.InvalidArgument, 'secret: a Standard Webhooks secret is "whsec_" and base64');
-  }
-  if (config.scheme === 'hmac') {
-    if (!/^[A-Za-z0-9-]{1,100}$/.test(config.header ?? '')) throw new AppError(ErrorCode.InvalidArgument, 'header: the name of the signature header is required');
-    if (!['sha256', 'sha512'].includes(config.algorithm)) throw new AppError(ErrorCode.InvalidArgument, 'algorithm: sha256 or sha512');
-    if (!['hex', 'base64'].includes(config.encoding)) throw new AppError(ErrorCode.InvalidArgument, 'encoding: hex or base64');
-  }
+  const problem = signatureConfigProblem(config);
+  if (problem) throw new AppError(ErrorCode.InvalidArgument, problem);
 }
 
 function newKey(): string {

@@ -63,7 +63,12 @@ export class WebhookLogService {
   /** An attempt failed and the job waits for its next one: the entry stays queued and says when. */
   async retrying(tenantId: string, id: string, failure: { message: string; attempt: number; attempts: number; nextAttemptAt: Date }): Promise<void> {
     const next = failure.nextAttemptAt.toISOString();
-    await this.webhooks.noteRetry(tenantId, id, `Attempt ${failure.attempt} of ${failure.attempts} failed: ${failure.message}; next attempt at ${next}`, failure.nextAttemptAt);
+    await this.webhooks.noteRetry(
+      tenantId,
+      id,
+      `Attempt ${failure.attempt} of ${failure.attempts} failed: ${failure.message}; next attempt at ${next}`,
+      failure.nextAttemptAt,
+    );
   }
 
   async finish(tenantId: string, id: string, status: WebhookStatus, reason: string | null, recordIds: string[]) {
@@ -121,7 +126,10 @@ export class WebhookLogService {
 }
 
 /** The columns of a log entry that come from the webhook's job. */
-function entry(job: ReceivedWebhook, runIds: string[]): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
+function entry(
+  job: ReceivedWebhook,
+  runIds: string[],
+): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
   return {
     id: job.webhookId,
     tenantId: job.tenantId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AdminApi, sendWebhook, settledWebhook, type ApiResponse, type Json } from '../support/admin-client.js';
+import { AdminApi, apiRequest, sendWebhook, settledWebhook, type ApiResponse, type Json } from '../support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { DEFAULT_PROCESS, defaultProcess } from '../fixtures/form-builder.js';
@@ -9,11 +9,7 @@ const ADMIN_SECRET = 'e2e-admin-secret-0123456789';
 
 // Expressions that, before their limits, held the event loop for seconds (and gigabytes): in a
 // dry run by a viewer, or as the trigger condition of one tenant's process, for every tenant.
-const ATTACKS = [
-  '$count($sort($split($pad("", 20000, "x"), ""))) > 0',
-  '$count($distinct([1..10000].{"a": $})) > 0',
-  '$length($pad("", 100000000, "x")) > 0',
-];
+const ATTACKS = ['$count($sort($split($pad("", 20000, "x"), ""))) > 0', '$count($distinct([1..10000].{"a": $})) > 0', '$length($pad("", 100000000, "x")) > 0'];
 
 /** The default process, as a custom one whose trigger condition is `condition`. */
 function withCondition(id: string, condition: string, apiKeys?: string[]): Json {
@@ -60,12 +56,12 @@ describe.each(databaseKinds())('expressions cannot stall the service (%s)', (kin
     const viewer = await viewerOf(tenantId);
     const [dryRun, live] = await Promise.all([
       viewer.post(`/api/tenants/${tenantId}/processes/test`, { definition: withCondition('attack', condition), payload: { EntityName: 'Lead' } }),
-      fetch(`${hookflow.url}/health/live`).then((response) => response.status),
+      apiRequest(hookflow.url, 'GET', '/health/live').then((response) => response.status),
     ]);
     expect({ status: dryRun.status, code: dryRun.body.code }).toEqual({ status: 422, code: 'EXPRESSION_FAILED' });
     expect(dryRun.body.message).toMatch(/takes at most|would produce more than|took longer than 500 ms/);
     expect(live).toBe(200);
-    expect((await fetch(`${hookflow.url}/health/live`)).status).toBe(200);
+    expect((await apiRequest(hookflow.url, 'GET', '/health/live')).status).toBe(200);
   });
 
   it("a trigger condition that runs into a limit fails tenant A's run (its webhook is kept without a record), and tenant B's webhook is processed", async () => {
@@ -115,7 +111,9 @@ describe.each(databaseKinds())('expressions cannot stall the service (%s)', (kin
     for (const id of webhooks) await settledWebhook(admin, tenantId, id);
     // Each of its dry runs runs until the expression's time limit.
     const slow = withCondition('slow', '($loop := function($n) { $n < 100000000 ? $loop($n + 1) : $n }; $loop(0)) > 0');
-    const answers = await Promise.all([0, 1, 2].map(() => admin.post(`/api/tenants/${tenantId}/processes/what-if`, { definition: slow, webhookIds: webhooks })));
+    const answers = await Promise.all(
+      [0, 1, 2].map(() => admin.post(`/api/tenants/${tenantId}/processes/what-if`, { definition: slow, webhookIds: webhooks })),
+    );
     const refused = answers.filter((answer) => answer.status === 429);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 429]);
     expect(refused[0].body.code).toBe('RATE_LIMITED');

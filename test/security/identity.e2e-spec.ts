@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { UsersService } from '../../src/auth/users.service.js';
 import { AdminApi, apiRequest, getToken, pollUntil, readResponse, requestToken, type ApiResponse } from '../support/admin-client.js';
-import { cliJson } from '../support/cli.js';
+import { cliJson } from '../support/cli.mjs';
 import { ConsoleClient, signInRequest } from '../support/console-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { freePort } from '../support/redis-server.mjs';
@@ -19,19 +19,15 @@ const PASSWORD = 'correct horse battery';
 /** A POST from another loopback address (127.0.0.0/8 all reach the service on Linux). */
 function postFrom(localAddress: string, target: string, body: string, headers: Record<string, string>): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      target,
-      { method: 'POST', localAddress, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-          resolve(readResponse(new Response(Buffer.concat(chunks), { status: res.statusCode, headers })));
-        });
-      },
-    );
+    const req = httpRequest(target, { method: 'POST', localAddress, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+        resolve(readResponse(new Response(Buffer.concat(chunks), { status: res.statusCode, headers })));
+      });
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -50,7 +46,14 @@ function tokenFrom(localAddress: string, baseUrl: string, clientId: string, clie
 async function startBuiltService(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}`, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -102,9 +105,7 @@ describe.each(databaseKinds())('identity and the admin edges (%s)', (kind) => {
 
   describe('sign-in limit', () => {
     it('checks at most CONSOLE_SIGN_IN_LIMIT passwords of 40 parallel wrong ones', async () => {
-      const responses = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => signInFrom('127.0.0.5', url, 'race@example.com', `wrong password ${i}`)),
-      );
+      const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => signInFrom('127.0.0.5', url, 'race@example.com', `wrong password ${i}`)));
       const statuses = responses.map((response) => response.status);
       const checked = statuses.filter((status) => status === 401).length;
       // Parallel attempts may see each other and all wait: fewer than the limit is fine, more is not.
@@ -193,7 +194,10 @@ describe.each(databaseKinds())('identity and the admin edges (%s)', (kind) => {
       const newSecret = 'identity-e2e-admin-secret-rotated';
       const restarted = await startTestService(database, { ROLE: 'api', ADMIN_CLIENT_ID: ADMIN.ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: newSecret });
       try {
-        const old = await requestToken(restarted.url, { basic: { clientId: ADMIN.ADMIN_CLIENT_ID, clientSecret: ADMIN.ADMIN_CLIENT_SECRET }, form: { grant_type: 'client_credentials' } });
+        const old = await requestToken(restarted.url, {
+          basic: { clientId: ADMIN.ADMIN_CLIENT_ID, clientSecret: ADMIN.ADMIN_CLIENT_SECRET },
+          form: { grant_type: 'client_credentials' },
+        });
         expect(old.status).toBe(401);
         expect((await apiRequest(restarted.url, 'GET', '/api/tenants', { token: oldToken })).status).toBe(401);
         const token = await getToken(restarted.url, ADMIN.ADMIN_CLIENT_ID, newSecret);
@@ -225,26 +229,18 @@ describe.each(databaseKinds())('identity and the admin edges (%s)', (kind) => {
     });
 
     it('refuses an admin body nested 3,000 levels with a 400 that says why', async () => {
-      const token = await (await fetch(`${url}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: ADMIN.ADMIN_CLIENT_ID, client_secret: ADMIN.ADMIN_CLIENT_SECRET }),
-      })).json() as { access_token: string };
-      const response = await readResponse(
-        await fetch(`${url}/api/tenants`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
-          body: JSON.stringify({ name: nested(3000) }),
-        }),
-      );
+      const token = (
+        await requestToken(url, { json: { grant_type: 'client_credentials', client_id: ADMIN.ADMIN_CLIENT_ID, client_secret: ADMIN.ADMIN_CLIENT_SECRET } })
+      ).body as {
+        access_token: string;
+      };
+      const response = await apiRequest(url, 'POST', '/api/tenants', { token: token.access_token, body: { name: nested(3000) } });
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code: 'INVALID_BODY' });
       expect(response.body.message).toContain('nested deeper than 64 levels');
     });
 
     it('refuses a console sign-in body nested 3,000 levels with a 400', async () => {
-      const response = await readResponse(
-        await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: nested(3000), password: 'x' }) }),
-      );
+      const response = await apiRequest(url, 'POST', '/api/session', { body: { email: nested(3000), password: 'x' } });
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code: 'INVALID_BODY' });
     });
   });
@@ -286,15 +282,14 @@ describe.each(databaseKinds())('identity and the admin edges (%s)', (kind) => {
       try {
         const basic = `Basic ${Buffer.from(`${ADMIN.ADMIN_CLIENT_ID}:${ADMIN.ADMIN_CLIENT_SECRET}`).toString('base64')}`;
         const add = (headers: Record<string, string>) =>
-          fetch(`${built.url}/queues/api/queues/webhooks/add`, {
-            method: 'POST',
+          apiRequest(built.url, 'POST', '/queues/api/queues/webhooks/add', {
+            body: { name: 'evil', data: {} },
             headers: { authorization: basic, 'content-type': 'application/json', ...headers },
-            body: JSON.stringify({ name: 'evil', data: {} }),
           });
         expect((await add({ origin: 'http://evil.test' })).status).toBe(403);
         expect((await add({ referer: 'http://evil.test/page' })).status).toBe(403);
         expect((await add({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-        const page = await fetch(`${built.url}/queues/api/queues`, { headers: { authorization: basic, origin: 'http://evil.test' } });
+        const page = await apiRequest(built.url, 'GET', '/queues/api/queues', { headers: { authorization: basic, origin: 'http://evil.test' } });
         expect(page.status).toBe(200);
         const host = new URL(built.url).host;
         expect((await add({ origin: `http://${host}` })).status).not.toBe(403);

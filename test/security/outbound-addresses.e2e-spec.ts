@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboundHttp } from '../../src/engine/outbound-http.js';
 import { ProcessesService } from '../../src/engine/processes.service.js';
 import { RunsService } from '../../src/engine/runs.service.js';
+import { apiRequest } from '../support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { forwardingProcess, startExternalSystem } from '../support/external-system.js';
 import { startTestService, type TestService } from '../support/test-service.js';
@@ -33,9 +34,9 @@ describe.each(databaseKinds())('outbound addresses of http-request steps (%s)', 
     const processes = hookflow.get(ProcessesService);
     await processes.setActive(tenant.tenantId, 'create-object-records-from-webhook', false);
     await processes.create(tenant.tenantId, forwardingProcess('forward', url));
-    const response = await hookflow.postJson(`/webhooks/${tenant.apiKey}`, { Email: 'ada@example.com' });
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${tenant.apiKey}`, { body: { Email: 'ada@example.com' } });
     expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
+    const { id } = response.body as { id: string };
     const webhook = await hookflow.waitForWebhook(tenant.tenantId, id, 15_000);
     const runs = await hookflow.get(RunsService).forWebhook(tenant.tenantId, id);
     return { webhook, runs };
@@ -70,9 +71,7 @@ describe.each(databaseKinds())('outbound addresses of http-request steps (%s)', 
     for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8', '64:ff9b::808:808']) {
       expect(outbound.refusal(address)).toBeNull();
     }
-    expect(outbound.refusal('198.18.0.1')).toBe(
-      `Refused: 198.18.0.1 is a loopback, link-local or private address: benchmarking (198.18.0.0/15) (${HINT})`,
-    );
+    expect(outbound.refusal('198.18.0.1')).toBe(`Refused: 198.18.0.1 is a loopback, link-local or private address: benchmarking (198.18.0.0/15) (${HINT})`);
     expect(outbound.refusal('192.0.2.10')).toContain('documentation (192.0.2.0/24)');
   });
 

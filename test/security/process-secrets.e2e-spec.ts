@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AdminApi, type ApiResponse } from '../support/admin-client.js';
-import { cliJson, runCli } from '../support/cli.js';
+import { cliJson, runCli } from '../support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { forwardingProcess, startExternalSystem } from '../support/external-system.js';
 import { startTestService, type TestService } from '../support/test-service.js';
@@ -48,14 +48,16 @@ describe.each(databaseKinds())('process secrets (%s)', (kind) => {
     return tenant;
   }
 
-  const saveProcess = (tenantId: string, definition: unknown): Promise<ApiResponse> =>
-    admin.post(`/api/tenants/${tenantId}/processes`, { definition });
+  const saveProcess = (tenantId: string, definition: unknown): Promise<ApiResponse> => admin.post(`/api/tenants/${tenantId}/processes`, { definition });
 
   it.each(PLATFORM_VARIABLES)('refuses a definition that names %s as a client secret, in words that do not tell whether it exists', async (variable) => {
     const { tenantId } = await newTenant();
     const auth = { type: 'oauth2-client-credentials', tokenUrl: `${crm.url}/token`, clientId: 'x', clientSecretEnv: variable };
     const refused = await saveProcess(tenantId, forwardingProcess('steal', `${crm.url}/contacts`, { auth }));
-    const unknown = await saveProcess(tenantId, forwardingProcess('steal', `${crm.url}/contacts`, { auth: { ...auth, clientSecretEnv: 'NO_SUCH_VARIABLE_HERE' } }));
+    const unknown = await saveProcess(
+      tenantId,
+      forwardingProcess('steal', `${crm.url}/contacts`, { auth: { ...auth, clientSecretEnv: 'NO_SUCH_VARIABLE_HERE' } }),
+    );
 
     expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('only environment variables whose name starts with HOOKFLOW_PROCESS_ can be referenced');

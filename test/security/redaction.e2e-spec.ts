@@ -22,7 +22,11 @@ describe("credentials in step URLs and other systems' answers", () => {
       '/down?api_key=key-in-query-42': [[503, 'upstream says refresh_token=refresh-in-text-88']],
     });
     database = await createDatabase('sqlite');
-    hookflow = await startTestService(database, { HTTP_ALLOW_PRIVATE_NETWORKS: 'true', JOB_BACKOFF_MS: '5', JOB_ATTEMPTS: '2', LOG_LEVEL: 'debug' }, { logger });
+    hookflow = await startTestService(
+      database,
+      { HTTP_ALLOW_PRIVATE_NETWORKS: 'true', JOB_BACKOFF_MS: '5', JOB_ATTEMPTS: '2', LOG_LEVEL: 'debug' },
+      { logger },
+    );
   });
 
   afterAll(async () => {

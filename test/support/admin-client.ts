@@ -4,6 +4,7 @@
  */
 
 // Response bodies are whatever the service answers; tests assert on their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typed body would need a cast at every assertion
 export type Json = any;
 
 export interface ApiResponse {
@@ -55,7 +56,7 @@ export async function requestToken(baseUrl: string, request: TokenRequest): Prom
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.json);
   }
-  return readResponse(await fetch(`${baseUrl}/oauth/token`, { method: 'POST', headers, body }));
+  return apiRequest(baseUrl, 'POST', '/oauth/token', { headers, body });
 }
 
 /** An access token for the client (HTTP Basic, client_credentials), or an error with the answer. */
@@ -70,17 +71,30 @@ export async function getToken(baseUrl: string, clientId: string, clientSecret: 
 export interface RequestOptions {
   /** A bearer token; omitted: no Authorization header (unless headers give one). */
   token?: string;
-  /** Sent as JSON unless it is a string. */
+  /**
+   * Sent as JSON unless it is a string (sent as it is) or a body fetch encodes itself: FormData,
+   * URLSearchParams, a Blob or bytes. Content type: the one in headers; else application/json for
+   * JSON and strings; else the one fetch gives (multipart with its boundary, form-urlencoded,
+   * the Blob's type, none for bytes).
+   */
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+type EncodedBody = FormData | URLSearchParams | Blob | Uint8Array;
+
+function isEncodedBody(body: unknown): body is EncodedBody {
+  return body instanceof FormData || body instanceof URLSearchParams || body instanceof Blob || ArrayBuffer.isView(body);
 }
 
 /** One HTTP request to the service, answered with status, headers and the parsed body. */
 export async function apiRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | EncodedBody | undefined;
+  if (isEncodedBody(options.body)) {
+    body = options.body;
+  } else if (options.body !== undefined) {
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }

@@ -1,4 +1,4 @@
-import { readResponse, type ApiResponse } from './admin-client.js';
+import { apiRequest, type ApiResponse } from './admin-client.js';
 
 /**
  * A browser's view of the console's API, over real HTTP: the session cookie it was given at
@@ -21,8 +21,7 @@ export class ConsoleClient {
   request(method: string, path: string, body?: unknown, csrf: boolean | string = true): Promise<ApiResponse> {
     const headers: Record<string, string> = { cookie: this.cookie };
     if (csrf !== false) headers['x-csrf-token'] = csrf === true ? this.csrfToken : csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).then(readResponse);
+    return apiRequest(this.baseUrl, method, path, { body, headers });
   }
 
   get(path: string): Promise<ApiResponse> {
@@ -34,14 +33,8 @@ export class ConsoleClient {
   }
 }
 
-export async function signInRequest(baseUrl: string, email: string, password: string, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  return readResponse(
-    await fetch(`${baseUrl}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ email, password }),
-    }),
-  );
+export function signInRequest(baseUrl: string, email: string, password: string, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  return apiRequest(baseUrl, 'POST', '/api/session', { body: { email, password }, headers });
 }
 
 /** "hookflow_session=<token>" from a Set-Cookie header. */

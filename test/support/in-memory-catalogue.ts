@@ -45,9 +45,7 @@ export class FakeCatalogue implements Pick<CatalogueService, 'findObject' | 'fin
  * The records table in memory, seeded with the default lookup records. insertOnce keeps one
  * record per source key; findIdsByColumn compares text trimmed and case-insensitively.
  */
-export class FakeRecordsRepository
-  implements Pick<RecordsRepository, 'insertOnce' | 'exists' | 'findIdsByColumn' | 'update' | 'findById' | 'list'>
-{
+export class FakeRecordsRepository implements Pick<RecordsRepository, 'insertOnce' | 'exists' | 'findIdsByColumn' | 'update' | 'findById' | 'list'> {
   readonly rows: RecordEntity[] = [];
   readonly writes: string[] = [];
   /** Set to make every write fail, as an unavailable database would. */
@@ -86,13 +84,7 @@ export class FakeRecordsRepository
     return this.rows.some((row) => row.tenantId === tenantId && row.objectName === objectName && row.id === id);
   }
 
-  async findIdsByColumn(
-    tenantId: string,
-    objectName: string,
-    column: string,
-    value: string | number | boolean,
-    limit: number,
-  ): Promise<string[]> {
+  async findIdsByColumn(tenantId: string, objectName: string, column: string, value: string | number | boolean, limit: number): Promise<string[]> {
     const matches = (stored: unknown) =>
       typeof value === 'string'
         ? (typeof stored === 'string' || typeof stored === 'number') && String(stored).trim().toLowerCase() === value.trim().toLowerCase()

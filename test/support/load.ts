@@ -1,3 +1,5 @@
+import { apiRequest } from './admin-client.js';
+
 /** What sendMany saw: the ids acknowledged with 202, and what every other answer was. */
 export interface Sent extends Array<string> {
   /** "status: body" or the network error, one per request not acknowledged. */
@@ -5,13 +7,7 @@ export interface Sent extends Array<string> {
 }
 
 /** Sends webhooks with some concurrency; answers the ids of those acknowledged with 202. */
-export async function sendMany(
-  url: string,
-  apiKey: string,
-  count: number,
-  concurrency: number,
-  onSent?: (sent: number) => void,
-): Promise<Sent> {
+export async function sendMany(url: string, apiKey: string, count: number, concurrency: number, onSent?: (sent: number) => void): Promise<Sent> {
   const accepted = Object.assign([] as string[], { refused: [] as string[] });
   let next = 0;
   let sent = 0;
@@ -19,13 +15,9 @@ export async function sendMany(
     while (next < count) {
       const n = next++;
       try {
-        const response = await fetch(`${url}/webhooks/${apiKey}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ EntityName: 'FormSubmit', Name: `load-${n}` }),
-        });
-        if (response.status === 202) accepted.push(String(((await response.json()) as { id: string }).id));
-        else accepted.refused.push(`${response.status}: ${(await response.text()).slice(0, 200)}`);
+        const response = await apiRequest(url, 'POST', `/webhooks/${apiKey}`, { body: { EntityName: 'FormSubmit', Name: `load-${n}` } });
+        if (response.status === 202) accepted.push(String((response.body as { id: string }).id));
+        else accepted.refused.push(`${response.status}: ${response.text.slice(0, 200)}`);
       } catch (error) {
         // The API died under this request: the sender got no 202, so nothing is promised.
         accepted.refused.push(String((error as Error).cause ?? error));

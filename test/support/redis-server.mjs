@@ -59,7 +59,7 @@ async function waitForPing(url, timeoutMs) {
       await client.ping();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer at ${url}: ${error.message}`);
+      if (Date.now() > deadline) throw new Error(`redis-server did not answer at ${url}: ${error.message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       client.disconnect();

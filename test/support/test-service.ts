@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { ApiKeysService } from '../../src/tenants/api-keys.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { WebhookLogService, type WebhookView } from '../../src/webhooks/webhook-log.service.js';
+import { apiRequest } from './admin-client.js';
 import type { TestDatabase } from './databases.js';
 
 export interface TestService {
@@ -14,8 +15,6 @@ export interface TestService {
   service: RunningService;
   /** A new tenant with one API key, as an operator would set it up with the CLI. */
   newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; apiKeyId: string }>;
-  post(path: string, body?: RequestInit['body'], headers?: Record<string, string>, method?: string): Promise<Response>;
-  postJson(path: string, body: unknown): Promise<Response>;
   /** Sends a JSON webhook, expects 202, waits for the worker and answers the log entry. */
   deliver(tenantId: string, apiKey: string, body: unknown): Promise<WebhookView>;
   /** Waits until the worker has finished with the webhook, then answers its log entry. */
@@ -52,9 +51,6 @@ export async function startTestService(
   const url = service.url ?? '';
   const get = <T>(type: new (...args: never[]) => T): T => service.app.get(type, { strict: false });
 
-  const post = (path: string, body?: RequestInit['body'], headers: Record<string, string> = {}, method = 'POST') =>
-    fetch(`${url}${path}`, { method, body, headers });
-  const postJson = (path: string, body: unknown) => post(path, JSON.stringify(body), { 'content-type': 'application/json' });
   const waitForWebhook = async (tenantId: string, webhookId: string, timeoutMs = 10_000): Promise<WebhookView> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -72,13 +68,10 @@ export async function startTestService(
     config,
     service,
     get,
-    post,
-    postJson,
     async deliver(tenantId, apiKey, body) {
-      const response = await postJson(`/webhooks/${apiKey}`, body);
-      if (response.status !== 202) throw new Error(`Expected 202, got ${response.status}: ${await response.text()}`);
-      const { id } = (await response.json()) as { id: string };
-      return waitForWebhook(tenantId, id);
+      const response = await apiRequest(url, 'POST', `/webhooks/${apiKey}`, { body });
+      if (response.status !== 202) throw new Error(`Expected 202, got ${response.status}: ${response.text}`);
+      return waitForWebhook(tenantId, response.body.id as string);
     },
     async newTenant(name = 'Tenant') {
       const tenant = await get(TenantsService).create(name);

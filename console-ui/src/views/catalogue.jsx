@@ -2,18 +2,17 @@ import { useState } from 'preact/hooks';
 import { get, post, tenantApi } from '../api.js';
 import { ColumnsTable, ErrorNote, Loading, useAction, useLoad } from '../components.jsx';
 
-const TYPES = ['System.String', 'System.Int32', 'System.Decimal', 'System.Boolean', 'System.Date', 'System.DateTime', 'System.Guid'];
-
 export function Catalogue({ tenant, can }) {
   const path = tenantApi(tenant.id);
-  const state = useLoad(() => get(path('/entities')), [tenant.id]);
+  // The column types come from the service, which alone knows which it converts.
+  const state = useLoad(() => Promise.all([get(path('/entities')), get('/api/column-types')]), [tenant.id]);
   const writable = can('catalogue:write');
   return (
     <section aria-labelledby="catalogue-title">
       <h1 id="catalogue-title">Catalogue</h1>
       <p class="muted">Objects and their columns. Webhooks can write the objects of the Webhook entities lookup.</p>
       <Loading state={state}>
-        {(objects) => (
+        {([objects, types]) => (
           <>
             {writable && <AddObject tenant={tenant} done={state.reload} />}
             {objects.map((object) => (
@@ -23,7 +22,7 @@ export function Catalogue({ tenant, can }) {
                   {object.inWebhookLookup && <span class="badge">in the Webhook entities lookup</span>}
                 </summary>
                 <ColumnsTable columns={object.columns} />
-                {writable && <AddColumn tenant={tenant} object={object} objects={objects} done={state.reload} />}
+                {writable && <AddColumn tenant={tenant} object={object} objects={objects} types={types} done={state.reload} />}
               </details>
             ))}
           </>
@@ -64,8 +63,10 @@ function AddObject({ tenant, done }) {
   );
 }
 
-function AddColumn({ tenant, object, objects, done }) {
-  const [column, setColumn] = useState({ name: '', caption: '', type: 'System.String', required: false, lookup: '' });
+function AddColumn({ tenant, object, objects, types, done }) {
+  const empty = { name: '', caption: '', type: types[0]?.name ?? '', required: false, lookup: '' };
+  const [column, setColumn] = useState(empty);
+  const selected = types.find((type) => type.name === column.type);
   const action = useAction();
   const set = (name) => (event) =>
     setColumn({ ...column, [name]: event.currentTarget.type === 'checkbox' ? event.currentTarget.checked : event.currentTarget.value });
@@ -73,10 +74,10 @@ function AddColumn({ tenant, object, objects, done }) {
     event.preventDefault();
     const body = { name: column.name, type: column.type, required: column.required };
     if (column.caption) body.caption = column.caption;
-    if (column.type === 'System.Guid' && column.lookup) body.lookup = column.lookup;
+    if (selected?.takesLookup && column.lookup) body.lookup = column.lookup;
     const saved = await action.perform(() => post(tenantApi(tenant.id)(`/entities/${encodeURIComponent(object.name)}/fields`), body));
     if (saved) {
-      setColumn({ name: '', caption: '', type: 'System.String', required: false, lookup: '' });
+      setColumn(empty);
       await done();
     }
   };
@@ -92,13 +93,18 @@ function AddColumn({ tenant, object, objects, done }) {
       </label>
       <label>
         Type
-        <select value={column.type} onChange={set('type')}>
-          {TYPES.map((type) => (
-            <option value={type}>{type}</option>
+        <select value={column.type} onChange={set('type')} aria-describedby={`type-of-${object.name}`}>
+          {types.map((type) => (
+            <option value={type.name}>
+              {type.label} ({type.name})
+            </option>
           ))}
         </select>
       </label>
-      {column.type === 'System.Guid' && (
+      <span class="muted" id={`type-of-${object.name}`} data-type-description>
+        {selected?.description}
+      </span>
+      {selected?.takesLookup && (
         <label>
           Lookup of
           <select value={column.lookup} onChange={set('lookup')}>

@@ -2,10 +2,10 @@ import { useState } from 'preact/hooks';
 import { api, del, get, post, tenantApi } from '../api.js';
 import { copyText, ErrorNote, formatTime, Loading, RevokedBadge, RotateRevoke, useAction, useLoad } from '../components.jsx';
 
-export function Keys({ tenant, can }) {
-  const path = tenantApi(tenant.id);
-  const state = useLoad(() => get(path('/api-keys')), [tenant.id]);
-  const writable = can('keys:write');
+/** The tenant's keys and what changes them; a created or rotated key is kept in `secret` to be shown once. */
+function useKeys(tenantId) {
+  const path = tenantApi(tenantId);
+  const state = useLoad(() => get(path('/api-keys')), [tenantId]);
   const action = useAction();
   const [name, setName] = useState('');
   const [secret, setSecret] = useState(null);
@@ -38,75 +38,85 @@ export function Keys({ tenant, can }) {
     if (done) await state.reload();
   };
 
+  return { state, action, name, setName, secret, setSecret, create, rotate, setLimit, revoke };
+}
+
+export function Keys({ tenant, can }) {
+  const keys = useKeys(tenant.id);
+  const writable = can('keys:write');
   return (
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>
       <p class="muted">One key per webhook source. A key is shown once, when it is created or rotated; only its hash is stored.</p>
-      {writable && (
-        <form class="panel inline-form" onSubmit={create} aria-label="Create a key">
-          <label>
-            Name of the source
-            <input value={name} required maxLength={200} placeholder="Landing page" onInput={(event) => setName(event.currentTarget.value)} />
-          </label>
-          <button type="submit" disabled={action.busy}>
-            Create key
-          </button>
-        </form>
-      )}
-      {secret && <ShownOnce secret={secret} close={() => setSecret(null)} />}
-      <ErrorNote error={action.error} />
-      <Loading state={state}>
-        {(keys) => (
-          <table class="keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col">Webhooks a minute</th>
-                {writable && (
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr data-key={key.id}>
-                  <td>{key.name}</td>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{formatTime(key.createdAt)}</td>
-                  <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
-                  <td>
-                    <RevokedBadge revokedAt={key.revokedAt} />
-                    {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
-                  </td>
-                  <td>
-                    {writable && !key.revokedAt ? (
-                      <RateLimit keyView={key} busy={action.busy} save={(raw) => setLimit(key, raw)} />
-                    ) : (
-                      (key.rateLimitPerMinute ?? "tenant's limit")
-                    )}
-                  </td>
-                  {writable && (
-                    <td>
-                      {!key.revokedAt && (
-                        <RotateRevoke name={key.name} busy={action.busy} rotate={() => rotate(key)} revoke={() => revoke(key)} />
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Loading>
+      {writable && <CreateKey name={keys.name} setName={keys.setName} busy={keys.action.busy} create={keys.create} />}
+      {keys.secret && <ShownOnce secret={keys.secret} close={() => keys.setSecret(null)} />}
+      <ErrorNote error={keys.action.error} />
+      <Loading state={keys.state}>{(list) => <KeysTable list={list} writable={writable} keys={keys} />}</Loading>
     </section>
+  );
+}
+
+function CreateKey({ name, setName, busy, create }) {
+  return (
+    <form class="panel inline-form" onSubmit={create} aria-label="Create a key">
+      <label>
+        Name of the source
+        <input value={name} required maxLength={200} placeholder="Landing page" onInput={(event) => setName(event.currentTarget.value)} />
+      </label>
+      <button type="submit" disabled={busy}>
+        Create key
+      </button>
+    </form>
+  );
+}
+
+/** One row per key; a role that cannot change keys sees the limits as text and no actions column. */
+function KeysTable({ list, writable, keys }) {
+  const busy = keys.action.busy;
+  return (
+    <table class="keys">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Starts with</th>
+          <th scope="col">Created</th>
+          <th scope="col">Last used</th>
+          <th scope="col">State</th>
+          <th scope="col">Webhooks a minute</th>
+          {writable && (
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((key) => (
+          <tr data-key={key.id}>
+            <td>{key.name}</td>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{formatTime(key.createdAt)}</td>
+            <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
+            <td>
+              <RevokedBadge revokedAt={key.revokedAt} />
+              {key.previousKeyValidUntil && !key.revokedAt && <div class="muted">old key works until {formatTime(key.previousKeyValidUntil)}</div>}
+            </td>
+            <td>
+              {writable && !key.revokedAt ? (
+                <RateLimit keyView={key} busy={busy} save={(raw) => keys.setLimit(key, raw)} />
+              ) : (
+                (key.rateLimitPerMinute ?? "tenant's limit")
+              )}
+            </td>
+            {writable && (
+              <td>{!key.revokedAt && <RotateRevoke name={key.name} busy={busy} rotate={() => keys.rotate(key)} revoke={() => keys.revoke(key)} />}</td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -29,8 +29,8 @@ export function ProcessList({ tenant, can }) {
         )}
       </div>
       <p class="muted">
-        What runs for {tenant.name}'s webhooks. Base processes ship with Hookflow; an override changes one for this tenant; custom processes are
-        the tenant's own.
+        What runs for {tenant.name}'s webhooks. Base processes ship with Hookflow; an override changes one for this tenant; custom processes are the tenant's
+        own.
       </p>
       {creating && <NewProcess tenant={tenant} />}
       <ErrorNote error={action.error} />
@@ -102,7 +102,7 @@ function NewProcess({ tenant }) {
       try {
         definition = JSON.parse(text);
       } catch (error) {
-        throw new Error(`Not JSON: ${error.message}`);
+        throw new Error(`Not JSON: ${error.message}`, { cause: error });
       }
       return post(tenantApi(tenant.id)('/processes'), { definition });
     });

@@ -3,13 +3,12 @@ import { get, post, tenantApi } from '../api.js';
 import { ErrorNote, formatTime, JsonBlock, Loading, PlannedRecords, StatusBadge, Trace, useAction, useLoad } from '../components.jsx';
 import { Link } from '../router.jsx';
 
-export function WebhookDetail({ tenant, can, webhookId }) {
-  const path = tenantApi(tenant.id);
-  const state = useLoad(() => get(path(`/webhooks/${webhookId}`)), [tenant.id, webhookId]);
+/** Replays the webhook, then waits for the worker's outcome before showing it. */
+function useReplay(tenantId, webhookId, reload) {
+  const path = tenantApi(tenantId);
   const action = useAction();
   const [force, setForce] = useState(false);
   const [note, setNote] = useState(null);
-
   const replay = () =>
     action.perform(async () => {
       const { runIds } = await post(path(`/webhooks/${webhookId}/replay`), { force });
@@ -20,97 +19,133 @@ export function WebhookDetail({ tenant, can, webhookId }) {
         const fresh = await get(path(`/webhooks/${webhookId}`));
         if (fresh.status !== 'queued') break;
       }
-      await state.reload();
+      await reload();
     });
+  return { action, force, setForce, note, replay };
+}
+
+export function WebhookDetail({ tenant, can, webhookId }) {
+  const state = useLoad(() => get(tenantApi(tenant.id)(`/webhooks/${webhookId}`)), [tenant.id, webhookId]);
+  const replay = useReplay(tenant.id, webhookId, state.reload);
 
   return (
     <Loading state={state}>
       {(webhook) => (
         <section aria-labelledby="webhook-title">
-          <p class="crumbs">
-            <Link href={`/t/${tenant.id}/webhooks`}>Webhook log</Link> / <code>{webhook.id}</code>
-          </p>
-          <div class="title-row">
-            <h1 id="webhook-title">Webhook of {formatTime(webhook.receivedAt)}</h1>
-            <StatusBadge status={webhook.status} />
-          </div>
-          {webhook.reason && (
-            <p class="reason" data-testid="reason">
-              <strong>Why: </strong>
-              {webhook.reason}
-            </p>
-          )}
-          {webhook.nextAttemptAt && (
-            <p class="muted" data-testid="next-attempt">
-              An attempt failed; the next attempt is at {formatTime(webhook.nextAttemptAt)}.
-            </p>
-          )}
-          <dl class="facts">
-            <dt>API key</dt>
-            <dd>{webhook.apiKeyName}</dd>
-            <dt>Content type</dt>
-            <dd>{webhook.contentType}</dd>
-            <dt>Id</dt>
-            <dd>
-              <code>{webhook.id}</code>
-            </dd>
-          </dl>
-          {can('webhooks:write') && (
-            <div class="actions">
-              <button type="button" onClick={replay} disabled={action.busy || webhook.status === 'queued'}>
-                Replay
-              </button>
-              {webhook.status === 'processed' && (
-                <label class="inline">
-                  <input type="checkbox" checked={force} onChange={(event) => setForce(event.currentTarget.checked)} />
-                  write its records anew (force)
-                </label>
-              )}
-              {note && (
-                <span class="ok-note" role="status">
-                  {note}
-                </span>
-              )}
-            </div>
-          )}
-          <ErrorNote error={action.error} />
+          <WebhookSummary webhook={webhook} tenantId={tenant.id} />
+          {can('webhooks:write') && <ReplayActions webhook={webhook} replay={replay} />}
+          <ErrorNote error={replay.action.error} />
           <h2>Records created</h2>
-          <PlannedRecords records={webhook.records.map(({ Id, CreatedOn, ModifiedOn, object, ...values }) => ({ action: 'created', object: object ?? '', recordId: Id, values }))} empty="No record." />
+          <PlannedRecords records={webhook.records.map(createdRecord)} empty="No record." />
           <h2>Runs</h2>
-          {webhook.runs.length === 0 ? (
-            <p class="muted">No process ran.</p>
-          ) : (
-            webhook.runs.map((run) => (
-              <article class="run">
-                <h3>
-                  {run.processId} v{run.processVersion} <StatusBadge status={run.status} />
-                </h3>
-                {run.reason && <p class="problem">{run.reason}</p>}
-                <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
-              </article>
-            ))
-          )}
-          <div class="two-columns">
-            <div>
-              <h2>Payload</h2>
-              <JsonBlock value={webhook.payload} label="Payload" />
-            </div>
-            <div>
-              <h2>Headers</h2>
-              <table>
-                <tbody>
-                  {Object.entries(webhook.headers ?? {}).map(([name, value]) => (
-                    <tr>
-                      <th scope="row">{name}</th>
-                      <td>{value}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
+          <Runs runs={webhook.runs} />
+          <PayloadAndHeaders webhook={webhook} />
         </section>
       )}
     </Loading>
+  );
+}
+
+/** A record the webhook created, without the CreatedOn and ModifiedOn that every record carries. */
+function createdRecord({ Id, CreatedOn: _createdOn, ModifiedOn: _modifiedOn, object, ...values }) {
+  return { action: 'created', object: object ?? '', recordId: Id, values };
+}
+
+function WebhookSummary({ webhook, tenantId }) {
+  return (
+    <>
+      <p class="crumbs">
+        <Link href={`/t/${tenantId}/webhooks`}>Webhook log</Link> / <code>{webhook.id}</code>
+      </p>
+      <div class="title-row">
+        <h1 id="webhook-title">Webhook of {formatTime(webhook.receivedAt)}</h1>
+        <StatusBadge status={webhook.status} />
+      </div>
+      {webhook.reason && (
+        <p class="reason" data-testid="reason">
+          <strong>Why: </strong>
+          {webhook.reason}
+        </p>
+      )}
+      {webhook.nextAttemptAt && (
+        <p class="muted" data-testid="next-attempt">
+          An attempt failed; the next attempt is at {formatTime(webhook.nextAttemptAt)}.
+        </p>
+      )}
+      <dl class="facts">
+        <dt>API key</dt>
+        <dd>{webhook.apiKeyName}</dd>
+        <dt>Content type</dt>
+        <dd>{webhook.contentType}</dd>
+        <dt>Id</dt>
+        <dd>
+          <code>{webhook.id}</code>
+        </dd>
+      </dl>
+    </>
+  );
+}
+
+/** Force only for a processed webhook: the server runs one again only when forced, writing new records. */
+function ReplayActions({ webhook, replay }) {
+  const { action, force, setForce, note } = replay;
+  return (
+    <div class="actions">
+      <button type="button" onClick={replay.replay} disabled={action.busy || webhook.status === 'queued'}>
+        Replay
+      </button>
+      {webhook.status === 'processed' && (
+        <label class="inline">
+          <input type="checkbox" checked={force} onChange={(event) => setForce(event.currentTarget.checked)} />
+          write its records anew (force)
+        </label>
+      )}
+      {note && (
+        <span class="ok-note" role="status">
+          {note}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Runs({ runs }) {
+  if (runs.length === 0) return <p class="muted">No process ran.</p>;
+  return (
+    <>
+      {runs.map((run) => (
+        <article class="run">
+          <h3>
+            {run.processId} v{run.processVersion} <StatusBadge status={run.status} />
+          </h3>
+          {run.reason && <p class="problem">{run.reason}</p>}
+          <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
+        </article>
+      ))}
+    </>
+  );
+}
+
+function PayloadAndHeaders({ webhook }) {
+  return (
+    <div class="two-columns">
+      <div>
+        <h2>Payload</h2>
+        <JsonBlock value={webhook.payload} label="Payload" />
+      </div>
+      <div>
+        <h2>Headers</h2>
+        <table>
+          <tbody>
+            {Object.entries(webhook.headers ?? {}).map(([name, value]) => (
+              <tr>
+                <th scope="row">{name}</th>
+                <td>{value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   );
 }

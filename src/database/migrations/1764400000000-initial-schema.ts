@@ -12,21 +12,11 @@ export class InitialSchema1764400000000 implements MigrationInterface {
     const bool = (name: string): TableColumnOptions => ({ name, type: 'boolean' });
     const primary = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isPrimary: true });
 
-    await queryRunner.createTable(
-      new Table({ name: 'tenants', columns: [primary(id('id')), id('name', 200), time('created_at')] }),
-    );
+    await queryRunner.createTable(new Table({ name: 'tenants', columns: [primary(id('id')), id('name', 200), time('created_at')] }));
     await queryRunner.createTable(
       new Table({
         name: 'api_keys',
-        columns: [
-          primary(id('id')),
-          id('tenant_id'),
-          id('name', 200),
-          id('key_hash', 64),
-          id('key_prefix', 16),
-          time('created_at'),
-          time('revoked_at', true),
-        ],
+        columns: [primary(id('id')), id('tenant_id'), id('name', 200), id('key_hash', 64), id('key_prefix', 16), time('created_at'), time('revoked_at', true)],
         indices: [
           new TableIndex({ name: 'uq_api_keys_key_hash', columnNames: ['key_hash'], isUnique: true }),
           new TableIndex({ name: 'ix_api_keys_tenant', columnNames: ['tenant_id'] }),
@@ -36,14 +26,7 @@ export class InitialSchema1764400000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'catalogue_objects',
-        columns: [
-          primary(id('tenant_id')),
-          primary(id('name', 64)),
-          id('caption', 200),
-          id('form_id'),
-          bool('in_webhook_lookup'),
-          id('display_column', 64),
-        ],
+        columns: [primary(id('tenant_id')), primary(id('name', 64)), id('caption', 200), id('form_id'), bool('in_webhook_lookup'), id('display_column', 64)],
       }),
     );
     await queryRunner.createTable(
@@ -126,16 +109,7 @@ export class InitialSchema1764400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of [
-      'process_runs',
-      'tenant_processes',
-      'webhooks',
-      'records',
-      'catalogue_columns',
-      'catalogue_objects',
-      'api_keys',
-      'tenants',
-    ]) {
+    for (const table of ['process_runs', 'tenant_processes', 'webhooks', 'records', 'catalogue_columns', 'catalogue_objects', 'api_keys', 'tenants']) {
       await queryRunner.dropTable(table);
     }
   }

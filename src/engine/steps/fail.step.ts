@@ -12,7 +12,7 @@ interface Input {
 @Injectable()
 export class FailStep implements StepType<Input, ValueSource> {
   readonly type = 'fail';
-  readonly description = 'Stops the run as failed, with a message that becomes the webhook\'s reason.';
+  readonly description = "Stops the run as failed, with a message that becomes the webhook's reason.";
   readonly inputSchema = {
     type: 'object',
     additionalProperties: false,

@@ -63,7 +63,9 @@ export class FindRecordStep implements StepType<Input, Compiled> {
     }
     const ids =
       input.column === 'Id'
-        ? (await this.records.exists(run.tenantId, input.object, String(value))) ? [String(value)] : []
+        ? (await this.records.exists(run.tenantId, input.object, String(value)))
+          ? [String(value)]
+          : []
         : await this.records.findIds(run.tenantId, input.object, input.column, value as string | number | boolean);
     if (ids.length > 1) return unmappable(`several ${input.object} records have ${input.column} "${String(value)}"`);
     if (ids.length === 0) {

@@ -3,16 +3,7 @@ import { AppError, ErrorCode } from '../../common/app-error.js';
 import { redactSecrets, urlForDisplay } from '../../common/redaction.js';
 import { OutboundHttp } from '../outbound-http.js';
 import { SecretReferences, type SecretReference } from '../secret-references.js';
-import {
-  compileFields,
-  compileValue,
-  evaluate,
-  evaluateFields,
-  type StepCall,
-  type StepResult,
-  type StepType,
-  type ValueSource,
-} from '../step-type.js';
+import { compileFields, compileValue, evaluate, evaluateFields, type StepCall, type StepResult, type StepType, type ValueSource } from '../step-type.js';
 
 interface Input {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -91,10 +82,7 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
         oneOf: [{ required: ['clientSecret'] }, { required: ['clientSecretEnv'] }],
       },
     },
-    allOf: [
-      { oneOf: [{ required: ['url'] }, { required: ['urlFrom'] }] },
-      { not: { required: ['body', 'bodyFrom'] } },
-    ],
+    allOf: [{ oneOf: [{ required: ['url'] }, { required: ['urlFrom'] }] }, { not: { required: ['body', 'bodyFrom'] } }],
   };
 
   constructor(
@@ -164,7 +152,10 @@ export class HttpRequestStep implements StepType<Input, Compiled> {
       throw new AppError(ErrorCode.Transient, `${input.method} ${shown} answered ${response.status}`);
     }
     if (response.status >= 400 || response.status < 200) {
-      return { ok: false, error: new AppError(ErrorCode.HttpRejected, `${input.method} ${shown} answered ${response.status}: ${preview(redactSecrets(response.body))}`) };
+      return {
+        ok: false,
+        error: new AppError(ErrorCode.HttpRejected, `${input.method} ${shown} answered ${response.status}: ${preview(redactSecrets(response.body))}`),
+      };
     }
     return { ok: true, output: { status: response.status, body: response.body }, trace };
   }

@@ -48,8 +48,10 @@ export class MapParametersStep implements StepType<Input> {
       // The system sets Id, CreatedOn and ModifiedOn itself; a webhook cannot choose them.
       if (SYSTEM_COLUMNS.has(name)) systemColumnsIgnored.push(name);
       else if (columns.has(name)) fields[name] = value;
-      else if (columns.get(`${name}Id`)?.lookup) (fields[name] = value), lookupsByName.push(name);
-      else ignored.push(name);
+      else if (columns.get(`${name}Id`)?.lookup) {
+        fields[name] = value;
+        lookupsByName.push(name);
+      } else ignored.push(name);
     }
     const mapped = Object.keys(fields).filter((name) => !lookupsByName.includes(name));
     return { ok: true, output: fields, trace: { mapped, lookupsByName, ignored, systemColumnsIgnored } };

@@ -1,13 +1,6 @@
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import type { CatalogueService, ObjectModel } from '../../catalogue/catalogue.service.js';
-import {
-  compileFields,
-  compileValue,
-  evaluate,
-  evaluateFields,
-  type RunContext,
-  type ValueSource,
-} from '../step-type.js';
+import { compileFields, compileValue, evaluate, evaluateFields, type RunContext, type ValueSource } from '../step-type.js';
 
 /** The input record steps share: which object, and the values to write. */
 export interface RecordInput {
@@ -55,11 +48,7 @@ export function compileRecordInput(input: RecordInput): CompiledRecordInput {
 export type ResolvedRecordInput = { ok: true; object: ObjectModel; raw: Record<string, unknown> } | { ok: false; error: AppError };
 
 /** Evaluates the input: the object must be in the Webhook entities lookup, the values an object. */
-export async function resolveRecordInput(
-  run: RunContext,
-  input: CompiledRecordInput,
-  catalogue: CatalogueService,
-): Promise<ResolvedRecordInput> {
+export async function resolveRecordInput(run: RunContext, input: CompiledRecordInput, catalogue: CatalogueService): Promise<ResolvedRecordInput> {
   const name = await evaluate(run, input.object);
   if (typeof name !== 'string') return unmappable(`the object code must be text, got ${JSON.stringify(name) ?? 'nothing'}`);
   const object = await catalogue.findWebhookObject(run.tenantId, name);

@@ -6,7 +6,7 @@ import { CANADA_ID } from '../../catalogue/default-catalogue.js';
 import type { RecordsRepository } from '../../catalogue/records.repository.js';
 import { RecordsService } from '../../catalogue/records.service.js';
 import { AppError, ErrorCode } from '../../common/app-error.js';
-import { DefinitionCompiler } from '../definition-compiler.js';
+import { DefinitionCompiler, formatProblem } from '../definition-compiler.js';
 import type { CompiledProcess } from '../compiled-process.js';
 import { ProcessRunner, type RunOutcome } from '../process-runner.js';
 import { StepRegistry } from '../step-registry.js';
@@ -30,7 +30,6 @@ import { FakeCatalogue, FakeRecordsRepository, SEEDED_AT, TENANT } from '../../.
 
 const UNITED_STATES_ID = '86251e9b-5de1-4ec5-9f71-fda3effcdf12';
 const UNITED_KINGDOM_ID = 'e3eba460-bd07-4dbe-9911-8cfcc80db795';
-
 
 /** The other side of http-request steps: records every request and answers the next queued response. */
 class FakeOutboundHttp implements Pick<OutboundHttp, 'send' | 'clientCredentialsToken'> {
@@ -93,15 +92,11 @@ function compile(steps: unknown[], condition?: string, id = 'test-process'): Com
     trigger: condition === undefined ? { type: 'webhook' } : { type: 'webhook', condition },
     steps,
   });
-  if (!result.ok) throw new Error(`the test definition does not compile:\n${result.problems.join('\n')}`);
+  if (!result.ok) throw new Error(`the test definition does not compile:\n${result.problems.map(formatProblem).join('\n')}`);
   return result.process;
 }
 
-function run(
-  process: CompiledProcess,
-  payload: Record<string, unknown>,
-  options: { webhookId?: string; dryRun?: boolean } = {},
-): Promise<RunOutcome> {
+function run(process: CompiledProcess, payload: Record<string, unknown>, options: { webhookId?: string; dryRun?: boolean } = {}): Promise<RunOutcome> {
   const webhookId = options.webhookId ?? 'webhook-1';
   return runner.run(process, {
     tenantId: TENANT,
@@ -284,7 +279,9 @@ describe('condition', () => {
     ['a non-empty list', true, { tags: ['vip'] }],
     ['a string', true, { tags: 'vip' }],
   ])('treats %s as %s', async (_label, expected, payload) => {
-    const process = compile([{ id: 'check', type: 'condition', input: { if: 'tags' }, then: [{ id: 'yes', type: 'stop' }], else: [{ id: 'no', type: 'stop' }] }]);
+    const process = compile([
+      { id: 'check', type: 'condition', input: { if: 'tags' }, then: [{ id: 'yes', type: 'stop' }], else: [{ id: 'no', type: 'stop' }] },
+    ]);
 
     const outcome = succeeded(await run(process, payload));
 
@@ -471,7 +468,9 @@ describe('create-record', () => {
       Notes: 'no.such.path',
     });
 
-    const outcome = succeeded(await run(process, { name: ' Ada Lovelace ', email: 'Ada@Example.com', age: '36', born: '1815-12-10', country: 'united kingdom' }));
+    const outcome = succeeded(
+      await run(process, { name: ' Ada Lovelace ', email: 'Ada@Example.com', age: '36', born: '1815-12-10', country: 'united kingdom' }),
+    );
 
     const [created] = repository.created('Contact');
     expect(created.data).toEqual({
@@ -632,9 +631,7 @@ describe('upsert-record', () => {
     succeeded(await run(process, { Email: 'grace@example.com' }, { webhookId: 'webhook-1' }));
     succeeded(await run(process, { Email: 'Grace@example.com', JobTitle: 'Rear admiral' }, { webhookId: 'webhook-2' }));
 
-    expect(repository.created('Contact').map((record) => record.data)).toEqual([
-      { Email: 'Grace@example.com', Name: 'grace', JobTitle: 'Rear admiral' },
-    ]);
+    expect(repository.created('Contact').map((record) => record.data)).toEqual([{ Email: 'Grace@example.com', Name: 'grace', JobTitle: 'Rear admiral' }]);
   });
 
   it('plans an update in a dry run and writes nothing', async () => {
@@ -830,7 +827,7 @@ describe('http-request with secrets', () => {
   it('sends a tenant secret in a header and keeps it out of the trace', async () => {
     http.responses.push({ status: 200, headers: {}, body: {} });
     const compiled = withHeader({ secret: 'crm-token', prefix: 'Bearer ' });
-    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('; '));
 
     const outcome = succeeded(await run(compiled.process, {}));
 
@@ -840,7 +837,7 @@ describe('http-request with secrets', () => {
 
   it('fails the run, naming the secret, when the tenant has no secret of that name', async () => {
     const compiled = withHeader({ secret: 'nope' });
-    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('; '));
 
     const outcome = await run(compiled.process, {});
 
@@ -851,7 +848,7 @@ describe('http-request with secrets', () => {
 
   it('fails the run, without a retry, when a reference the operator no longer allows reaches a run', async () => {
     const compiled = withHeader({ env: 'HOOKFLOW_PROCESS_TOKEN' });
-    if (!compiled.ok) throw new Error(compiled.problems.join('; '));
+    if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('; '));
     const strict = new SecretReferences(tenantSecrets, { processEnvPrefix: 'OTHER_PREFIX_' } as AppConfig);
     const input = compiled.process.steps[0].input as { secretHeaders: Map<string, unknown> };
 
@@ -868,7 +865,7 @@ describe('http-request with secrets', () => {
 
     expect(existing.ok).toBe(false);
     expect(missing.ok).toBe(false);
-    const problems = [existing, missing].map((result) => (result.ok ? '' : result.problems.join('; ')));
+    const problems = [existing, missing].map((result) => (result.ok ? '' : result.problems.map(formatProblem).join('; ')));
     expect(problems[0]).toBe(
       '/steps/0/input/headers/Authorization: only environment variables whose name starts with HOOKFLOW_PROCESS_ can be referenced (PROCESS_ENV_PREFIX); or store the value as a tenant secret and use {"secret": "<name>"}',
     );
@@ -881,7 +878,7 @@ describe('the shipped example processes with their samples', () => {
   const read = (path: string) => JSON.parse(readFileSync(fileURLToPath(new URL(path, processesDir)), 'utf8'));
   const shipped = (id: string) => {
     const result = compiler.compile(read(`${id}.json`), id);
-    if (!result.ok) throw new Error(result.problems.join('\n'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     return result.process;
   };
 
