@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { RunsService } from '../src/engine/runs.service.js';
+import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -106,6 +107,51 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
     const other = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead' });
     expect(other).toMatchObject({ status: 'received', reason: expect.stringContaining('trigger conditions') });
     expect((await hookflow.get(RunsService).forWebhook(tenantId, other.id))[0].status).toBe('skipped');
+  });
+
+  it('an order becomes one Lead per line item (switch, for-each); a replay after a failing line writes none twice', async () => {
+    const { tenantId, apiKey } = await tenantWith(['order-line-items']);
+    const lines = [
+      { title: 'Mug', quantity: 2 },
+      { title: 'Tea', quantity: 1 },
+    ];
+    const paid = await hookflow.deliver(tenantId, apiKey, { id: 1001, financial_status: 'paid', line_items: lines });
+    expect(paid.status).toBe('processed');
+    expect((await hookflow.records(tenantId, 'Lead')).map((lead) => [lead.Contact, lead.Notes]).sort()).toEqual([
+      ['Mug', 'Order 1001, line 1, quantity 2'],
+      ['Tea', 'Order 1001, line 2, quantity 1'],
+    ]);
+
+    const pending = await hookflow.deliver(tenantId, apiKey, { id: 1002, financial_status: 'pending', line_items: lines });
+    expect(pending).toMatchObject({ status: 'received', reason: 'Order 1002 is pending, not paid: no Lead created' });
+
+    const broken = await hookflow.deliver(tenantId, apiKey, {
+      id: 1003,
+      financial_status: 'paid',
+      line_items: [
+        { title: 'Cup', quantity: 1 },
+        { title: 'Lid', quantity: 0 },
+      ],
+    });
+    expect(broken).toMatchObject({
+      status: 'received',
+      reason: expect.stringMatching(/^Created Lead .+, then failed at step "lines\[1\]\.noQuantity": Line 2 \(Lid\) has no quantity$/),
+    });
+    const runs = await hookflow.get(RunsService).forWebhook(tenantId, broken.id);
+    expect(runs[0].trace.map((entry) => entry.step)).toEqual([
+      'trigger',
+      'status',
+      'lines',
+      'lines[0].counted',
+      'lines[0].lead',
+      'lines[1].counted',
+      'lines[1].noQuantity',
+    ]);
+
+    // Sent again through the same process: line 1 finds the Lead it wrote the first time.
+    await hookflow.get(WebhookDispatcher).replay(tenantId, broken.id);
+    await hookflow.waitForWebhook(tenantId, broken.id);
+    expect((await hookflow.records(tenantId, 'Lead')).filter((lead) => lead.Contact === 'Cup')).toHaveLength(1);
   });
 
   it('the landing-page example starts only for the key it names, and renames fields onto a Lead', async () => {

@@ -41,6 +41,8 @@ export interface AppConfig {
   stepTypeModules: StepTypeModuleSpec[];
   maxBodyBytes: number;
   workerConcurrency: number;
+  /** The most items one for-each step goes through; more fails the run with the reason. */
+  forEachMaxItems: number;
   /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
   workerLockMs: number;
   /** How long SQLite waits for a lock held by another process before the write fails (and is retried). */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stepTypeModules: stepTypeModules(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 256),
+    forEachMaxItems: integer(env, 'FOR_EACH_MAX_ITEMS', 1000, 1, 100_000),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),
     ...retries(env),

@@ -13,6 +13,9 @@ export interface CompiledStep {
   definition: StepDefinition;
   type: StepType<never, unknown>;
   input: unknown;
-  then: CompiledStep[];
-  else: CompiledStep[];
+  /**
+   * The nested steps by branch name: "then", "else", "steps", "default", and "cases/<value>"
+   * for each case of a switch. A step's result names the branch to run (StepResult.branch).
+   */
+  branches: Record<string, CompiledStep[]>;
 }

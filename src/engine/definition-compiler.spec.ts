@@ -126,7 +126,7 @@ describe('DefinitionCompiler: shipped definitions', () => {
       ['fields', 'map-parameters'],
       ['record', 'create-record'],
     ]);
-    expect(result.process.steps.every((step) => step.then.length === 0 && step.else.length === 0)).toBe(true);
+    expect(result.process.steps.map((step) => step.branches)).toEqual(result.process.steps.map(() => ({})));
   });
 
   it('compiles expressions once: create-record of the default process holds parsed expressions', () => {
@@ -159,8 +159,8 @@ describe('DefinitionCompiler: shipped definitions', () => {
     );
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     expect(result.process.condition?.source).toBe('EntityName = "Order"');
-    expect(result.process.steps[0].then.map((step) => step.definition.id)).toEqual(['big']);
-    expect(result.process.steps[0].else.map((step) => step.definition.id)).toEqual(['small']);
+    expect(result.process.steps[0].branches.then.map((step) => step.definition.id)).toEqual(['big']);
+    expect(result.process.steps[0].branches.else.map((step) => step.definition.id)).toEqual(['small']);
   });
 });
 
@@ -442,7 +442,7 @@ describe('DefinitionCompiler: step ids, branches and the file name', () => {
 
   it.each(['then', 'else'])('refuses "%s" on a step that is not a condition', (branch) => {
     const raw = definition([{ id: 'shape', type: 'map', input: { fields: { A: 'a' } }, [branch]: [{ id: 'done', type: 'stop' }] }]);
-    expect(problemsOf(compiler.compile(raw))).toEqual(['/steps/0: only condition steps have "then" and "else"']);
+    expect(problemsOf(compiler.compile(raw))).toEqual([`/steps/0/${branch}: only condition steps have "${branch}"`]);
   });
 
   it('refuses an id that differs from the file name', () => {
@@ -455,7 +455,7 @@ describe('DefinitionCompiler: step ids, branches and the file name', () => {
     raw.steps[1].then = [{ id: 'more', type: 'stop' }];
     expect(problemsOf(compiler.compile(raw, 'other'))).toEqual([
       `/id: "${DEFAULT_ID}" must equal the file name "other"`,
-      '/steps/1: only condition steps have "then" and "else"',
+      '/steps/1/then: only condition steps have "then"',
       '/steps/2/id: "object" is the id of another step',
     ]);
   });

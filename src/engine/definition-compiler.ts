@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { compileExpression, InputProblem, STEP_TOOLS, type StepType } from './step-type.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
-import type { ProcessDefinition, StepDefinition } from './definition-types.js';
+import { BRANCH_PROPERTIES, type ProcessDefinition, type StepDefinition } from './definition-types.js';
 import { buildProcessSchema } from './process-schema.js';
 import type { StepRegistry } from './step-registry.js';
 
@@ -69,17 +69,29 @@ export class DefinitionCompiler {
       } catch (error) {
         problems.push(describe(error, `${at}/input`));
       }
-      if ((step.then || step.else) && step.type !== 'condition') {
-        problems.push({ path: at, message: 'only condition steps have "then" and "else"' });
-      }
-      return {
-        definition: step,
-        type: type as StepType<never, unknown>,
-        input,
-        then: this.compileSteps(step.then ?? [], `${at}/then`, seen, problems),
-        else: this.compileSteps(step.else ?? [], `${at}/else`, seen, problems),
-      };
+      return { definition: step, type: type as StepType<never, unknown>, input, branches: this.compileBranches(step, type, at, seen, problems) };
     });
+  }
+
+  /** The nested steps of a step, by branch name; nested steps of a kind its type does not take are a problem. */
+  private compileBranches(step: StepDefinition, type: StepType<never, unknown>, at: string, seen: Set<string>, problems: DefinitionProblem[]) {
+    const branches: Record<string, CompiledStep[]> = {};
+    for (const property of BRANCH_PROPERTIES) {
+      const nested = step[property];
+      if (nested === undefined) continue;
+      if (!type.branches?.includes(property)) {
+        const takers = this.registry.all().filter((other) => other.branches?.includes(property));
+        problems.push({ path: `${at}/${property}`, message: `only ${takers.map((other) => other.type).join(', ') || 'no'} steps have "${property}"` });
+        continue;
+      }
+      if (Array.isArray(nested)) branches[property] = this.compileSteps(nested, `${at}/${property}`, seen, problems);
+      else {
+        for (const [value, steps] of Object.entries(nested)) {
+          branches[`cases/${value}`] = this.compileSteps(steps, `${at}/cases/${pointerToken(value)}`, seen, problems);
+        }
+      }
+    }
+    return branches;
   }
 }
 
@@ -116,4 +128,9 @@ function describeSchemaError(error: ErrorObject): string {
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** A key as a token of a JSON Pointer (RFC 6901). */
+function pointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -22,6 +22,16 @@ export interface StepDefinition {
   type: string;
   description?: string;
   input?: Record<string, unknown>;
+  /** condition: the steps run when "if" is true, and when it is false. */
   then?: StepDefinition[];
   else?: StepDefinition[];
+  /** for-each: the steps run once per item. */
+  steps?: StepDefinition[];
+  /** switch: the steps run for each value, and for any other. */
+  cases?: Record<string, StepDefinition[]>;
+  default?: StepDefinition[];
 }
+
+/** The properties of a step that hold nested steps; a step type declares those it takes (StepType.branches). */
+export const BRANCH_PROPERTIES = ['then', 'else', 'steps', 'cases', 'default'] as const;
+export type BranchProperty = (typeof BRANCH_PROPERTIES)[number];

@@ -18,7 +18,8 @@ const MAX_TRACE_OUTPUT_CHARS = 4000;
 
 /**
  * Runs one compiled process for one webhook: the trigger condition, then the steps in order
- * (into a condition's branch when it says so), keeping a trace. Stops at the first failing step.
+ * (into the branch a step names, and once per item of a for-each), keeping a trace. Stops at
+ * the first failing step.
  * An error a step throws is rethrown when it may pass (a retryable code, or no AppError at all:
  * trouble of the system, made TRANSIENT), so the job retries; any other code fails the run.
  */
@@ -74,17 +75,47 @@ export class ProcessRunner {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       if (!result.ok) {
         const failure = AppError.from(result.error) ?? new AppError(ErrorCode.Internal, `Step "${id}" failed without an error code: ${message(result.error)}`);
-        trace.push({ step: id, type, status: 'failed', durationMs, error: failure.message });
+        trace.push({ step: traceName(id, run), type, status: 'failed', durationMs, error: failure.message });
         return failure;
       }
       run.outputs[id] = result.output ?? null;
-      trace.push({ step: id, type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
+      trace.push({ step: traceName(id, run), type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
       if (result.stop) return 'stop';
-      if (result.branch) {
-        const outcome = await this.runSteps(result.branch === 'then' ? step.then : step.else, run, trace);
+      const outcome = result.items
+        ? await this.runIterations(step, result.items, run, trace)
+        : result.branch
+          ? await this.runSteps(step.branches[result.branch] ?? [], run, trace)
+          : null;
+      if (outcome !== null) return outcome;
+    }
+    return null;
+  }
+
+  /**
+   * A for-each: its "steps" once per item, in order, with `$item` and `$index`. Each iteration
+   * writes under a key of its own (the loop's step id and the index), so a repeated run finds the
+   * records of each iteration instead of writing them again. The step's output becomes the
+   * iterations' outputs, each the outputs of its steps by id.
+   */
+  private async runIterations(step: CompiledStep, items: unknown[], run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+    const { writeKey, loop } = run;
+    const body = step.branches.steps ?? [];
+    const outputs: Record<string, unknown>[] = [];
+    try {
+      for (const [index, item] of items.entries()) {
+        Object.assign(run, { writeKey: `${writeKey}:${step.definition.id}[${index}]`, loop: { item, index, name: loopName(step.definition.id, index, loop) } });
+        const outcome = await this.runSteps(body, run, trace);
+        outputs.push(
+          Object.fromEntries(
+            body.filter((nested) => nested.definition.id in run.outputs).map((nested) => [nested.definition.id, run.outputs[nested.definition.id]]),
+          ),
+        );
         if (outcome !== null) return outcome;
       }
+    } finally {
+      Object.assign(run, { writeKey, loop });
     }
+    run.outputs[step.definition.id] = outputs;
     return null;
   }
 }
@@ -98,4 +129,13 @@ function bounded(output: unknown): unknown {
   const text = JSON.stringify(output);
   if (text === undefined || text.length <= MAX_TRACE_OUTPUT_CHARS) return output;
   return { truncated: true, preview: text.slice(0, MAX_TRACE_OUTPUT_CHARS) };
+}
+
+/** Where a step ran, for the trace: its id, with the loop indexes it ran at ("line[2]", "line[2].tax[0]"). */
+function traceName(id: string, run: RunContext): string {
+  return run.loop ? `${run.loop.name}.${id}` : id;
+}
+
+function loopName(id: string, index: number, outer: RunContext['loop']): string {
+  return outer ? `${outer.name}.${id}[${index}]` : `${id}[${index}]`;
 }

@@ -7,7 +7,6 @@ import type { StepType } from './step-type.js';
  * editors complete and check each step's input.
  */
 export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Record<string, unknown> {
-  const ajv = new Ajv({ strict: false });
   const stepRef = { $ref: '#/definitions/step' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -53,33 +52,46 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
       },
       steps: { description: 'Run in order.', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
     },
-    definitions: {
-      step: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'type'],
-        properties: {
-          id: {
-            description: 'Unique in the process; the step output is $steps.<id> in later expressions.',
-            type: 'string',
-            pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
-          },
-          type: { enum: stepTypes.map((step) => step.type) },
-          description: { type: 'string', maxLength: 500 },
-          input: { type: 'object' },
-          then: { description: 'condition: steps run when "if" is true.', type: 'array', maxItems: 100, items: stepRef },
-          else: { description: 'condition: steps run when "if" is false.', type: 'array', maxItems: 100, items: stepRef },
-        },
-        allOf: stepTypes.map((step) => ({
-          if: { required: ['type'], properties: { type: { const: step.type } } },
-          then: {
-            description: step.description,
-            // A step type that cannot do without input (an empty input breaks its schema) needs one.
-            ...(ajv.validate(step.inputSchema, {}) ? {} : { required: ['input'] }),
-            properties: { input: step.inputSchema },
-          },
-        })),
+    definitions: { step: stepSchema(stepTypes, stepRef) },
+  };
+}
+
+/** A step of a definition: its id, type, input (checked per type) and nested steps. */
+function stepSchema(stepTypes: StepType<never, unknown>[], stepRef: Record<string, string>): Record<string, unknown> {
+  const ajv = new Ajv({ strict: false });
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'type'],
+    properties: {
+      id: {
+        description: 'Unique in the process; the step output is $steps.<id> in later expressions.',
+        type: 'string',
+        pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
       },
+      type: { enum: stepTypes.map((step) => step.type) },
+      description: { type: 'string', maxLength: 500 },
+      input: { type: 'object' },
+      then: { description: 'condition: steps run when "if" is true.', type: 'array', maxItems: 100, items: stepRef },
+      else: { description: 'condition: steps run when "if" is false.', type: 'array', maxItems: 100, items: stepRef },
+      steps: { description: 'for-each: steps run once per item ($item, $index).', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
+      cases: {
+        description: 'switch: the steps run for each value of "value" (compared as text).',
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 100,
+        additionalProperties: { type: 'array', maxItems: 100, items: stepRef },
+      },
+      default: { description: 'switch: steps run when no case matches.', type: 'array', maxItems: 100, items: stepRef },
     },
+    allOf: stepTypes.map((step) => ({
+      if: { required: ['type'], properties: { type: { const: step.type } } },
+      then: {
+        description: step.description,
+        // A step type that cannot do without input (an empty input breaks its schema) needs one.
+        ...(ajv.validate(step.inputSchema, {}) ? {} : { required: ['input'] }),
+        properties: { input: step.inputSchema },
+      },
+    })),
   };
 }

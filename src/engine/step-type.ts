@@ -1,6 +1,6 @@
 import { AppError, ErrorCode, isErrorCode } from '../common/app-error.js';
 import { Expression, ExpressionSyntaxError } from './expression.js';
-import type { StepDefinition } from './definition-types.js';
+import type { BranchProperty, StepDefinition } from './definition-types.js';
 
 /** What a step can see of the run it belongs to. */
 export interface RunContext {
@@ -21,6 +21,8 @@ export interface RunContext {
   /** A dry run writes nothing; record steps describe what they would write here instead. */
   dryRun: boolean;
   plannedWrites: PlannedWrite[];
+  /** Inside a for-each: the current item and its index (`$item`, `$index` in expressions). */
+  loop?: { item: unknown; index: number; name: string };
 }
 
 export interface PlannedWrite {
@@ -44,7 +46,18 @@ export interface StepCall<C> {
  * An exception thrown by a step means trouble of the system (database, network) and makes
  * the job retry. `branch` picks the nested steps to run next; `stop` ends the run.
  */
-export type StepResult = { ok: true; output?: unknown; trace?: unknown; branch?: 'then' | 'else'; stop?: boolean } | { ok: false; error: AppError };
+export type StepResult =
+  | {
+      ok: true;
+      output?: unknown;
+      trace?: unknown;
+      /** The nested steps to run next, by branch name (CompiledStep.branches). */
+      branch?: string;
+      /** for-each: the items to run the "steps" branch for, one after the other; the output becomes the iterations' outputs. */
+      items?: unknown[];
+      stop?: boolean;
+    }
+  | { ok: false; error: AppError };
 
 /** A step type: a plug-in the engine runs for each step of a definition that names it. */
 export interface StepType<I = Record<string, unknown>, C = I> {
@@ -56,6 +69,8 @@ export interface StepType<I = Record<string, unknown>, C = I> {
   /** Turns the checked input into what execute receives: expressions are parsed here, once per definition version. */
   compile?(input: I, tools: StepTools): C;
   execute(call: StepCall<C>): Promise<StepResult>;
+  /** The properties of nested steps the type takes (then/else, steps, cases/default); none when absent. */
+  readonly branches?: readonly BranchProperty[];
 }
 
 /** A problem of one input property, found while compiling; the validator adds the step's path. */
@@ -95,7 +110,8 @@ export function isTrue(value: unknown): boolean {
 
 export async function evaluate(run: RunContext, source: ValueSource): Promise<unknown> {
   if (!(source instanceof Expression)) return source.constant;
-  return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook });
+  const loop = run.loop ? { item: run.loop.item, index: run.loop.index } : {};
+  return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook, ...loop });
 }
 
 /** Evaluates each field; fields whose expression yields nothing are left out. */

@@ -11,6 +11,7 @@ interface Input {
 @Injectable()
 export class ConditionStep implements StepType<Input, Expression> {
   readonly type = 'condition';
+  readonly branches = ['then', 'else'] as const;
   readonly description = 'Runs "then" steps when the "if" expression is true, "else" steps otherwise.';
   readonly inputSchema = {
     type: 'object',

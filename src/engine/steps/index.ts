@@ -2,6 +2,8 @@ import { ConditionStep } from './condition.step.js';
 import { CreateRecordStep } from './create-record.step.js';
 import { FailStep } from './fail.step.js';
 import { FindRecordStep } from './find-record.step.js';
+import { ForEachStep } from './for-each.step.js';
+import { SwitchStep } from './switch.step.js';
 import { HttpRequestStep } from './http-request.step.js';
 import { MapParametersStep } from './map-parameters.step.js';
 import { MapStep } from './map.step.js';
@@ -17,6 +19,8 @@ export const STEP_TYPES = [
   MapStep,
   SetVariableStep,
   ConditionStep,
+  SwitchStep,
+  ForEachStep,
   FindRecordStep,
   CreateRecordStep,
   UpsertRecordStep,
