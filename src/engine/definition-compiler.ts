@@ -79,7 +79,7 @@ export class DefinitionCompiler {
     for (const property of BRANCH_PROPERTIES) {
       const nested = step[property];
       if (nested === undefined) continue;
-      if (!type.branches?.includes(property)) {
+      if (property !== 'onError' && !type.branches?.includes(property)) {
         const takers = this.registry.all().filter((other) => other.branches?.includes(property));
         problems.push({ path: `${at}/${property}`, message: `only ${takers.map((other) => other.type).join(', ') || 'no'} steps have "${property}"` });
         continue;

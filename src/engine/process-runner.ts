@@ -76,7 +76,9 @@ export class ProcessRunner {
       if (!result.ok) {
         const failure = AppError.from(result.error) ?? new AppError(ErrorCode.Internal, `Step "${id}" failed without an error code: ${message(result.error)}`);
         trace.push({ step: traceName(id, run), type, status: 'failed', durationMs, error: failure.message });
-        return failure;
+        const handled = step.branches.onError ? await this.runErrorSteps(step, failure, run, trace) : failure;
+        if (handled !== null) return handled;
+        continue;
       }
       run.outputs[id] = result.output ?? null;
       trace.push({ step: traceName(id, run), type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
@@ -89,6 +91,21 @@ export class ProcessRunner {
       if (outcome !== null) return outcome;
     }
     return null;
+  }
+
+  /**
+   * The onError steps of a step that failed, with `$error`; the step's output is `{ error }`.
+   * Null when they ran through, so the run goes on after the failed step; else what ended them.
+   */
+  private async runErrorSteps(step: CompiledStep, failure: AppError, run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+    const previous = run.error;
+    run.error = { step: step.definition.id, code: failure.code, message: failure.message };
+    run.outputs[step.definition.id] = { error: run.error };
+    try {
+      return await this.runSteps(step.branches.onError, run, trace);
+    } finally {
+      run.error = previous;
+    }
   }
 
   /**

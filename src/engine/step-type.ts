@@ -23,6 +23,8 @@ export interface RunContext {
   plannedWrites: PlannedWrite[];
   /** Inside a for-each: the current item and its index (`$item`, `$index` in expressions). */
   loop?: { item: unknown; index: number; name: string };
+  /** In the onError steps of a failed step: what failed (`$error` in expressions). */
+  error?: { step: string; code: string; message: string };
 }
 
 export interface PlannedWrite {
@@ -111,7 +113,7 @@ export function isTrue(value: unknown): boolean {
 export async function evaluate(run: RunContext, source: ValueSource): Promise<unknown> {
   if (!(source instanceof Expression)) return source.constant;
   const loop = run.loop ? { item: run.loop.item, index: run.loop.index } : {};
-  return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook, ...loop });
+  return source.evaluate(run.payload, { steps: run.outputs, vars: run.vars, webhook: run.webhook, ...loop, ...(run.error ? { error: run.error } : {}) });
 }
 
 /** Evaluates each field; fields whose expression yields nothing are left out. */

@@ -169,3 +169,58 @@ describe('nested steps in a definition', () => {
     expect(compiled.ok ? [] : compiled.problems.map((problem) => problem.path)).toEqual(['/steps/0/cases/a~1b/0/input/value']);
   });
 });
+
+describe('onError', () => {
+  const guarded = (onError: unknown[]) => [
+    { id: 'check', type: 'fail', input: { messageFrom: "'No stock for ' & sku" }, onError },
+    { id: 'after', type: 'set-variable', input: { name: 'went', value: "'on'" } },
+  ];
+
+  it('runs when the step fails, with $error; the run then goes on after the failed step', async () => {
+    const outcome = await run(
+      guarded([{ id: 'note', type: 'set-variable', input: { name: 'why', value: "$error.step & ': ' & $error.code & ': ' & $error.message" } }]),
+      { sku: 'A-1' },
+    );
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.map((entry) => [entry.step, entry.status, entry.output ?? entry.error])).toEqual([
+      ['check', 'failed', 'No stock for A-1'],
+      ['note', 'ok', 'check: PROCESS_FAILED: No stock for A-1'],
+      ['after', 'ok', 'on'],
+    ]);
+  });
+
+  it('fails the run when its own steps fail, and $error is gone after them', async () => {
+    const outcome = await run(guarded([{ id: 'rethrow', type: 'fail', input: { messageFrom: "'Gave up: ' & $error.message" } }]), { sku: 'B-2' });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.message).toBe('Gave up: No stock for B-2');
+    const later = await run(
+      [
+        ...guarded([{ id: 'noop', type: 'set-variable', input: { name: 'x', value: 1 } }]),
+        { id: 'gone', type: 'set-variable', input: { name: 'e', value: '$exists($error.message)' } },
+      ],
+      { sku: 'C' },
+    );
+    expect(later.trace.at(-1)).toMatchObject({ step: 'gone', output: false });
+  });
+
+  it('in a for-each, handles the failing item and goes on with the next', async () => {
+    const steps = [
+      {
+        id: 'lines',
+        type: 'for-each',
+        input: { items: 'items' },
+        steps: [
+          {
+            id: 'check',
+            type: 'fail',
+            input: { messageFrom: "'bad ' & $item" },
+            onError: [{ id: 'skip', type: 'set-variable', input: { name: 'skipped', value: '$index' } }],
+          },
+        ],
+      },
+    ];
+    const outcome = await run(steps, { items: ['a', 'b'] });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.map((entry) => entry.step)).toEqual(['lines', 'lines[0].check', 'lines[0].skip', 'lines[1].check', 'lines[1].skip']);
+  });
+});
