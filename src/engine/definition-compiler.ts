@@ -84,7 +84,11 @@ export class DefinitionCompiler {
         problems.push({ path: `${at}/${property}`, message: `only ${takers.map((other) => other.type).join(', ') || 'no'} steps have "${property}"` });
         continue;
       }
-      if (Array.isArray(nested)) branches[property] = this.compileSteps(nested, `${at}/${property}`, seen, problems);
+      if (property === 'branches') {
+        for (const [index, steps] of (nested as StepDefinition[][]).entries()) {
+          branches[`branches/${index}`] = this.compileSteps(steps, `${at}/branches/${index}`, seen, problems);
+        }
+      } else if (Array.isArray(nested)) branches[property] = this.compileSteps(nested as StepDefinition[], `${at}/${property}`, seen, problems);
       else {
         for (const [value, steps] of Object.entries(nested)) {
           branches[`cases/${value}`] = this.compileSteps(steps, `${at}/cases/${pointerToken(value)}`, seen, problems);

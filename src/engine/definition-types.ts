@@ -30,10 +30,12 @@ export interface StepDefinition {
   /** switch: the steps run for each value, and for any other. */
   cases?: Record<string, StepDefinition[]>;
   default?: StepDefinition[];
+  /** parallel: lists of steps run side by side, then joined. */
+  branches?: StepDefinition[][];
   /** Any step: the steps run when it fails (with `$error`), after which the run goes on. */
   onError?: StepDefinition[];
 }
 
 /** The properties of a step that hold nested steps; a step type declares those it takes (StepType.branches), and every step takes onError. */
-export const BRANCH_PROPERTIES = ['then', 'else', 'steps', 'cases', 'default', 'onError'] as const;
+export const BRANCH_PROPERTIES = ['then', 'else', 'steps', 'cases', 'default', 'branches', 'onError'] as const;
 export type BranchProperty = (typeof BRANCH_PROPERTIES)[number];

@@ -224,3 +224,48 @@ describe('onError', () => {
     expect(outcome.trace.map((entry) => entry.step)).toEqual(['lines', 'lines[0].check', 'lines[0].skip', 'lines[1].check', 'lines[1].skip']);
   });
 });
+
+describe('parallel', () => {
+  it('runs its branches side by side and joins them; each branch keeps its trace, in branch order', async () => {
+    const steps = [
+      {
+        id: 'both',
+        type: 'parallel',
+        branches: [
+          [{ id: 'rows', type: 'for-each', input: { items: '[1, 2]' }, steps: [{ id: 'rowKey', type: 'write-key' }] }],
+          [
+            { id: 'plain', type: 'write-key' },
+            { id: 'name', type: 'set-variable', input: { name: 'name', value: 'name' } },
+          ],
+        ],
+      },
+      { id: 'joined', type: 'set-variable', input: { name: 'all', value: '[$steps.rows.rowKey, $steps.plain, $vars.name]' } },
+    ];
+    const outcome = await run(steps, { name: 'Ada' });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.map((entry) => entry.step)).toEqual(['both', 'rows', 'rows[0].rowKey', 'rows[1].rowKey', 'plain', 'name', 'joined']);
+    expect(outcome.trace.at(-1)?.output).toEqual(['w1:loops:rows[0]:rowKey', 'w1:loops:rows[1]:rowKey', 'w1:loops:plain', 'Ada']);
+  });
+
+  it('fails with the first failing branch once every branch has ended; onError may take it', async () => {
+    const branches = [
+      [{ id: 'bad', type: 'fail', input: { message: 'first branch failed' } }],
+      [{ id: 'good', type: 'set-variable', input: { name: 'ran', value: true } }],
+    ];
+    const failed = await run([{ id: 'both', type: 'parallel', branches }], {});
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toBe('first branch failed');
+    expect(failed.trace.map((entry) => [entry.step, entry.status])).toEqual([
+      ['both', 'ok'],
+      ['bad', 'failed'],
+      ['good', 'ok'],
+      ['both', 'failed'],
+    ]);
+    const handled = await run(
+      [{ id: 'both', type: 'parallel', branches, onError: [{ id: 'note', type: 'set-variable', input: { name: 'why', value: '$error.message' } }] }],
+      {},
+    );
+    expect(handled.status).toBe('succeeded');
+    expect(handled.trace.at(-1)).toMatchObject({ step: 'note', output: 'first branch failed' });
+  });
+});

@@ -85,12 +85,39 @@ export class ProcessRunner {
       if (result.stop) return 'stop';
       const outcome = result.items
         ? await this.runIterations(step, result.items, run, trace)
-        : result.branch
-          ? await this.runSteps(step.branches[result.branch] ?? [], run, trace)
-          : null;
+        : result.parallel
+          ? await this.runParallel(step, run, trace)
+          : result.branch
+            ? await this.runSteps(step.branches[result.branch] ?? [], run, trace)
+            : null;
       if (outcome !== null) return outcome;
     }
     return null;
+  }
+
+  /**
+   * A parallel: its branches side by side (their steps interleave where they wait, e.g. on HTTP
+   * or the database), joined once all have ended. Each branch keeps its own trace, appended in
+   * branch order. Every branch runs to its end even when another fails; the parallel then fails
+   * with the first failing branch's error (in branch order), which its onError may handle.
+   */
+  private async runParallel(step: CompiledStep, run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+    const branches = Object.keys(step.branches).filter((name) => name.startsWith('branches/'));
+    const traces = branches.map(() => [] as TraceEntry[]);
+    // Each branch has its own loop position and write key (a for-each in one must not move the
+    // other's); outputs, variables and records are the run's, shared.
+    const settled = await Promise.allSettled(branches.map((name, index) => this.runSteps(step.branches[name], { ...run }, traces[index])));
+    trace.push(...traces.flat());
+    // A thrown error (one that may pass) makes the job retry, as anywhere else.
+    const thrown = settled.find((outcome) => outcome.status === 'rejected');
+    if (thrown) throw thrown.reason;
+    const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<AppError | 'stop' | null>).value);
+    const failure = outcomes.find((outcome) => outcome instanceof AppError);
+    if (failure) {
+      trace.push({ step: traceName(step.definition.id, run), type: step.definition.type, status: 'failed', durationMs: 0, error: failure.message });
+      return step.branches.onError ? this.runErrorSteps(step, failure, run, trace) : failure;
+    }
+    return outcomes.includes('stop') ? 'stop' : null;
   }
 
   /**

@@ -83,6 +83,13 @@ function stepSchema(stepTypes: StepType<never, unknown>[], stepRef: Record<strin
         additionalProperties: { type: 'array', maxItems: 100, items: stepRef },
       },
       default: { description: 'switch: steps run when no case matches.', type: 'array', maxItems: 100, items: stepRef },
+      branches: {
+        description: 'parallel: lists of steps run side by side, then joined.',
+        type: 'array',
+        minItems: 2,
+        maxItems: 20,
+        items: { type: 'array', minItems: 1, maxItems: 100, items: stepRef },
+      },
       onError: {
         description: 'Steps run when this step fails, with $error ({ step, code, message }); the run then goes on after this step.',
         type: 'array',

@@ -55,6 +55,8 @@ export type StepResult =
       trace?: unknown;
       /** The nested steps to run next, by branch name (CompiledStep.branches). */
       branch?: string;
+      /** parallel: run every "branches/<n>" branch side by side and join them. */
+      parallel?: boolean;
       /** for-each: the items to run the "steps" branch for, one after the other; the output becomes the iterations' outputs. */
       items?: unknown[];
       stop?: boolean;

@@ -4,6 +4,7 @@ import { FailStep } from './fail.step.js';
 import { FindRecordStep } from './find-record.step.js';
 import { ForEachStep } from './for-each.step.js';
 import { SwitchStep } from './switch.step.js';
+import { ParallelStep } from './parallel.step.js';
 import { HttpRequestStep } from './http-request.step.js';
 import { MapParametersStep } from './map-parameters.step.js';
 import { MapStep } from './map.step.js';
@@ -21,6 +22,7 @@ export const STEP_TYPES = [
   ConditionStep,
   SwitchStep,
   ForEachStep,
+  ParallelStep,
   FindRecordStep,
   CreateRecordStep,
   UpsertRecordStep,
