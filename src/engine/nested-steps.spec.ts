@@ -203,6 +203,27 @@ describe('onError', () => {
     expect(later.trace.at(-1)).toMatchObject({ step: 'gone', output: false });
   });
 
+  it('on a for-each, takes the failure of an item: the loop ends there and the run goes on', async () => {
+    const steps = [
+      {
+        id: 'lines',
+        type: 'for-each',
+        input: { items: 'items' },
+        steps: [{ id: 'check', type: 'fail', input: { messageFrom: "'bad ' & $item" } }],
+        onError: [{ id: 'note', type: 'set-variable', input: { name: 'why', value: '$error.message' } }],
+      },
+      { id: 'after', type: 'set-variable', input: { name: 'went', value: "'on'" } },
+    ];
+    const outcome = await run(steps, { items: ['a', 'b'] });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.trace.map((entry) => [entry.step, entry.output ?? entry.error])).toEqual([
+      ['lines', { items: 2 }],
+      ['lines[0].check', 'bad a'],
+      ['note', 'bad a'],
+      ['after', 'on'],
+    ]);
+  });
+
   it('in a for-each, handles the failing item and goes on with the next', async () => {
     const steps = [
       {

@@ -83,13 +83,15 @@ export class ProcessRunner {
       run.outputs[id] = result.output ?? null;
       trace.push({ step: traceName(id, run), type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
       if (result.stop) return 'stop';
-      const outcome = result.items
+      let outcome = result.items
         ? await this.runIterations(step, result.items, run, trace)
         : result.parallel
           ? await this.runParallel(step, run, trace)
           : result.branch
             ? await this.runSteps(step.branches[result.branch] ?? [], run, trace)
             : null;
+      // A failure in the step's nested steps is the step's failure: its onError takes it too.
+      if (outcome instanceof AppError && step.branches.onError) outcome = await this.runErrorSteps(step, outcome, run, trace);
       if (outcome !== null) return outcome;
     }
     return null;
@@ -99,7 +101,8 @@ export class ProcessRunner {
    * A parallel: its branches side by side (their steps interleave where they wait, e.g. on HTTP
    * or the database), joined once all have ended. Each branch keeps its own trace, appended in
    * branch order. Every branch runs to its end even when another fails; the parallel then fails
-   * with the first failing branch's error (in branch order), which its onError may handle.
+   * with the first failing branch's error (in branch order), which its onError may handle
+   * (runSteps).
    */
   private async runParallel(step: CompiledStep, run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
     const branches = Object.keys(step.branches).filter((name) => name.startsWith('branches/'));
@@ -115,7 +118,7 @@ export class ProcessRunner {
     const failure = outcomes.find((outcome) => outcome instanceof AppError);
     if (failure) {
       trace.push({ step: traceName(step.definition.id, run), type: step.definition.type, status: 'failed', durationMs: 0, error: failure.message });
-      return step.branches.onError ? this.runErrorSteps(step, failure, run, trace) : failure;
+      return failure;
     }
     return outcomes.includes('stop') ? 'stop' : null;
   }
