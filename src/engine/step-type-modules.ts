@@ -23,7 +23,7 @@ export interface ExternalStepType {
 }
 
 /** Step type names: what definitions write as `type`. */
-export const STEP_TYPE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const STEP_TYPE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
 /**
  * Imports each module of STEP_TYPE_MODULES and sets it up inside the application (Nest's lazy

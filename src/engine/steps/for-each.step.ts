@@ -11,7 +11,7 @@ interface Input {
 }
 
 /** Used when the configuration is not at hand (definitions compiled without a service). */
-export const DEFAULT_FOR_EACH_MAX_ITEMS = 1000;
+const DEFAULT_FOR_EACH_MAX_ITEMS = 1000;
 
 /**
  * Runs its "steps" once per item of an array, with `$item` and `$index` in their expressions.

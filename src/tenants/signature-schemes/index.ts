@@ -29,11 +29,6 @@ for (const definition of SCHEME_DEFINITIONS) {
   BY_NAME.set(definition.name, definition);
 }
 
-/** A scheme by name; undefined for a name no scheme has. */
-export function schemeDefinition(name: string): SchemeDefinition | undefined {
-  return BY_NAME.get(name);
-}
-
 /** A setting of one or more schemes' configurations, with the schemes that take it. */
 export interface SignatureSetting extends SchemeSetting {
   name: string;
