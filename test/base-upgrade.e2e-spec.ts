@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { RunsService } from '../src/engine/runs.service.js';
+import { InstancesService } from '../src/engine/instances.service.js';
 import { DEFAULT_PROCESS, upsertExample } from './fixtures/form-builder.js';
 import { AdminApi } from './support/admin-client.js';
 import { runCli } from './support/cli.mjs';
@@ -83,7 +83,7 @@ describe.each(databaseKinds())('a base upgrade with per-tenant overrides (%s)', 
     expect(await hookflow.records(a.tenantId, 'Contact')).toEqual([
       expect.objectContaining({ Email: 'ada@example.com', Name: 'ada', JobTitle: 'From override' }),
     ]);
-    expect((await hookflow.get(RunsService).forWebhook(a.tenantId, ada.id))[0]).toMatchObject({ processVersion: 2, status: 'succeeded' });
+    expect((await hookflow.get(InstancesService).forWebhook(a.tenantId, ada.id))[0]).toMatchObject({ processVersion: 2, status: 'completed' });
 
     const admin = await AdminApi.login(hookflow.url, ADMIN.ADMIN_CLIENT_ID, ADMIN.ADMIN_CLIENT_SECRET);
     const listed = await admin.get(`/api/tenants/${a.tenantId}/processes`);
@@ -110,7 +110,7 @@ describe.each(databaseKinds())('a base upgrade with per-tenant overrides (%s)', 
     expect(rebased.body).not.toHaveProperty('baseChanged');
     const bob = await hookflow.deliver(a.tenantId, a.apiKey, { Email: 'bob@example.com', Name: '  Bob ' });
     expect(bob.status).toBe('processed');
-    expect(await hookflow.get(RunsService).forWebhook(a.tenantId, bob.id)).toEqual([expect.objectContaining({ processVersion: 3 })]);
+    expect(await hookflow.get(InstancesService).forWebhook(a.tenantId, bob.id)).toEqual([expect.objectContaining({ processVersion: 3 })]);
     expect((await hookflow.records(a.tenantId, 'Contact')).find((c) => c.Email === 'bob@example.com')).toMatchObject({
       Name: 'Bob',
       JobTitle: 'From override',

@@ -84,7 +84,7 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
       env,
     );
     expect(shown.runs).toHaveLength(1);
-    expect(shown.runs[0]).toMatchObject({ processId: 'create-object-records-from-webhook', status: 'succeeded' });
+    expect(shown.runs[0]).toMatchObject({ processId: 'create-object-records-from-webhook', status: 'completed' });
     const mapping = shown.runs[0].trace.find((entry) => entry.step === 'fields');
     expect(mapping).toMatchObject({ status: 'ok', output: { ignored: ['utm_campaign'] } });
   });
@@ -241,7 +241,7 @@ describe('hookflow process validate and test', () => {
       ['process', 'test', join(processes, file), '--payload', sample, '--api-key', 'Landing page'],
       env,
     );
-    expect(dryRun.status).toBe('succeeded');
+    expect(dryRun.status).toBe('completed');
     expect(dryRun.records).toEqual([expect.objectContaining({ action: 'create' })]);
     expect(readdirSync(join(env.DATABASE_URL.slice('sqlite:'.length), '..'))).toEqual([]);
   });

@@ -246,7 +246,7 @@ describe('web console in a browser', () => {
     const result = page.locator('.dry-run-result');
     await result.waitFor();
     const shown = (await result.innerText()).replace(/\s+/g, ' ');
-    expect(shown).toContain('On the sample payload: succeeded');
+    expect(shown).toContain('On the sample payload: completed');
     for (const step of ['object resolve-object', 'fields map-parameters', 'record create-record']) expect(shown).toContain(step);
     expect(shown).toContain('create Lead');
     expect(shown).toContain('new_user@gmail.com');
@@ -309,7 +309,7 @@ describe('web console in a browser', () => {
     const runs = await page.locator('.run').allInnerTexts();
     expect(runs.map((run) => run.replace(/\s+/g, ' '))).toEqual([
       expect.stringContaining('failed Object "Ticket" is not in'),
-      expect.stringMatching(/succeeded.*record create-record/),
+      expect.stringMatching(/completed.*record create-record/),
     ]);
     await screenshot('webhook-detail');
     await open('Webhook log');
@@ -423,7 +423,7 @@ describe('web console in a browser', () => {
     crm.answers['/contacts'] = [[201, { id: 42 }]];
     await replayFromLog(id, 'CRM id 42');
     const runs = (await page.locator('.run').filter({ hasText: 'forward-to-crm' }).allInnerTexts()).map((run) => run.replace(/\s+/g, ' '));
-    expect(runs).toEqual([expect.stringContaining('failed POST'), expect.stringMatching(/succeeded.*send http-request.*note create-record/)]);
+    expect(runs).toEqual([expect.stringContaining('failed POST'), expect.stringMatching(/completed.*send http-request.*note create-record/)]);
     expect((await admin.get(`/api/tenants/${tenantId}/records/FormSubmit`)).body.items).toEqual([
       expect.objectContaining({ Email: 'grace@example.com', Notes: 'CRM id 42' }),
     ]);

@@ -32,6 +32,8 @@ describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
 
     const names = MIGRATIONS.map((migration) => ({ name: migration.name }));
     expect(await sources[0].query('SELECT name FROM migrations ORDER BY id')).toEqual(names);
+    // One query runner, released: each holds a pooled connection.
+    const runner = sources[0].createQueryRunner();
     for (const table of [
       'tenants',
       'api_keys',
@@ -41,10 +43,13 @@ describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
       'webhooks',
       'tenant_processes',
       'process_versions',
-      'process_runs',
+      'process_instances',
+      'correlation_waits',
+      'wait_subscriptions',
     ]) {
-      expect(await sources[0].createQueryRunner().hasTable(table)).toBe(true);
+      expect(await runner.hasTable(table)).toBe(true);
     }
+    await runner.release();
     // A later start finds nothing to do.
     await migrate(await connect());
     expect(await sources[0].query('SELECT name FROM migrations')).toHaveLength(names.length);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/pipeline/retention.service.js';
-import { RunsService } from '../src/engine/runs.service.js';
+import { InstancesService } from '../src/engine/instances.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { Webhook } from '../src/webhooks/webhook.entity.js';
 import { apiRequest } from './support/admin-client.js';
@@ -176,8 +176,8 @@ describe('delivery guarantees at the door', () => {
       .update({ id: String(old.body.id) }, { receivedAt: new Date(Date.now() - 91 * 86_400_000) });
     expect(await hookflow.get(RetentionService).purge()).toBeGreaterThanOrEqual(1);
     expect((await hookflow.webhooks(tenantId)).map((webhook) => webhook.id)).toEqual([recent.body.id]);
-    expect(await hookflow.get(RunsService).forWebhook(tenantId, String(old.body.id))).toEqual([]);
-    expect(await hookflow.get(RunsService).forWebhook(tenantId, String(recent.body.id))).toHaveLength(1);
+    expect(await hookflow.get(InstancesService).forWebhook(tenantId, String(old.body.id))).toEqual([]);
+    expect(await hookflow.get(InstancesService).forWebhook(tenantId, String(recent.body.id))).toHaveLength(1);
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(2);
 
     const queue = new Queue(hookflow.config.queueName, { connection: hookflow.config.redis, prefix: hookflow.config.redisPrefix });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { RunsService } from '../src/engine/runs.service.js';
+import { InstancesService } from '../src/engine/instances.service.js';
 import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { TenantSecretsService } from '../src/secrets/tenant-secrets.service.js';
 import { apiRequest } from './support/admin-client.js';
@@ -82,8 +82,8 @@ describe('the http-request step', () => {
     const replayed = await hookflow.waitForWebhook(tenantId, webhook.id, 15_000);
     expect(replayed).toMatchObject({ status: 'processed', recordIds: [expect.any(String)] });
     expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([expect.objectContaining({ Email: 'grace@example.com', Notes: 'CRM id 42' })]);
-    const runs = await hookflow.get(RunsService).forWebhook(tenantId, webhook.id);
-    expect(runs.map((run) => run.status).sort()).toEqual(['failed', 'succeeded']);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenantId, webhook.id);
+    expect(runs.map((run) => run.status).sort()).toEqual(['completed', 'failed']);
   });
 
   it('a 4xx answer fails the run without retrying, and the webhook keeps the reason', async () => {
@@ -92,7 +92,7 @@ describe('the http-request step', () => {
     expect(webhook).toMatchObject({ status: 'received', recordIds: [] });
     expect(webhook.reason).toContain('answered 400');
     expect(crm.received.filter((call) => call.url === '/refuse')).toHaveLength(1);
-    const [run] = await hookflow.get(RunsService).forWebhook(tenantId, webhook.id);
+    const [run] = await hookflow.get(InstancesService).forWebhook(tenantId, webhook.id);
     expect(run).toMatchObject({ status: 'failed', errorCode: 'HTTP_REJECTED' });
   });
 
@@ -111,7 +111,7 @@ describe('the http-request step', () => {
     const calls = crm.received.filter((call) => call.url === '/secured');
     expect(calls.map((call) => call.headers.authorization)).toEqual(['Bearer tok-123', 'Bearer tok-123']);
 
-    const runs = await hookflow.get(RunsService).forWebhook(tenantId, first.id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenantId, first.id);
     const trace = JSON.stringify(runs);
     expect(trace).not.toContain('tok-123');
     expect(trace).not.toContain('s3cret');

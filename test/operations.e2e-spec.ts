@@ -65,7 +65,7 @@ describe('operations: metrics', () => {
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: tenantId, status: '202' })).toBe(1);
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: tenantId, status: '400' })).toBe(1);
     expect(sample(text, 'hookflow_webhooks_received_total', { tenant: 'unknown', status: '401' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'hookflow_runs_total', { tenant: tenantId, status: 'succeeded' })).toBe(1);
+    expect(sample(text, 'hookflow_runs_total', { tenant: tenantId, status: 'completed' })).toBe(1);
     expect(sample(text, 'hookflow_record_writes_total', { tenant: tenantId })).toBe(1);
     expect(sample(text, 'hookflow_step_duration_seconds_count', { type: 'create-record' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'hookflow_queue_jobs', { state: 'waiting' })).toBe(0);
@@ -118,7 +118,7 @@ describe('operations: structured logs', () => {
     const correlated = lines.filter((line) => line.requestId === 'req-4711');
     expect(correlated).toEqual([
       expect.objectContaining({ level: 'debug', context: 'IngestionService', msg: 'Webhook queued', webhookId: id, tenantId }),
-      expect.objectContaining({ level: 'debug', context: 'WebhookRunnerService', msg: 'Run succeeded', webhookId: id, records: 1 }),
+      expect.objectContaining({ level: 'debug', context: 'WebhookRunnerService', msg: 'Run completed', webhookId: id, records: 1 }),
     ]);
     expect(correlated[0]).toEqual(expect.objectContaining({ time: expect.any(String), pid: process.pid }));
     expect(JSON.stringify(lines)).not.toContain(apiKey);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppError } from '../src/common/app-error.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { RunsService } from '../src/engine/runs.service.js';
+import { InstancesService } from '../src/engine/instances.service.js';
 import { WhatIfService } from '../src/engine/what-if.service.js';
 import { DEFAULT_PROCESS, defaultProcess as base, formBuilderPayload, nestedOverride, upsertExample } from './fixtures/form-builder.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
@@ -37,8 +37,8 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     expect(await hookflow.records(a.tenantId, 'FormSubmit')).toEqual([
       expect.objectContaining({ Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' }),
     ]);
-    const [run] = await hookflow.get(RunsService).forWebhook(a.tenantId, mapped.id);
-    expect(run).toMatchObject({ processId: DEFAULT_PROCESS, processVersion: 2, status: 'succeeded' });
+    const [run] = await hookflow.get(InstancesService).forWebhook(a.tenantId, mapped.id);
+    expect(run).toMatchObject({ processId: DEFAULT_PROCESS, processVersion: 2, status: 'completed' });
 
     // Tenant B still runs the base definition.
     expect((await hookflow.deliver(b.tenantId, b.apiKey, formBuilderPayload)).status).toBe('received');
@@ -64,7 +64,7 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     expect(detail.base?.version).toBe(1);
     const again = await hookflow.deliver(a.tenantId, a.apiKey, formBuilderPayload);
     expect(again.status).toBe('processed');
-    expect((await hookflow.get(RunsService).forWebhook(a.tenantId, again.id))[0].processVersion).toBe(4);
+    expect((await hookflow.get(InstancesService).forWebhook(a.tenantId, again.id))[0].processVersion).toBe(4);
   });
 
   it('an invalid override is refused with the JSON path and the problem, and changes nothing', async () => {
@@ -117,7 +117,7 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     expect(report.entries[1]).toMatchObject({
       webhook: { status: 'received', recordIds: [] },
       draft: {
-        status: 'succeeded',
+        status: 'completed',
         records: [{ action: 'create', object: 'FormSubmit', values: { Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' } }],
       },
     });

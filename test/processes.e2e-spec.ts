@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { RunsService } from '../src/engine/runs.service.js';
+import { InstancesService } from '../src/engine/instances.service.js';
 import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
@@ -100,13 +100,13 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
 
     const minor = await hookflow.deliver(tenantId, apiKey, answers(12));
     expect(minor).toMatchObject({ status: 'received', reason: 'Under 18 (12): no Contact created' });
-    const runs = await hookflow.get(RunsService).forWebhook(tenantId, minor.id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenantId, minor.id);
     expect(runs).toEqual([expect.objectContaining({ processId: 'form-builder-contact', processVersion: 3, status: 'failed', errorCode: 'PROCESS_FAILED' })]);
     expect(runs[0].trace.map((entry) => entry.step)).toEqual(['trigger', 'answers', 'adult', 'minor']);
 
     const other = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead' });
     expect(other).toMatchObject({ status: 'received', reason: expect.stringContaining('trigger conditions') });
-    expect((await hookflow.get(RunsService).forWebhook(tenantId, other.id))[0].status).toBe('skipped');
+    expect((await hookflow.get(InstancesService).forWebhook(tenantId, other.id))[0].status).toBe('skipped');
   });
 
   it('an order becomes one Lead per line item (switch, for-each); a replay after a failing line writes none twice', async () => {
@@ -137,7 +137,7 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
       status: 'received',
       reason: expect.stringMatching(/^Created Lead .+, then failed at step "lines\[1\]\.noQuantity": Line 2 \(Lid\) has no quantity$/),
     });
-    const runs = await hookflow.get(RunsService).forWebhook(tenantId, broken.id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenantId, broken.id);
     expect(runs[0].trace.map((entry) => entry.step)).toEqual([
       'trigger',
       'status',
@@ -206,10 +206,10 @@ describe.each(databaseKinds())('process definitions at work (%s)', (kind) => {
     const webhook = await hookflow.deliver(tenantId, apiKey, { Email: 'both@example.com', Name: 'Both' });
     expect(webhook.status).toBe('processed');
     expect(webhook.reason).toMatch(/EntityName.*missing/);
-    const runs = await hookflow.get(RunsService).forWebhook(tenantId, webhook.id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenantId, webhook.id);
     expect(runs.map((run) => [run.processId, run.status]).sort()).toEqual([
       [DEFAULT_PROCESS, 'failed'],
-      ['upsert-contact-by-email', 'succeeded'],
+      ['upsert-contact-by-email', 'completed'],
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '../src/common/app-error.js';
 import { ConfigError } from '../src/config/config.js';
-import { ProcessRunsRepository } from '../src/engine/process-runs.repository.js';
+import { ProcessInstancesRepository } from '../src/engine/process-instances.repository.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
@@ -69,7 +69,7 @@ describe.each(databaseKinds())('step types of STEP_TYPE_MODULES (%s)', (kind) =>
     expect(logged).toMatchObject({ status: 'processed', reason: null });
     const [lead] = await hookflow.records(tenantId, 'Lead');
     expect(lead).toMatchObject({ Contact: 'Hello, Ada!', Email: 'ada@example.com' });
-    const [run] = await hookflow.get(ProcessRunsRepository).listByWebhook(tenantId, logged.id);
+    const [run] = await hookflow.get(ProcessInstancesRepository).listByWebhook(tenantId, logged.id);
     expect(run.trace).toContainEqual(expect.objectContaining({ step: 'greeting', type: 'fixture-greeting', status: 'ok', output: 'Hello, Ada!' }));
   });
 
@@ -107,7 +107,7 @@ describe.each(databaseKinds())('step types of STEP_TYPE_MODULES (%s)', (kind) =>
       const { tenantId, apiKey } = await tenantRunning(throwing('throws-not-found', ErrorCode.NotFound));
       const logged = await hookflow.deliver(tenantId, apiKey, { Country: 'Atlantis' });
       expect(logged).toMatchObject({ status: 'received', reason: 'NOT_FOUND on attempt 1' });
-      const [run] = await hookflow.get(ProcessRunsRepository).listByWebhook(tenantId, logged.id);
+      const [run] = await hookflow.get(ProcessInstancesRepository).listByWebhook(tenantId, logged.id);
       expect(run).toMatchObject({ status: 'failed', errorCode: ErrorCode.NotFound });
     });
 
@@ -115,7 +115,7 @@ describe.each(databaseKinds())('step types of STEP_TYPE_MODULES (%s)', (kind) =>
       const { tenantId, apiKey } = await tenantRunning(throwing('throws-queue-unavailable', ErrorCode.QueueUnavailable, 1));
       const logged = await hookflow.deliver(tenantId, apiKey, { Contact: 'Grace' });
       expect(logged).toMatchObject({ status: 'processed', reason: null });
-      const [run] = await hookflow.get(ProcessRunsRepository).listByWebhook(tenantId, logged.id);
+      const [run] = await hookflow.get(ProcessInstancesRepository).listByWebhook(tenantId, logged.id);
       expect(run.trace).toEqual([expect.objectContaining({ step: 'throw', status: 'ok', output: { attempt: 2 } })]);
     });
 
@@ -199,7 +199,7 @@ describe('the built service and the command line (dist)', () => {
     expect(validated).toMatchObject({ code: 0, stdout: `ok  ${definition}\n`, stderr: '' });
     const tested = await runCli(['process', 'test', definition, '--payload', join(dir, 'payload.json'), '--json'], { ...env, STEP_TYPE_MODULES: GREETING });
     expect(tested.code).toBe(0);
-    expect(JSON.parse(tested.stdout)).toMatchObject({ status: 'succeeded', trace: [{ step: 'greeting', output: 'Hello, Ada!' }] });
+    expect(JSON.parse(tested.stdout)).toMatchObject({ status: 'completed', trace: [{ step: 'greeting', output: 'Hello, Ada!' }] });
   });
 
   it('process validate without the module names the unknown step type', async () => {

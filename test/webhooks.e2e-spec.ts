@@ -282,7 +282,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       version: 1,
       writeKey: `${first.id}:${DEFAULT_PROCESS}`,
     };
-    expect(await runner.runProcess(job, false)).toBe('succeeded');
+    expect(await runner.runProcess(job, false)).toBe('completed');
     expect(await hookflow.records(tenantId, 'Lead')).toHaveLength(1);
     expect((await hookflow.waitForWebhook(tenantId, first.id)).recordIds).toEqual(first.recordIds);
   });

@@ -57,3 +57,19 @@ export function tenantApi(tenantId) {
   const base = `/api/tenants/${encodeURIComponent(tenantId)}`;
   return (path) => `${base}${path}`;
 }
+
+/** A tenant's process instances: the list (newest first, filtered), one with its timeline, cancel, retry. */
+export function instancesApi(tenantId) {
+  const path = tenantApi(tenantId);
+  const one = (id) => path(`/instances/${encodeURIComponent(id)}`);
+  return {
+    list(filter, limit) {
+      const params = new URLSearchParams({ limit: String(limit) });
+      for (const [name, value] of Object.entries(filter)) if (value) params.set(name, value);
+      return get(path(`/instances?${params}`));
+    },
+    get: (id) => get(one(id)),
+    cancel: (id) => post(`${one(id)}/cancel`),
+    retry: (id) => post(`${one(id)}/retry`),
+  };
+}

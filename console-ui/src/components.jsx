@@ -55,9 +55,12 @@ const STATUS_WORDS = {
   received: 'kept without record',
   failed: 'failed',
   queued: 'queued',
-  succeeded: 'succeeded',
+  completed: 'completed',
   skipped: 'skipped',
   ok: 'ok',
+  running: 'running',
+  waiting: 'waiting',
+  cancelled: 'cancelled',
 };
 
 export function StatusBadge({ status }) {
@@ -68,6 +71,30 @@ export function formatTime(iso) {
   if (!iso) return '—';
   const date = new Date(iso);
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** What a waiting instance waits for at one step, in words: a time, or a webhook giving a key. */
+export function describeWait(wait) {
+  if (wait.kind === 'timer') return `waits until ${formatTime(wait.until)}`;
+  const until = wait.timeoutAt ? ` until ${formatTime(wait.timeoutAt)}` : '';
+  return `waits for a webhook with key ${wait.key}${until}`;
+}
+
+/** The waits of a waiting instance (several when parallel branches wait), each with its step. */
+export function Waits({ waits }) {
+  if (!waits || waits.length === 0) return null;
+  return (
+    <ul class="waits">
+      {waits.map((wait) => (
+        <li data-step={wait.step}>
+          {describeWait(wait)}{' '}
+          <span class="muted">
+            at step <code>{wait.step}</code>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** A credential's state in a table: active, or revoked since when. */

@@ -8,6 +8,8 @@ import { ProcessList } from './views/process-list.jsx';
 import { ProcessDetail } from './views/process-detail.jsx';
 import { WebhookLog } from './views/webhook-log.jsx';
 import { WebhookDetail } from './views/webhook-detail.jsx';
+import { InstanceList } from './views/instance-list.jsx';
+import { InstanceDetail } from './views/instance-detail.jsx';
 import { FieldMapping } from './views/field-mapping.jsx';
 import { Catalogue } from './views/catalogue.jsx';
 import { Keys } from './views/keys.jsx';
@@ -19,6 +21,7 @@ const SECTIONS = [
   ['dashboard', 'Dashboard'],
   ['processes', 'Processes'],
   ['webhooks', 'Webhook log'],
+  ['instances', 'Instances'],
   ['mapping', 'Field mapping'],
   ['catalogue', 'Catalogue'],
   ['keys', 'API keys'],
@@ -77,6 +80,8 @@ function App() {
   else if (section === 'processes') view = <ProcessList {...props} />;
   else if (section === 'webhooks' && id) view = <WebhookDetail {...props} webhookId={id} />;
   else if (section === 'webhooks') view = <WebhookLog {...props} />;
+  else if (section === 'instances' && id) view = <InstanceDetail {...props} instanceId={id} />;
+  else if (section === 'instances') view = <InstanceList {...props} />;
   else if (section === 'mapping') view = <FieldMapping {...props} />;
   else if (section === 'catalogue') view = <Catalogue {...props} />;
   else if (section === 'keys') view = <Keys {...props} />;

@@ -19,6 +19,7 @@ import { DriftModule } from '../drift/drift.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ColumnTypesController } from './column-types.controller.js';
 import { OAuthController } from './oauth.controller.js';
+import { InstancesController } from './instances.controller.js';
 
 /** The HTTP admin API under /api and the OAuth token endpoint: thin controllers over the services of the other modules. */
 @Module({
@@ -32,6 +33,7 @@ import { OAuthController } from './oauth.controller.js';
     ColumnTypesController,
     ProcessesController,
     WebhookLogController,
+    InstancesController,
     DashboardController,
     SecretsController,
     DriftController,

@@ -5,15 +5,15 @@ import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { RecordsService, type RecordView } from '../catalogue/records.service.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
-import { RunsService, type RunView } from '../engine/runs.service.js';
+import { InstancesService, type InstanceView } from '../engine/instances.service.js';
 import { WebhookDispatcher } from '../pipeline/webhook-dispatcher.service.js';
 import { BulkReplaysService, type ReplayView } from '../pipeline/bulk-replays.service.js';
 import { WebhookLogService, type WebhookDetail, type WebhookView } from '../webhooks/webhook-log.service.js';
 import { BulkReplayDto, ReplayDto } from './dto.js';
 import { limitParam, oneOfParam, timeParam } from './query.js';
+import { INSTANCE_STATUSES } from './instances.controller.js';
 
 const STATUSES = ['queued', 'processed', 'received', 'failed'] as const;
-const RUN_STATUSES = ['succeeded', 'skipped', 'failed'] as const;
 
 @ApiTags('webhook log')
 @ApiOAuth2([])
@@ -25,7 +25,7 @@ const RUN_STATUSES = ['succeeded', 'skipped', 'failed'] as const;
 export class WebhookLogController {
   constructor(
     private readonly log: WebhookLogService,
-    private readonly runs: RunsService,
+    private readonly runs: InstancesService,
     private readonly records: RecordsService,
     private readonly dispatcher: WebhookDispatcher,
     private readonly bulkReplays: BulkReplaysService,
@@ -82,7 +82,7 @@ export class WebhookLogController {
   async get(
     @Param('tenantId') tenantId: string,
     @Param('id') id: string,
-  ): Promise<Omit<WebhookDetail, 'tenantId' | 'runIds'> & { runs: RunView[]; records: RecordView[] }> {
+  ): Promise<Omit<WebhookDetail, 'tenantId' | 'runIds'> & { runs: InstanceView[]; records: RecordView[] }> {
     const { tenantId: _tenant, runIds: _runs, ...webhook } = await this.log.get(tenantId, id);
     const runs = await this.runs.forWebhook(tenantId, id);
     const records: RecordView[] = [];
@@ -103,14 +103,14 @@ export class WebhookLogController {
 
   @Get('runs')
   @RequireScope('webhooks:read')
-  @ApiOperation({ summary: 'Runs of processes, newest first' })
-  @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
+  @ApiOperation({ summary: 'Runs of processes (their instances), newest first; GET instances filters more' })
+  @ApiQuery({ name: 'status', required: false, enum: INSTANCE_STATUSES })
   @ApiQuery({ name: 'processId', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
-  runsList(@Param('tenantId') tenantId: string, @Query() query: Record<string, string | undefined>): Promise<RunView[]> {
+  runsList(@Param('tenantId') tenantId: string, @Query() query: Record<string, string | undefined>): Promise<InstanceView[]> {
     return this.runs.list(
       tenantId,
-      { status: oneOfParam('status', query.status, RUN_STATUSES), processId: query.processId || undefined },
+      { status: oneOfParam('status', query.status, INSTANCE_STATUSES), processId: query.processId || undefined },
       limitParam(query.limit, 50, 500),
     );
   }

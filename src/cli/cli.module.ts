@@ -8,14 +8,26 @@ import { EngineModule } from '../engine/engine.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
+import { DispatchModule } from '../pipeline/dispatch.module.js';
 
-/** The services the command line calls: the same as the service's, without HTTP or the queue. */
+/** The services the command line calls: the same as the service's, without HTTP (and without the queue unless asked for). */
 @Module({})
 export class CliModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  /** `queue`: with the webhooks queue too (Redis), for the few commands that queue jobs. */
+  static forConfig(config: AppConfig, options: { queue?: boolean } = {}): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TenantsModule, CatalogueModule, WebhooksModule, EngineModule, AuthModule, SecretsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        TenantsModule,
+        CatalogueModule,
+        WebhooksModule,
+        EngineModule,
+        AuthModule,
+        SecretsModule,
+        ...(options.queue ? [DispatchModule] : []),
+      ],
     };
   }
 }

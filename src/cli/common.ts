@@ -11,6 +11,8 @@ export type Get = <T>(type: new (...args: never[]) => T) => Promise<T>;
 export interface CliServices {
   /** Services on DATABASE_URL. */
   get: Get;
+  /** Services on DATABASE_URL and the webhooks queue on REDIS_URL, for commands that queue jobs. */
+  queued: Get;
   /** Services on a private in-memory database, for commands that need no stored data, so they leave nothing behind. */
   scratch: Get;
 }

@@ -12,6 +12,7 @@ import { addSecretCommands } from './secret-commands.js';
 import { addTenantCommands } from './tenant-commands.js';
 import { addUserCommands } from './user-commands.js';
 import { addWebhooksCommands } from './webhooks-commands.js';
+import { addInstancesCommands } from './instances-commands.js';
 
 /** In the order `hookflow --help` lists them. */
 const GROUPS: CommandGroup[] = [
@@ -22,6 +23,7 @@ const GROUPS: CommandGroup[] = [
   addSecretCommands,
   addRecordsCommands,
   addWebhooksCommands,
+  addInstancesCommands,
   addProcessCommands,
 ];
 
@@ -30,8 +32,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const contexts: INestApplicationContext[] = [];
   let context: INestApplicationContext | undefined;
   let scratch: INestApplicationContext | undefined;
-  const start = async (env: NodeJS.ProcessEnv) => {
-    const started = await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig(env)), {
+  let queued: INestApplicationContext | undefined;
+  const start = async (env: NodeJS.ProcessEnv, options: { queue?: boolean } = {}) => {
+    const started = await NestFactory.createApplicationContext(CliModule.forConfig(loadConfig(env), options), {
       logger: false,
       abortOnError: false,
     });
@@ -41,6 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
   // Nest starts only for a command that runs, so --help and usage errors stay instant.
   const services: CliServices = {
     get: async (type) => (context ??= await start(process.env)).get(type),
+    queued: async (type) => (queued ??= await start(process.env, { queue: true })).get(type),
     scratch: async (type) => (scratch ??= await start({ ...process.env, DATABASE_URL: 'sqlite::memory:' })).get(type),
   };
   try {

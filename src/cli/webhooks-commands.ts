@@ -1,4 +1,4 @@
-import { RunsService } from '../engine/runs.service.js';
+import { InstancesService } from '../engine/instances.service.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { type CliCommand, type CliServices, type TenantOptions, printList, printObject, wholeNumber } from './common.js';
 
@@ -21,7 +21,7 @@ export function addWebhooksCommands(program: CliCommand, { get }: CliServices): 
     .jsonOption()
     .action(async (webhookId: string, options: TenantOptions) => {
       const webhook = await (await get(WebhookLogService)).get(options.tenant, webhookId);
-      const runs = await (await get(RunsService)).forWebhook(options.tenant, webhookId);
+      const runs = await (await get(InstancesService)).forWebhook(options.tenant, webhookId);
       printObject({ ...webhook, runs }, options.json);
     });
 }

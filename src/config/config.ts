@@ -43,6 +43,10 @@ export interface AppConfig {
   workerConcurrency: number;
   /** The most items one for-each step goes through; more fails the run with the reason. */
   forEachMaxItems: number;
+  /** The longest a wait step waits, and a wait-for-webhook without a timeout (WAIT_MAX_DAYS). */
+  waitMaxDays: number;
+  /** How often a worker looks in the database for waiting instances whose timer Redis lost. */
+  timerSweepMs: number;
   /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
   workerLockMs: number;
   /** How long SQLite waits for a lock held by another process before the write fails (and is retried). */
@@ -125,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 256),
     forEachMaxItems: integer(env, 'FOR_EACH_MAX_ITEMS', 1000, 1, 100_000),
+    waitMaxDays: integer(env, 'WAIT_MAX_DAYS', 366, 1, 3660),
+    timerSweepMs: integer(env, 'TIMER_SWEEP_MS', 15_000, 100, 3_600_000),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),
     ...retries(env),

@@ -12,6 +12,7 @@ import { ParameterDrift1765300000000 } from './migrations/1765300000000-paramete
 import { TenantSecrets1765200000000 } from './migrations/1765200000000-tenant-secrets.js';
 import { RetriesReplaysRateLimits1765100000000 } from './migrations/1765100000000-retries-replays-rate-limits.js';
 import { BaseUpgradesUpsertKeys1765000000000 } from './migrations/1765000000000-base-upgrades-upsert-keys.js';
+import { ProcessInstances1765400000000 } from './migrations/1765400000000-process-instances.js';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   RetriesReplaysRateLimits1765100000000,
   TenantSecrets1765200000000,
   ParameterDrift1765300000000,
+  ProcessInstances1765400000000,
 ];
 
 /**

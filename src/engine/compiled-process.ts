@@ -19,3 +19,15 @@ export interface CompiledStep {
    */
   branches: Record<string, CompiledStep[]>;
 }
+
+/** The step of a process with this id, wherever it is nested; null when there is none. */
+export function findStep(steps: CompiledStep[], id: string): CompiledStep | null {
+  for (const step of steps) {
+    if (step.definition.id === id) return step;
+    for (const nested of Object.values(step.branches)) {
+      const found = findStep(nested, id);
+      if (found) return found;
+    }
+  }
+  return null;
+}

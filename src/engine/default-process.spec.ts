@@ -67,7 +67,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
   it('creates a Lead of exactly the four values of the reference payload', async () => {
     const outcome = await run(REFERENCE_PAYLOAD);
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.error).toBeNull();
     const created = repository.created();
     expect(created).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
       Nickname: 'Newbie',
     });
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.find((entry) => entry.step === 'fields')?.output).toEqual({
       mapped: ['Contact', 'Email', 'MobilePhone', 'CountryId'],
       lookupsByName: [],
@@ -122,7 +122,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
     const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
     const outcome = await run({ ...payload, Country: ' canada ' });
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace[1].output).toEqual({
       mapped: ['Contact', 'Email', 'MobilePhone'],
       lookupsByName: ['Country'],
@@ -135,7 +135,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
   it('lets an explicit CountryId win over Country', async () => {
     const outcome = await run({ ...REFERENCE_PAYLOAD, CountryId: UNITED_STATES_ID, Country: 'Canada' });
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(repository.created()[0].data).toEqual({ ...REFERENCE_VALUES, CountryId: UNITED_STATES_ID });
   });
 
@@ -209,8 +209,8 @@ describe('the default process (create-object-records-from-webhook)', () => {
     const first = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-42' });
     const second = await run(REFERENCE_PAYLOAD, { webhookId: 'webhook-42' });
 
-    expect(first.status).toBe('succeeded');
-    expect(second.status).toBe('succeeded');
+    expect(first.status).toBe('completed');
+    expect(second.status).toBe('completed');
     expect(first.recordIds).toHaveLength(1);
     expect(second.recordIds).toEqual(first.recordIds);
     expect(repository.created()).toHaveLength(1);
@@ -229,7 +229,7 @@ describe('the default process (create-object-records-from-webhook)', () => {
     const { CountryId: _countryId, ...payload } = REFERENCE_PAYLOAD;
     const outcome = await run({ ...payload, Country: 'Canada' }, { dryRun: true });
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.recordIds).toEqual([]);
     expect(outcome.plannedWrites).toEqual([{ step: 'record', action: 'create', object: 'Lead', recordId: null, values: REFERENCE_VALUES }]);
     expect(outcome.trace[2].output).toEqual({ object: 'Lead', values: REFERENCE_VALUES, dryRun: true });

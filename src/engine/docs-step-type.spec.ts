@@ -57,7 +57,7 @@ describe('the step type example of docs/processes.md', () => {
       payload: { name: 'Ada' },
       webhook: { id: 'w', apiKeyId: 'k', apiKeyName: 'Form', receivedAt: new Date(0).toISOString() },
     });
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.find((entry) => entry.step === 'loud')?.output).toBe('ADA');
   });
 });
@@ -102,7 +102,7 @@ describe('the step type module example of docs/processes.md', () => {
       payload: JSON.parse(promise![1]) as Record<string, unknown>,
       webhook: { id: 'w', apiKeyId: 'k', apiKeyName: 'Form', receivedAt: new Date(0).toISOString() },
     });
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.find((entry) => entry.step === step.id)?.output).toBe(JSON.parse(promise![2]));
   });
 });

@@ -1,7 +1,10 @@
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TenantProcess } from './tenant-process.entity.js';
 import { ProcessVersion } from './process-version.entity.js';
-import { ProcessRun } from './process-run.entity.js';
+import { ProcessInstance } from './process-instance.entity.js';
+import { CorrelationWait } from './correlation-wait.entity.js';
+import { WaitSubscription } from './wait-subscription.entity.js';
+import { CorrelationRepository } from './correlation.repository.js';
 import { Module } from '@nestjs/common';
 import { LazyModuleLoader } from '@nestjs/core';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
@@ -18,9 +21,9 @@ import { SecretReferences } from './secret-references.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { BaseDefinitions } from './base-definitions.js';
 import { ProcessRunner } from './process-runner.js';
-import { ProcessRunsRepository } from './process-runs.repository.js';
+import { ProcessInstancesRepository } from './process-instances.repository.js';
 import { ProcessesService } from './processes.service.js';
-import { RunsService } from './runs.service.js';
+import { InstancesService } from './instances.service.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
 import { STEP_TYPES } from './steps/index.js';
@@ -28,7 +31,13 @@ import { loadStepTypeModules } from './step-type-modules.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantProcess, ProcessVersion, ProcessRun]), CatalogueModule, TenantsModule, WebhooksModule, SecretsModule],
+  imports: [
+    TypeOrmModule.forFeature([TenantProcess, ProcessVersion, ProcessInstance, CorrelationWait, WaitSubscription]),
+    CatalogueModule,
+    TenantsModule,
+    WebhooksModule,
+    SecretsModule,
+  ],
   providers: [
     OutboundHttp,
     SecretReferences,
@@ -50,16 +59,17 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     },
     { provide: ProcessRunner, useValue: new ProcessRunner() },
     TenantProcessesRepository,
-    ProcessRunsRepository,
+    ProcessInstancesRepository,
+    CorrelationRepository,
     EffectiveProcesses,
     ProcessesService,
-    RunsService,
+    InstancesService,
     DryRunService,
     WhatIfService,
   ],
   exports: [
     ProcessesService,
-    RunsService,
+    InstancesService,
     DryRunService,
     WhatIfService,
     DefinitionCompiler,
@@ -67,7 +77,8 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     // For the pipeline, which runs processes for webhooks:
     EffectiveProcesses,
     ProcessRunner,
-    ProcessRunsRepository,
+    ProcessInstancesRepository,
+    CorrelationRepository,
   ],
 })
 export class EngineModule {}

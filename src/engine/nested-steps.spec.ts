@@ -61,7 +61,7 @@ describe('for-each', () => {
 
   it('runs its steps once per item with $item and $index; the output is each iteration’s outputs', async () => {
     const outcome = await run(lines, order);
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.map((entry) => entry.step)).toEqual(['lines', 'lines[0].label', 'lines[0].key', 'lines[1].label', 'lines[1].key']);
     const { trace } = await run([...lines, { id: 'after', type: 'set-variable', input: { name: 'all', value: '$steps.lines.label' } }], order);
     expect(trace.at(-1)?.output).toEqual(['0: Mug x2', '1: Tea x1']);
@@ -181,7 +181,7 @@ describe('onError', () => {
       guarded([{ id: 'note', type: 'set-variable', input: { name: 'why', value: "$error.step & ': ' & $error.code & ': ' & $error.message" } }]),
       { sku: 'A-1' },
     );
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.map((entry) => [entry.step, entry.status, entry.output ?? entry.error])).toEqual([
       ['check', 'failed', 'No stock for A-1'],
       ['note', 'ok', 'check: PROCESS_FAILED: No stock for A-1'],
@@ -215,7 +215,7 @@ describe('onError', () => {
       { id: 'after', type: 'set-variable', input: { name: 'went', value: "'on'" } },
     ];
     const outcome = await run(steps, { items: ['a', 'b'] });
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.map((entry) => [entry.step, entry.output ?? entry.error])).toEqual([
       ['lines', { items: 2 }],
       ['lines[0].check', 'bad a'],
@@ -241,7 +241,7 @@ describe('onError', () => {
       },
     ];
     const outcome = await run(steps, { items: ['a', 'b'] });
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.map((entry) => entry.step)).toEqual(['lines', 'lines[0].check', 'lines[0].skip', 'lines[1].check', 'lines[1].skip']);
   });
 });
@@ -263,7 +263,7 @@ describe('parallel', () => {
       { id: 'joined', type: 'set-variable', input: { name: 'all', value: '[$steps.rows.rowKey, $steps.plain, $vars.name]' } },
     ];
     const outcome = await run(steps, { name: 'Ada' });
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.trace.map((entry) => entry.step)).toEqual(['both', 'rows', 'rows[0].rowKey', 'rows[1].rowKey', 'plain', 'name', 'joined']);
     expect(outcome.trace.at(-1)?.output).toEqual(['w1:loops:rows[0]:rowKey', 'w1:loops:rows[1]:rowKey', 'w1:loops:plain', 'Ada']);
   });
@@ -286,7 +286,7 @@ describe('parallel', () => {
       [{ id: 'both', type: 'parallel', branches, onError: [{ id: 'note', type: 'set-variable', input: { name: 'why', value: '$error.message' } }] }],
       {},
     );
-    expect(handled.status).toBe('succeeded');
+    expect(handled.status).toBe('completed');
     expect(handled.trace.at(-1)).toMatchObject({ step: 'note', output: 'first branch failed' });
   });
 });

@@ -1,8 +1,9 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
-import { evaluate, isTrue, STEP_TOOLS, type PlannedWrite, type RunContext, type TraceEntry } from './step-type.js';
+import type { InstanceState, ResumePoint, StepMemo, Wait } from './instance-state.js';
+import { evaluate, isTrue, STEP_TOOLS, type PlannedWrite, type RunContext, type StepResult, type TraceEntry, type WaitRequest } from './step-type.js';
 
-export type RunStatus = 'succeeded' | 'skipped' | 'failed';
+export type RunStatus = 'completed' | 'skipped' | 'failed' | 'waiting';
 
 export interface RunOutcome {
   status: RunStatus;
@@ -10,91 +11,167 @@ export interface RunOutcome {
   trace: TraceEntry[];
   recordIds: string[];
   plannedWrites: PlannedWrite[];
+  /** What a waiting instance waits for. */
+  waits: Wait[];
+  /** What a later job resumes from (worth keeping when the run waits or failed); null when no run took place. */
+  state: InstanceState | null;
 }
 
-export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { writeKey?: string; dryRun?: boolean };
+export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & {
+  writeKey?: string;
+  dryRun?: boolean;
+  /** A waiting or failed instance going on: the steps that ended are replayed, not run again. */
+  resume?: ResumePoint & { recordIds: string[] };
+};
+
+/** How a list of steps ended: null when it ran through. */
+type Ending = AppError | 'stop' | 'wait' | null;
+
+/** One run's bookkeeping, beside the RunContext its steps see. */
+interface Execution {
+  trace: TraceEntry[];
+  memo: Record<string, StepMemo>;
+  resolved: Record<string, unknown>;
+  pending: Map<string, Wait>;
+  waits: Wait[];
+}
 
 const MAX_TRACE_OUTPUT_CHARS = 4000;
 
 /**
- * Runs one compiled process for one webhook: the trigger condition, then the steps in order
- * (into the branch a step names, and once per item of a for-each), keeping a trace. Stops at
- * the first failing step.
+ * Runs one compiled process for one instance: the trigger condition, then the steps in order
+ * (into the branch a step names, once per item of a for-each, side by side for a parallel),
+ * keeping a trace. Stops at the first failing step, or where a step waits.
+ * Every step that ended is remembered by its path (the memo), so a run that resumes a waiting
+ * instance, or retries a failed one, replays them without running them again and carries on
+ * from the step where it stopped.
  * An error a step throws is rethrown when it may pass (a retryable code, or no AppError at all:
  * trouble of the system, made TRANSIENT), so the job retries; any other code fails the run.
  */
 export class ProcessRunner {
   async run(process: CompiledProcess, input: RunInput): Promise<RunOutcome> {
+    const { resume, ...context } = input;
     const run: RunContext = {
-      ...input,
+      ...context,
       processId: process.definition.id,
-      writeKey: input.writeKey ?? `${input.webhookId}:${process.definition.id}`,
-      outputs: {},
-      vars: {},
-      recordIds: [],
+      writeKey: resume?.state.writeKey ?? input.writeKey ?? `${input.webhookId}:${process.definition.id}`,
+      outputs: { ...resume?.state.outputs },
+      vars: { ...resume?.state.vars },
+      recordIds: [...(resume?.recordIds ?? [])],
       dryRun: input.dryRun ?? false,
       plannedWrites: [],
     };
-    const trace: TraceEntry[] = [];
+    const execution: Execution = {
+      trace: [],
+      memo: { ...resume?.state.memo },
+      resolved: resume?.resolved ?? {},
+      pending: new Map((resume?.pending ?? []).map((wait) => [wait.step, wait])),
+      waits: [],
+    };
+    const { trace } = execution;
     const finish = (status: RunStatus, error: AppError | null = null): RunOutcome => ({
       status,
       error,
       trace,
       recordIds: run.recordIds,
       plannedWrites: run.plannedWrites,
+      waits: execution.waits,
+      state: { writeKey: run.writeKey, vars: run.vars, outputs: run.outputs, memo: execution.memo },
     });
-    if (process.condition) {
+    // A resumed instance passed its trigger condition when it started.
+    if (process.condition && !resume) {
+      const at = new Date().toISOString();
       let matches: unknown;
       try {
         matches = await evaluate(run, process.condition);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        trace.push({ step: 'trigger', type: 'condition', status: 'failed', durationMs: 0, error: error.message });
+        trace.push({ step: 'trigger', type: 'condition', status: 'failed', at, durationMs: 0, error: error.message });
         return finish('failed', error);
       }
-      trace.push({ step: 'trigger', type: 'condition', status: 'ok', durationMs: 0, output: isTrue(matches) });
+      trace.push({ step: 'trigger', type: 'condition', status: 'ok', at, durationMs: 0, output: isTrue(matches) });
       if (!isTrue(matches)) return finish('skipped');
     }
-    const failure = await this.runSteps(process.steps, run, trace);
-    return failure === 'stop' || failure === null ? finish('succeeded') : finish('failed', failure);
+    const ending = await this.runSteps(process.steps, run, execution);
+    if (ending instanceof AppError) return finish('failed', ending);
+    return finish(ending === 'wait' ? 'waiting' : 'completed');
   }
 
-  /** Null when every step succeeded, 'stop' when a step ended the run, else the error. */
-  private async runSteps(steps: CompiledStep[], run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+  private async runSteps(steps: CompiledStep[], run: RunContext, execution: Execution): Promise<Ending> {
     for (const step of steps) {
-      const { id, type } = step.definition;
-      const started = performance.now();
-      let result;
-      try {
-        result = await step.type.execute({ step: step.definition, input: step.input as never, run, tools: STEP_TOOLS });
-      } catch (error) {
-        const failure = AppError.from(error);
-        if (failure && !failure.retryable) result = { ok: false as const, error: failure };
-        else throw failure ?? new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
-      }
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      if (!result.ok) {
-        const failure = AppError.from(result.error) ?? new AppError(ErrorCode.Internal, `Step "${id}" failed without an error code: ${message(result.error)}`);
-        trace.push({ step: traceName(id, run), type, status: 'failed', durationMs, error: failure.message });
-        const handled = step.branches.onError ? await this.runErrorSteps(step, failure, run, trace) : failure;
+      const path = traceName(step.definition.id, run);
+      const memo = execution.memo[path];
+      if (memo?.error) {
+        // Replayed: the step failed and its onError steps took it.
+        const handled = await this.runErrorSteps(step, new AppError(memo.error.code as ErrorCode, memo.error.message), run, execution);
         if (handled !== null) return handled;
         continue;
       }
-      run.outputs[id] = result.output ?? null;
-      trace.push({ step: traceName(id, run), type, status: 'ok', durationMs, output: bounded(result.trace ?? result.output ?? null) });
+      const pending = execution.pending.get(path);
+      if (pending) {
+        execution.waits.push(pending);
+        return 'wait';
+      }
+      const result = memo ? replayed(memo) : await this.runStep(step, path, run, execution);
+      if (!result) return 'wait';
+      if (!result.ok) {
+        const handled = step.branches.onError ? await this.runErrorSteps(step, result.error, run, execution) : result.error;
+        if (handled !== null) return handled;
+        continue;
+      }
+      run.outputs[step.definition.id] = result.output ?? null;
       if (result.stop) return 'stop';
-      let outcome = result.items
-        ? await this.runIterations(step, result.items, run, trace)
+      let outcome: Ending = result.items
+        ? await this.runIterations(step, result.items, run, execution)
         : result.parallel
-          ? await this.runParallel(step, run, trace)
+          ? await this.runParallel(step, run, execution)
           : result.branch
-            ? await this.runSteps(step.branches[result.branch] ?? [], run, trace)
+            ? await this.runSteps(step.branches[result.branch] ?? [], run, execution)
             : null;
       // A failure in the step's nested steps is the step's failure: its onError takes it too.
-      if (outcome instanceof AppError && step.branches.onError) outcome = await this.runErrorSteps(step, outcome, run, trace);
+      if (outcome instanceof AppError && step.branches.onError) outcome = await this.runErrorSteps(step, outcome, run, execution);
       if (outcome !== null) return outcome;
     }
     return null;
+  }
+
+  /**
+   * Runs one step that has not ended before (or settles a wait a resumption resolved), traces
+   * it and remembers it. Answers null when the step waits: the instance is parked there.
+   */
+  private async runStep(step: CompiledStep, path: string, run: RunContext, execution: Execution): Promise<StepResult | null> {
+    const { id, type } = step.definition;
+    const at = new Date().toISOString();
+    if (path in execution.resolved) {
+      const output = execution.resolved[path];
+      execution.memo[path] = { output };
+      execution.trace.push({ step: path, type, status: 'ok', at, durationMs: 0, output: bounded(output) });
+      return { ok: true, output };
+    }
+    const started = performance.now();
+    let result: StepResult;
+    try {
+      result = await step.type.execute({ step: step.definition, input: step.input as never, run, tools: STEP_TOOLS });
+    } catch (error) {
+      const failure = AppError.from(error);
+      if (failure && !failure.retryable) result = { ok: false as const, error: failure };
+      else throw failure ?? new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
+    }
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (!result.ok) {
+      const failure = AppError.from(result.error) ?? new AppError(ErrorCode.Internal, `Step "${id}" failed without an error code: ${message(result.error)}`);
+      execution.trace.push({ step: path, type, status: 'failed', at, durationMs, error: failure.message });
+      return { ok: false, error: failure };
+    }
+    if (result.wait) {
+      const wait = waitAt(path, id, result.wait);
+      execution.waits.push(wait);
+      execution.trace.push({ step: path, type, status: 'waiting', at, durationMs, output: bounded(result.trace ?? result.output ?? null) });
+      return null;
+    }
+    execution.memo[path] = memoOf(result);
+    execution.trace.push({ step: path, type, status: 'ok', at, durationMs, output: bounded(result.trace ?? result.output ?? null) });
+    return result;
   }
 
   /**
@@ -102,37 +179,48 @@ export class ProcessRunner {
    * or the database), joined once all have ended. Each branch keeps its own trace, appended in
    * branch order. Every branch runs to its end even when another fails; the parallel then fails
    * with the first failing branch's error (in branch order), which its onError may handle
-   * (runSteps).
+   * (runSteps). A branch that waits makes the parallel wait once the others have ended: the
+   * instance is parked with every wait of its branches.
    */
-  private async runParallel(step: CompiledStep, run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+  private async runParallel(step: CompiledStep, run: RunContext, execution: Execution): Promise<Ending> {
     const branches = Object.keys(step.branches).filter((name) => name.startsWith('branches/'));
     const traces = branches.map(() => [] as TraceEntry[]);
     // Each branch has its own loop position and write key (a for-each in one must not move the
-    // other's); outputs, variables and records are the run's, shared.
-    const settled = await Promise.allSettled(branches.map((name, index) => this.runSteps(step.branches[name], { ...run }, traces[index])));
-    trace.push(...traces.flat());
+    // other's); outputs, variables, records and the memo are the run's, shared.
+    const settled = await Promise.allSettled(
+      branches.map((name, index) => this.runSteps(step.branches[name], { ...run }, { ...execution, trace: traces[index] })),
+    );
+    execution.trace.push(...traces.flat());
     // A thrown error (one that may pass) makes the job retry, as anywhere else.
     const thrown = settled.find((outcome) => outcome.status === 'rejected');
     if (thrown) throw thrown.reason;
-    const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<AppError | 'stop' | null>).value);
+    const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<Ending>).value);
     const failure = outcomes.find((outcome) => outcome instanceof AppError);
     if (failure) {
-      trace.push({ step: traceName(step.definition.id, run), type: step.definition.type, status: 'failed', durationMs: 0, error: failure.message });
+      execution.trace.push({
+        step: traceName(step.definition.id, run),
+        type: step.definition.type,
+        status: 'failed',
+        at: new Date().toISOString(),
+        durationMs: 0,
+        error: failure.message,
+      });
       return failure;
     }
-    return outcomes.includes('stop') ? 'stop' : null;
+    return outcomes.includes('stop') ? 'stop' : outcomes.includes('wait') ? 'wait' : null;
   }
 
   /**
    * The onError steps of a step that failed, with `$error`; the step's output is `{ error }`.
    * Null when they ran through, so the run goes on after the failed step; else what ended them.
    */
-  private async runErrorSteps(step: CompiledStep, failure: AppError, run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+  private async runErrorSteps(step: CompiledStep, failure: AppError, run: RunContext, execution: Execution): Promise<Ending> {
     const previous = run.error;
     run.error = { step: step.definition.id, code: failure.code, message: failure.message };
     run.outputs[step.definition.id] = { error: run.error };
+    execution.memo[traceName(step.definition.id, run)] = { output: { error: run.error }, error: { code: failure.code, message: failure.message } };
     try {
-      return await this.runSteps(step.branches.onError, run, trace);
+      return await this.runSteps(step.branches.onError, run, execution);
     } finally {
       run.error = previous;
     }
@@ -144,14 +232,14 @@ export class ProcessRunner {
    * records of each iteration instead of writing them again. The step's output becomes the
    * iterations' outputs, each the outputs of its steps by id.
    */
-  private async runIterations(step: CompiledStep, items: unknown[], run: RunContext, trace: TraceEntry[]): Promise<AppError | 'stop' | null> {
+  private async runIterations(step: CompiledStep, items: unknown[], run: RunContext, execution: Execution): Promise<Ending> {
     const { writeKey, loop } = run;
     const body = step.branches.steps ?? [];
     const outputs: Record<string, unknown>[] = [];
     try {
       for (const [index, item] of items.entries()) {
         Object.assign(run, { writeKey: `${writeKey}:${step.definition.id}[${index}]`, loop: { item, index, name: loopName(step.definition.id, index, loop) } });
-        const outcome = await this.runSteps(body, run, trace);
+        const outcome = await this.runSteps(body, run, execution);
         outputs.push(
           Object.fromEntries(
             body.filter((nested) => nested.definition.id in run.outputs).map((nested) => [nested.definition.id, run.outputs[nested.definition.id]]),
@@ -165,6 +253,26 @@ export class ProcessRunner {
     run.outputs[step.definition.id] = outputs;
     return null;
   }
+}
+
+function replayed(memo: StepMemo): StepResult {
+  const { error: _error, ...result } = memo;
+  return { ok: true, ...result };
+}
+
+function memoOf(result: StepResult & { ok: true }): StepMemo {
+  const memo: StepMemo = { output: result.output ?? null };
+  if (result.branch) memo.branch = result.branch;
+  if (result.items) memo.items = result.items;
+  if (result.parallel) memo.parallel = true;
+  if (result.stop) memo.stop = true;
+  return memo;
+}
+
+function waitAt(step: string, stepId: string, request: WaitRequest): Wait {
+  return request.kind === 'timer'
+    ? { step, stepId, kind: 'timer', until: request.until.toISOString() }
+    : { step, stepId, kind: 'webhook', key: request.key, timeoutAt: request.timeoutAt?.toISOString() ?? null };
 }
 
 function message(error: unknown): string {

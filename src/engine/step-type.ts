@@ -60,8 +60,13 @@ export type StepResult =
       /** for-each: the items to run the "steps" branch for, one after the other; the output becomes the iterations' outputs. */
       items?: unknown[];
       stop?: boolean;
+      /** Parks the instance at this step until the wait is over (a resumption gives the step its output then). */
+      wait?: WaitRequest;
     }
   | { ok: false; error: AppError };
+
+/** What a waiting step waits for: a time, or a later webhook giving the same correlation key. */
+export type WaitRequest = { kind: 'timer'; until: Date } | { kind: 'webhook'; key: string; timeoutAt: Date | null };
 
 /** A step type: a plug-in the engine runs for each step of a definition that names it. */
 export interface StepType<I = Record<string, unknown>, C = I> {
@@ -128,11 +133,14 @@ export async function evaluateFields(run: RunContext, fields: Map<string, ValueS
   return values;
 }
 
-/** A trace entry per step that ran, in order. */
+/** A trace entry per step that ran, in order: the instance's timeline. */
 export interface TraceEntry {
   step: string;
   type: string;
-  status: 'ok' | 'failed';
+  /** `waiting`: the instance was parked at the step; its `ok` entry follows once it goes on. */
+  status: 'ok' | 'failed' | 'waiting';
+  /** When the step started (absent in runs stored before instances). */
+  at?: string;
   durationMs: number;
   output?: unknown;
   error?: string;

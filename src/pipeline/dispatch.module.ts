@@ -5,11 +5,12 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { QueueModule } from './queue.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { BulkReplaysService } from './bulk-replays.service.js';
+import { InstanceControl } from './instance-control.service.js';
 
-/** Sending webhooks to their processes (new ones in the worker, replays from the admin API). Needs Redis. */
+/** Sending webhooks to their processes (new ones in the worker, replays from the admin API), and instances on. Needs Redis. */
 @Module({
   imports: [EngineModule, WebhooksModule, QueueModule, TenantsModule],
-  providers: [WebhookDispatcher, BulkReplaysService],
-  exports: [WebhookDispatcher, BulkReplaysService],
+  providers: [WebhookDispatcher, BulkReplaysService, InstanceControl],
+  exports: [WebhookDispatcher, BulkReplaysService, InstanceControl],
 })
 export class DispatchModule {}

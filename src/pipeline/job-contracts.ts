@@ -13,6 +13,11 @@ export const JOB_RETENTION = 'retention';
 /** One batch of a bulk replay; each batch queues the next, so no job holds a worker for long. */
 export const JOB_REPLAY_BATCH = 'replay-batch';
 
+/** A process instance claimed to run again (resumed by a webhook, retried): runs it from where it stopped. */
+export const JOB_RESUME_INSTANCE = 'resume-instance';
+/** A waiting instance's timer (a wait, a timeout): delayed until it is due, then claims and resumes the instance. */
+export const JOB_WAKE_INSTANCE = 'wake-instance';
+
 /** A received webhook on its way to the worker (the job's data is the webhook as logged). */
 export type WebhookJob = ReceivedWebhook;
 
@@ -46,4 +51,11 @@ export interface ReplayBatchJob {
   replayId: string;
   /** Webhooks the replay had handled when the batch was queued: a batch run twice does nothing. */
   position: number;
+}
+
+/** An instance to resume or wake, at the seq it had when the job was made (a stale job does nothing). */
+export interface InstanceJob {
+  tenantId: string;
+  instanceId: string;
+  seq: number;
 }

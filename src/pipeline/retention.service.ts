@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
-import { ProcessRunsRepository } from '../engine/process-runs.repository.js';
+import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -17,7 +17,7 @@ export class RetentionService {
 
   constructor(
     private readonly log: WebhookLogService,
-    private readonly runs: ProcessRunsRepository,
+    private readonly runs: ProcessInstancesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -25,13 +25,18 @@ export class RetentionService {
     let deleted = 0;
     for (const [status, days] of Object.entries(this.config.retentionDays) as Array<['processed' | 'received' | 'failed', number]>) {
       const before = new Date(now - days * DAY_MS);
+      const skipped = new Set<string>();
       for (;;) {
-        // Runs first: a purge cut short never leaves runs of a deleted webhook behind.
-        const ids = await this.log.oldest(status, before, BATCH);
+        // Instances first: a purge cut short never leaves instances of a deleted webhook behind.
+        // A webhook whose instance still waits or runs stays, with it (its payload is the
+        // instance's `$`); it is looked at again in the next purge.
+        const ids = (await this.log.oldest(status, before, BATCH + skipped.size)).filter((id) => !skipped.has(id));
         if (ids.length === 0) break;
-        await this.runs.deleteByWebhooks(ids);
-        await this.log.remove(ids);
-        deleted += ids.length;
+        const kept = new Set(await this.runs.deleteByWebhooks(ids));
+        for (const id of kept) skipped.add(id);
+        const gone = ids.filter((id) => !kept.has(id));
+        await this.log.remove(gone);
+        deleted += gone.length;
       }
     }
     if (deleted > 0) this.logger.log(`Deleted ${deleted} webhooks past their retention period`);

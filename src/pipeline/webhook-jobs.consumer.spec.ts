@@ -19,6 +19,8 @@ function consumerThrowing(error: unknown) {
     { jobRetried } as never,
     { retrying } as never,
     undefined as never,
+    undefined as never,
+    undefined as never,
     loadConfig({}),
   );
   const job = { id: 'j1', name: JOB_RUN_PROCESS, attemptsMade: 0, opts: { attempts: 5 }, data: { tenantId: 't', webhookId: 'w' } } as unknown as Job;

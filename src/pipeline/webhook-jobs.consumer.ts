@@ -16,13 +16,18 @@ import {
   JOB_REPLAY_BATCH,
   JOB_RETENTION,
   JOB_RUN_PROCESS,
+  JOB_RESUME_INSTANCE,
+  JOB_WAKE_INSTANCE,
+  type InstanceJob,
   type ReplayBatchJob,
   type RunProcessJob,
   type WebhookJob,
 } from './job-contracts.js';
 import { BulkReplaysService } from './bulk-replays.service.js';
+import { CorrelationService } from './correlation.service.js';
+import { InstanceResumer } from './instance-resumer.service.js';
 
-type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob>;
+type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob>;
 
 /** The options of the webhooks queue's worker, from the validated configuration. */
 export function workerOptions(config: AppConfig): WorkerOptions {
@@ -60,6 +65,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
     private readonly events: PipelineEvents,
     private readonly log: WebhookLogService,
     private readonly bulkReplays: BulkReplaysService,
+    private readonly correlation: CorrelationService,
+    private readonly resumer: InstanceResumer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -119,6 +126,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
     switch (job.name) {
       case JOB_PROCESS_WEBHOOK: {
         const webhook = job.data as WebhookJob;
+        // Waiting instances it resumes first; its log entry names them.
+        webhook.resumedIds = await this.correlation.correlate(webhook);
         const { runIds, inline } = await this.dispatcher.dispatch(webhook, job.opts.priority);
         return inline ? this.runner.runProcess(inline, lastAttempt, webhook) : runIds;
       }
@@ -126,6 +135,10 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
         return this.runner.runProcess(job.data as RunProcessJob, lastAttempt);
       case JOB_RETENTION:
         return this.retention.purge();
+      case JOB_RESUME_INSTANCE:
+        return this.resumer.resume(job.data as InstanceJob, lastAttempt);
+      case JOB_WAKE_INSTANCE:
+        return this.resumer.wake(job.data as InstanceJob, lastAttempt);
       case JOB_REPLAY_BATCH:
         return this.bulkReplays.runBatch(job.data as ReplayBatchJob);
       default:

@@ -10,6 +10,9 @@ import {
   JOB_REPLAY_BATCH,
   JOB_RETENTION,
   JOB_RUN_PROCESS,
+  JOB_RESUME_INSTANCE,
+  JOB_WAKE_INSTANCE,
+  type InstanceJob,
   type ReplayBatchJob,
   type RunProcessJob,
   type WebhookJob,
@@ -32,7 +35,7 @@ export class WebhookQueue implements OnModuleInit {
   private readonly fairShare = new FairShare();
 
   constructor(
-    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob>,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
@@ -104,6 +107,33 @@ export class WebhookQueue implements OnModuleInit {
    */
   async addReplayBatch(batch: ReplayBatchJob): Promise<void> {
     await this.queue.add(JOB_REPLAY_BATCH, batch, { jobId: `replay-${batch.replayId}-${batch.position}`, priority: 1 });
+  }
+
+  /**
+   * Queues instances claimed to run again. The id names the instance and the claim (its seq),
+   * so a claim's job is queued once however often it is asked for (the sweeper asks again).
+   */
+  async addResumes(jobs: InstanceJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map((job) => ({ name: JOB_RESUME_INSTANCE, data: job, opts: { jobId: `resume-${job.instanceId}-${job.seq}`, priority: 1 } })),
+    );
+  }
+
+  /**
+   * Arms the timers of waiting instances: a delayed job each, due when the instance is. Named by
+   * instance and seq, so re-arming one that Redis still holds adds nothing.
+   */
+  async addWakes(wakes: Array<InstanceJob & { at: Date }>): Promise<void> {
+    if (wakes.length === 0) return;
+    const now = Date.now();
+    await this.queue.addBulk(
+      wakes.map(({ at, ...job }) => ({
+        name: JOB_WAKE_INSTANCE,
+        data: job,
+        opts: { jobId: `wake-${job.instanceId}-${job.seq}`, delay: Math.max(0, at.getTime() - now), priority: 1 },
+      })),
+    );
   }
 
   /**

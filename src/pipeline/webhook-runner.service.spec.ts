@@ -4,7 +4,7 @@ import { summarize } from './webhook-runner.service.js';
 
 type Run = Parameters<typeof summarize>[0][number];
 
-const succeeded = (...recordIds: string[]): Run => ({ status: 'succeeded', errorCode: null, reason: null, recordIds });
+const succeeded = (...recordIds: string[]): Run => ({ status: 'completed', errorCode: null, reason: null, recordIds });
 const unmappable = (reason: string): Run => ({ status: 'failed', errorCode: ErrorCode.Unmappable, reason, recordIds: [] });
 const transient = (reason: string, ...recordIds: string[]): Run => ({
   status: 'failed',

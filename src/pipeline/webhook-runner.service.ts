@@ -5,12 +5,14 @@ import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { EffectiveProcesses } from '../engine/effective-processes.js';
 import { NO_ACTIVE_PROCESS } from './webhook-dispatcher.service.js';
-import { ProcessRun } from '../engine/process-run.entity.js';
+import { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
-import { ProcessRunsRepository } from '../engine/process-runs.repository.js';
+import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { ParameterDriftService } from '../drift/parameter-drift.service.js';
 import type { TraceEntry } from '../engine/step-type.js';
+import { earliestDue } from '../engine/instance-state.js';
+import { InstanceWaits } from './instance-waits.service.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -33,9 +35,10 @@ export class WebhookRunnerService {
     private readonly log: WebhookLogService,
     private readonly processes: EffectiveProcesses,
     private readonly runner: ProcessRunner,
-    private readonly runs: ProcessRunsRepository,
+    private readonly runs: ProcessInstancesRepository,
     private readonly events: PipelineEvents,
     private readonly drift: ParameterDriftService,
+    private readonly waits: InstanceWaits,
   ) {}
 
   /**
@@ -52,8 +55,7 @@ export class WebhookRunnerService {
     const startedAt = new Date();
     let outcome: RunOutcome;
     if (!process) {
-      const error = new AppError(ErrorCode.InvalidDefinition, `Process "${job.processId}" version ${job.version} no longer exists`);
-      outcome = { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [] };
+      outcome = failedOutcome(new AppError(ErrorCode.InvalidDefinition, `Process "${job.processId}" version ${job.version} no longer exists`));
     } else {
       try {
         outcome = await this.runner.run(process, {
@@ -70,25 +72,37 @@ export class WebhookRunnerService {
           if (taken) await this.log.recordTaken(taken, webhook.runIds, null);
           throw failure;
         }
-        outcome = { status: 'failed', error: failure, trace: [], recordIds: [], plannedWrites: [] };
+        outcome = failedOutcome(failure);
       }
     }
-    const run = Object.assign(new ProcessRun(), {
+    const waiting = outcome.status === 'waiting';
+    const now = new Date();
+    const run = Object.assign(new ProcessInstance(), {
       id: job.runId,
       tenantId: job.tenantId,
       webhookId: job.webhookId,
       processId: job.processId,
       processVersion: job.version,
+      processSource: job.source ?? null,
       status: outcome.status,
       errorCode: outcome.error?.code ?? null,
       reason: outcome.error?.message ?? null,
       trace: outcome.trace,
       recordIds: outcome.recordIds,
       startedAt,
-      finishedAt: new Date(),
+      finishedAt: waiting ? null : now,
+      seq: 0,
+      // Kept for a resumption: while it waits, and after it failed (a retry goes on from the failed step).
+      state: waiting || outcome.status === 'failed' ? outcome.state : null,
+      waits: waiting ? outcome.waits : null,
+      wakeAt: waiting ? earliestDue(outcome.waits) : null,
+      resumption: null,
+      resumedBy: null,
+      updatedAt: now,
     });
     if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
     else await this.runs.insert([run]);
+    if (waiting) await this.waits.park(run);
     this.events.runStored({ tenantId: job.tenantId, processId: job.processId, status: outcome.status, trace: outcome.trace, recordIds: outcome.recordIds });
     // The webhook's first run counts it once for schema drift; every run tells what it mapped.
     this.drift.observe(job.tenantId, webhook.apiKeyId, Object.keys(webhook.payload), mappedParameters(outcome.trace), webhook.runIds[0] === job.runId);
@@ -103,7 +117,7 @@ export class WebhookRunnerService {
    * Sets the webhook's status once every run it waits for is stored. Every run job checks after
    * storing its run, so whichever finishes last sees them all.
    */
-  private async finishWhenComplete(tenantId: string, webhookId: string, runIds: string[], latest: ProcessRun): Promise<void> {
+  private async finishWhenComplete(tenantId: string, webhookId: string, runIds: string[], latest: ProcessInstance): Promise<void> {
     // A webhook's only run needs no read to know that it is complete.
     const runs = runIds.length === 1 && runIds[0] === latest.id ? [latest] : await this.runs.listByWebhook(tenantId, webhookId);
     const stored = new Map(runs.map((run) => [run.id, run]));
@@ -116,10 +130,12 @@ export class WebhookRunnerService {
 /**
  * The webhook's status from its runs: `failed` when a run could not finish for a reason of the
  * system (a code whose failure kind is not `webhook`: worth a replay once the system is well),
- * `processed` when a run succeeded, otherwise
+ * `processed` when a run completed or waits, otherwise
  * `received` (kept, with the reason). Skipped runs (trigger condition false) do not count.
  */
-export function summarize(runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>>): WebhookOutcome {
+export function summarize(
+  runs: Array<Pick<ProcessInstance, 'status' | 'errorCode' | 'reason' | 'recordIds'> & Partial<Pick<ProcessInstance, 'trace'>>>,
+): WebhookOutcome {
   const recordIds = runs.flatMap((run) => run.recordIds);
   const started = runs.filter((run) => run.status !== 'skipped');
   const failures = started.filter((run) => run.status === 'failed');
@@ -128,15 +144,20 @@ export function summarize(runs: Array<Pick<ProcessRun, 'status' | 'errorCode' | 
   if (started.length === 0) return { status: 'received', reason: NO_MATCHING_PROCESS, recordIds };
   if (systemFailure) return { status: 'failed', reason: failureReason(systemFailure), recordIds };
   const reason = failures[0] ? failureReason(failures[0]) : null;
-  if (started.some((run) => run.status === 'succeeded')) return { status: 'processed', reason, recordIds };
+  // A waiting instance was started and goes on by itself: the webhook did its part.
+  if (started.some((run) => run.status === 'completed' || run.status === 'waiting')) return { status: 'processed', reason, recordIds };
   return { status: 'received', reason, recordIds };
+}
+
+function failedOutcome(error: AppError): RunOutcome {
+  return { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [], waits: [], state: null };
 }
 
 /**
  * Why a run failed, saying first what it wrote before: records stay when a later step fails
  * (each write is its own), so "kept without a record" would be untrue.
  */
-function failureReason(run: Pick<ProcessRun, 'reason' | 'recordIds'> & Partial<Pick<ProcessRun, 'trace'>>): string | null {
+function failureReason(run: Pick<ProcessInstance, 'reason' | 'recordIds'> & Partial<Pick<ProcessInstance, 'trace'>>): string | null {
   if (run.recordIds.length === 0) return run.reason;
   const trace = run.trace ?? [];
   const writes = trace.flatMap((entry) => {

@@ -9,6 +9,10 @@ import { QueueModule } from './queue.module.js';
 import { WebhookJobsConsumer, workerOptions } from './webhook-jobs.consumer.js';
 import { WebhookRunnerService } from './webhook-runner.service.js';
 import { RetentionService } from './retention.service.js';
+import { InstanceWaits } from './instance-waits.service.js';
+import { CorrelationService } from './correlation.service.js';
+import { InstanceResumer } from './instance-resumer.service.js';
+import { TimerSweeper } from './timer-sweeper.service.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the pipeline. */
 @Module({})
@@ -22,7 +26,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [EngineModule, WebhooksModule, DispatchModule, QueueModule, DriftModule],
       // The runner lives here, not in DispatchModule: the admin API dispatches replays but runs nothing.
-      providers: [consumer, WebhookRunnerService, RetentionService],
+      providers: [consumer, WebhookRunnerService, RetentionService, InstanceWaits, CorrelationService, InstanceResumer, TimerSweeper],
     };
   }
 }

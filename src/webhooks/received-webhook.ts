@@ -13,4 +13,9 @@ export interface ReceivedWebhook {
   payload: Record<string, unknown>;
   /** The id of the HTTP request that brought it, for log correlation (absent in older jobs). */
   requestId?: string;
+  /**
+   * Set by the worker, not the API: the waiting instances this webhook resumed (correlation),
+   * written with its log entry.
+   */
+  resumedIds?: string[];
 }

@@ -23,6 +23,8 @@ export interface WebhookDetail extends WebhookView {
   headers: Record<string, string>;
   payload: Record<string, unknown>;
   runIds: string[];
+  /** The waiting instances it resumed (wait-for-webhook). */
+  resumedIds: string[];
 }
 
 /** The per-tenant log of every webhook received and what became of it. */
@@ -33,15 +35,18 @@ export class WebhookLogService {
   /**
    * Writes the entry of a webhook a worker has taken from the queue, with the runs it waits for
    * (idempotent per webhook id: a repeated dispatch after a crash changes nothing). A webhook
-   * no process takes is written finished, as received, with the reason.
+   * no process takes is written finished: as received, with the reason, unless it resumed
+   * waiting instances (processed).
    */
   async recordTaken(job: ReceivedWebhook, runIds: string[], unprocessedReason: string | null): Promise<void> {
     const finished = runIds.length === 0;
+    // A webhook that only resumed waiting instances was handled, though it started nothing.
+    const resumedOnly = finished && (job.resumedIds?.length ?? 0) > 0;
     await this.webhooks.insertOnce(
       Object.assign(new Webhook(), {
         ...entry(job, runIds),
-        status: finished ? 'received' : 'queued',
-        reason: finished ? unprocessedReason : null,
+        status: finished ? (resumedOnly ? 'processed' : 'received') : 'queued',
+        reason: finished && !resumedOnly ? unprocessedReason : null,
         recordIds: [],
         processedAt: finished ? new Date() : null,
       }),
@@ -129,7 +134,7 @@ export class WebhookLogService {
 function entry(
   job: ReceivedWebhook,
   runIds: string[],
-): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds'> {
+): Pick<Webhook, 'id' | 'tenantId' | 'apiKeyId' | 'apiKeyName' | 'receivedAt' | 'contentType' | 'headers' | 'payload' | 'runIds' | 'resumedIds'> {
   return {
     id: job.webhookId,
     tenantId: job.tenantId,
@@ -140,6 +145,7 @@ function entry(
     headers: job.headers,
     payload: job.payload,
     runIds,
+    resumedIds: job.resumedIds?.length ? job.resumedIds : null,
   };
 }
 
@@ -152,6 +158,7 @@ function toDetail(webhook: Webhook): WebhookDetail {
     headers: webhook.headers ?? {},
     payload: webhook.payload,
     runIds: webhook.runIds ?? [],
+    resumedIds: webhook.resumedIds ?? [],
   };
 }
 

@@ -44,6 +44,10 @@ export class Webhook {
   @Column({ name: 'run_ids', type: 'simple-json', nullable: true })
   runIds: string[] | null;
 
+  /** The waiting process instances this webhook resumed (wait-for-webhook), when any. */
+  @Column({ name: 'resumed_ids', type: 'simple-json', nullable: true })
+  resumedIds: string[] | null;
+
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt: Date | null;
 

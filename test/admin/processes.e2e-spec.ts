@@ -112,7 +112,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       const detail = await api.settle(tenantId, await api.send(key.apiKey, { Email: 'Mary@Example.com', Name: 'Mary' }));
       expect(detail.status).toBe('processed');
       expect(detail.records).toEqual([expect.objectContaining({ object: 'Contact', Email: 'mary@example.com', Name: 'Mary' })]);
-      expect(detail.runs).toContainEqual(expect.objectContaining({ processId: 'crm-contacts', processVersion: 2, status: 'succeeded' }));
+      expect(detail.runs).toContainEqual(expect.objectContaining({ processId: 'crm-contacts', processVersion: 2, status: 'completed' }));
 
       const removed = await api.admin.delete(`${list}/crm-contacts`);
       expect(removed.status).toBe(204);
@@ -132,7 +132,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
         processId: DEFAULT_PROCESS,
         version: 1,
         started: true,
-        status: 'succeeded',
+        status: 'completed',
         error: null,
         trace: [
           expect.objectContaining({ step: 'object', type: 'resolve-object', status: 'ok' }),
@@ -161,7 +161,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       expect(result.status).toBe(200);
       expect(result.body).toMatchObject({
         processId: DEFAULT_PROCESS,
-        status: 'succeeded',
+        status: 'completed',
         error: null,
         trace: [expect.objectContaining({ step: 'submission', status: 'ok' })],
         records: [{ action: 'create', object: 'FormSubmit', values: { Name: 'Katherine Johnson', Email: 'kj@example.com', Notes: 'Form lT4Z3j' } }],
@@ -197,7 +197,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
             webhook: { id: unmapped.id, receivedAt: unmapped.receivedAt, status: 'received', reason: expect.any(String), recordIds: [] },
             draft: {
               started: true,
-              status: 'succeeded',
+              status: 'completed',
               error: null,
               records: [expect.objectContaining({ action: 'create', object: 'FormSubmit', values: expect.objectContaining({ Name: 'Katherine Johnson' }) })],
             },

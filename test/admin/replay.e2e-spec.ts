@@ -25,7 +25,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       expect(processed.status).toBe('processed');
       expect(processed.records).toEqual([expect.objectContaining({ object: 'Lead', Contact: 'Replayed', CountryId: narnia.Id })]);
       expect(processed.runs).toHaveLength(2);
-      expect(processed.runs).toContainEqual(expect.objectContaining({ id: replayed.body.runIds[0], status: 'succeeded' }));
+      expect(processed.runs).toContainEqual(expect.objectContaining({ id: replayed.body.runIds[0], status: 'completed' }));
 
       expectError(await api.admin.post(path, {}), 409, /force/);
 

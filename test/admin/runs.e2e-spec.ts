@@ -40,12 +40,12 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       const landing = await api.admin.get(path, { processId: 'landing-page-lead' });
       expect(landing.body.length).toBeGreaterThan(0);
       expect(idsOf(landing.body)).toEqual(idsOf(runs.filter((run) => run.processId === 'landing-page-lead')));
-      expect(landing.body).toContainEqual(expect.objectContaining({ status: 'succeeded', processId: 'landing-page-lead' }));
+      expect(landing.body).toContainEqual(expect.objectContaining({ status: 'completed', processId: 'landing-page-lead' }));
       newestFirst(landing.body);
 
-      const both = await api.admin.get(path, { status: 'succeeded', processId: DEFAULT_PROCESS });
+      const both = await api.admin.get(path, { status: 'completed', processId: DEFAULT_PROCESS });
       expect(both.body.length).toBeGreaterThan(0);
-      expect(idsOf(both.body)).toEqual(idsOf(runs.filter((run) => run.status === 'succeeded' && run.processId === DEFAULT_PROCESS)));
+      expect(idsOf(both.body)).toEqual(idsOf(runs.filter((run) => run.status === 'completed' && run.processId === DEFAULT_PROCESS)));
       expect((await api.admin.get(path, { processId: 'upsert-contact-by-email' })).body).toEqual([]);
       const newest = await api.admin.get(path, { limit: '1' });
       expect(newest.body).toHaveLength(1);

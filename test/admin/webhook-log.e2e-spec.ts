@@ -131,7 +131,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
         expect.objectContaining({
           processId: DEFAULT_PROCESS,
           processVersion: 1,
-          status: 'succeeded',
+          status: 'completed',
           recordIds: [recordId],
           trace: [
             expect.objectContaining({ step: 'object', status: 'ok' }),

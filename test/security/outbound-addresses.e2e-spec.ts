@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboundHttp } from '../../src/engine/outbound-http.js';
 import { ProcessesService } from '../../src/engine/processes.service.js';
-import { RunsService } from '../../src/engine/runs.service.js';
+import { InstancesService } from '../../src/engine/instances.service.js';
 import { apiRequest } from '../support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { forwardingProcess, startExternalSystem } from '../support/external-system.js';
@@ -38,7 +38,7 @@ describe.each(databaseKinds())('outbound addresses of http-request steps (%s)', 
     expect(response.status).toBe(202);
     const { id } = response.body as { id: string };
     const webhook = await hookflow.waitForWebhook(tenant.tenantId, id, 15_000);
-    const runs = await hookflow.get(RunsService).forWebhook(tenant.tenantId, id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenant.tenantId, id);
     return { webhook, runs };
   }
 

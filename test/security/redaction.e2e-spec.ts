@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessesService } from '../../src/engine/processes.service.js';
-import { RunsService } from '../../src/engine/runs.service.js';
+import { InstancesService } from '../../src/engine/instances.service.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { createDatabase, type TestDatabase } from '../support/databases.js';
 import { forwardingProcess, startExternalSystem } from '../support/external-system.js';
@@ -42,7 +42,7 @@ describe("credentials in step URLs and other systems' answers", () => {
     const url = crm.url.replace('http://', 'http://crm-user:pass-in-url-55@');
     await processes.create(tenant.tenantId, forwardingProcess('leaky', `${url}${path}`));
     const webhook = await hookflow.deliver(tenant.tenantId, tenant.apiKey, { Email: 'ada@example.com' });
-    const runs = await hookflow.get(RunsService).forWebhook(tenant.tenantId, webhook.id);
+    const runs = await hookflow.get(InstancesService).forWebhook(tenant.tenantId, webhook.id);
     return { webhook, shown: JSON.stringify([webhook, runs]) };
   }
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { get, post, tenantApi } from '../api.js';
-import { ErrorNote, formatTime, JsonBlock, Loading, PlannedRecords, StatusBadge, Trace, useAction, useLoad } from '../components.jsx';
+import { ApiError, get, instancesApi, post, tenantApi } from '../api.js';
+import { ErrorNote, formatTime, JsonBlock, Loading, PlannedRecords, StatusBadge, Trace, useAction, useLoad, Waits } from '../components.jsx';
 import { Link } from '../router.jsx';
 
 /** Replays the webhook, then waits for the worker's outcome before showing it. */
@@ -38,7 +38,8 @@ export function WebhookDetail({ tenant, can, webhookId }) {
           <h2>Records created</h2>
           <PlannedRecords records={webhook.records.map(createdRecord)} empty="No record." />
           <h2>Runs</h2>
-          <Runs runs={webhook.runs} />
+          <Runs runs={webhook.runs} tenantId={tenant.id} />
+          {webhook.resumedIds?.length > 0 && <ResumedInstances ids={webhook.resumedIds} tenantId={tenant.id} />}
           <PayloadAndHeaders webhook={webhook} />
         </section>
       )}
@@ -109,19 +110,54 @@ function ReplayActions({ webhook, replay }) {
   );
 }
 
-function Runs({ runs }) {
+/** The instances the webhook started; each opens as an instance, with its timeline, cancel and retry. */
+function Runs({ runs, tenantId }) {
   if (runs.length === 0) return <p class="muted">No process ran.</p>;
   return (
     <>
       {runs.map((run) => (
-        <article class="run">
+        <article class="run" data-instance={run.id}>
           <h3>
-            {run.processId} v{run.processVersion} <StatusBadge status={run.status} />
+            <Link href={`/t/${tenantId}/instances/${run.id}`}>
+              {run.processId} v{run.processVersion}
+            </Link>{' '}
+            <StatusBadge status={run.status} />
           </h3>
           {run.reason && <p class="problem">{run.reason}</p>}
+          {run.status === 'waiting' && <Waits waits={run.waits} />}
           <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
         </article>
       ))}
+    </>
+  );
+}
+
+/** The waiting instances this webhook resumed (wait-for-webhook), each read for its process and status. */
+function ResumedInstances({ ids, tenantId }) {
+  const state = useLoad(() => {
+    const instances = instancesApi(tenantId);
+    // An instance removed since (retention) is listed by its id only.
+    return Promise.all(
+      ids.map((id) => instances.get(id).catch((error) => (error instanceof ApiError && error.status === 404 ? { id } : Promise.reject(error)))),
+    );
+  }, [tenantId, ids.join(',')]);
+  return (
+    <>
+      <h2>Instances it resumed</h2>
+      <Loading state={state}>
+        {(instances) => (
+          <ul class="resumed">
+            {instances.map((instance) => (
+              <li data-instance={instance.id}>
+                <Link href={`/t/${tenantId}/instances/${instance.id}`}>
+                  {instance.processId ? `${instance.processId} v${instance.processVersion}` : <code>{instance.id}</code>}
+                </Link>{' '}
+                {instance.status && <StatusBadge status={instance.status} />}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loading>
     </>
   );
 }

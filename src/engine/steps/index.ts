@@ -12,6 +12,8 @@ import { ResolveObjectStep } from './resolve-object.step.js';
 import { SetVariableStep } from './set-variable.step.js';
 import { StopStep } from './stop.step.js';
 import { UpsertRecordStep } from './upsert-record.step.js';
+import { WaitStep } from './wait.step.js';
+import { WaitForWebhookStep } from './wait-for-webhook.step.js';
 
 /** Every step type of the engine. A new step type is one file plus one line here. */
 export const STEP_TYPES = [
@@ -27,6 +29,8 @@ export const STEP_TYPES = [
   CreateRecordStep,
   UpsertRecordStep,
   HttpRequestStep,
+  WaitStep,
+  WaitForWebhookStep,
   FailStep,
   StopStep,
 ];

@@ -112,7 +112,7 @@ const output = (outcome: RunOutcome, step: string) => outcome.trace.find((entry)
 
 /** A run that should have succeeded; its error is shown when it did not. */
 function succeeded(outcome: RunOutcome): RunOutcome {
-  expect({ status: outcome.status, error: outcome.error?.message ?? null }).toEqual({ status: 'succeeded', error: null });
+  expect({ status: outcome.status, error: outcome.error?.message ?? null }).toEqual({ status: 'completed', error: null });
   return outcome;
 }
 
@@ -329,7 +329,7 @@ describe('trigger condition', () => {
 
     expect(outcome.status).toBe('skipped');
     expect(outcome.error).toBeNull();
-    expect(outcome.trace).toEqual([{ step: 'trigger', type: 'condition', status: 'ok', durationMs: 0, output: false }]);
+    expect(outcome.trace).toEqual([{ step: 'trigger', type: 'condition', status: 'ok', at: expect.any(String), durationMs: 0, output: false }]);
     expect(outcome.recordIds).toEqual([]);
   });
 
@@ -695,7 +695,7 @@ describe('stop', () => {
 
     const outcome = await run(process, {});
 
-    expect(outcome.status).toBe('succeeded');
+    expect(outcome.status).toBe('completed');
     expect(outcome.error).toBeNull();
     expect(steps(outcome)).toEqual(['before', 'done']);
     expect(output(outcome, 'done')).toBe('nothing to do');
@@ -709,7 +709,7 @@ describe('stop', () => {
     ]);
 
     const test = await run(process, { test: true });
-    expect(test.status).toBe('succeeded');
+    expect(test.status).toBe('completed');
     expect(steps(test)).toEqual(['check', 'done']);
     expect(repository.created('Lead')).toEqual([]);
 

@@ -1,0 +1,79 @@
+/** What a process instance keeps between the jobs that run it (ProcessInstance.state and friends). */
+
+export type InstanceStatus = 'running' | 'waiting' | 'completed' | 'skipped' | 'failed' | 'cancelled';
+
+/** The statuses of instances that have not ended: retention keeps them, and their webhooks. */
+export const LIVE_STATUSES: readonly InstanceStatus[] = ['running', 'waiting'];
+
+/**
+ * A step that ended, as a later job replays it without running it again: its output and what
+ * its result chose (the branch, the items of a for-each…). `error` marks a step whose failure
+ * its onError steps handled.
+ */
+export interface StepMemo {
+  output: unknown;
+  branch?: string;
+  items?: unknown[];
+  parallel?: true;
+  stop?: true;
+  error?: { code: string; message: string };
+}
+
+export interface InstanceState {
+  /** Prefix of the keys of the records the instance writes (RunProcessJob.writeKey): a resumption writes under the same. */
+  writeKey: string;
+  vars: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  /** The steps that ended, by step path (the step id, with loop indexes: "lines[2].lead"). */
+  memo: Record<string, StepMemo>;
+}
+
+/** What a waiting instance waits for at one step (several, when parallel branches wait). */
+export type Wait = TimerWait | WebhookWait;
+
+interface WaitAt {
+  /** The step path, as in the trace. */
+  step: string;
+  stepId: string;
+}
+
+export interface TimerWait extends WaitAt {
+  kind: 'timer';
+  until: string;
+}
+
+export interface WebhookWait extends WaitAt {
+  kind: 'webhook';
+  /** The correlation key a later webhook must give (its webhookKey expression). */
+  key: string;
+  /** When it stops waiting and goes on with `{ timedOut: true }`; null: never. */
+  timeoutAt: string | null;
+}
+
+/** When a wait is due by itself (its timer, its timeout); null when only a webhook ends it. */
+export function dueAt(wait: Wait): string | null {
+  return wait.kind === 'timer' ? wait.until : wait.timeoutAt;
+}
+
+/** What made a waiting or failed instance run again, set by the claim that did. */
+export interface Resumption {
+  by: 'timer' | 'webhook' | 'retry';
+  at: string;
+  /** Outputs of wait steps, by step path, that the claim settled (a webhook's payload). */
+  resolved?: Record<string, unknown>;
+}
+
+/** What a resumed run starts from. */
+export interface ResumePoint {
+  state: InstanceState;
+  /** Wait steps that go on, by step path, with their outputs. */
+  resolved: Record<string, unknown>;
+  /** Waits that are not over: the instance waits there again without the step being run again. */
+  pending: Wait[];
+}
+
+/** The earliest time one of the waits is due by itself, or null. */
+export function earliestDue(waits: Wait[]): Date | null {
+  const times = waits.map(dueAt).filter((time): time is string => time !== null);
+  return times.length > 0 ? new Date(Math.min(...times.map(Date.parse))) : null;
+}

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { LIVE_STATUSES, type InstanceStatus, type Wait } from './instance-state.js';
+import { ProcessInstance } from './process-instance.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
+import { WriteBatcher } from '../database/write-batcher.js';
+
+@Injectable()
+export class ProcessInstancesRepository {
+  private readonly instances: Repository<ProcessInstance>;
+  // Runs that end at the same time are stored, with their log entries, in one statement.
+  private readonly finished = new WriteBatcher<{ run: ProcessInstance; webhook: Webhook }, void>(
+    async (items) => {
+      await this.writeFinished(
+        items.map((item) => item.run),
+        items.map((item) => item.webhook),
+      );
+      return items.map(() => undefined);
+    },
+    (item) => this.writeFinished([item.run], [item.webhook]),
+  );
+
+  constructor(private readonly dataSource: DataSource) {
+    this.instances = dataSource.getRepository(ProcessInstance);
+  }
+
+  /**
+   * Stores a webhook's only run and its log entry with its outcome (inserted, or updated when an
+   * earlier attempt wrote it as queued). Those of runs that end at the same time are written
+   * together, and on PostgreSQL in one statement, so one round trip and one commit: the runs'
+   * insert is a data-modifying CTE of the webhooks' upsert.
+   */
+  insertWithWebhook(run: ProcessInstance, webhook: Webhook): Promise<void> {
+    return this.finished.write({ run, webhook });
+  }
+
+  private async writeFinished(runs: ProcessInstance[], webhooks: Webhook[]): Promise<void> {
+    const [runSql, runParameters] = this.instances
+      .createQueryBuilder()
+      .insert()
+      .into(ProcessInstance)
+      .values(runs as QueryDeepPartialEntity<ProcessInstance>[])
+      .orIgnore()
+      .getQueryAndParameters();
+    const [webhookSql, webhookParameters] = this.dataSource
+      .getRepository(Webhook)
+      .createQueryBuilder()
+      .insert()
+      .into(Webhook)
+      .values(webhooks as QueryDeepPartialEntity<Webhook>[])
+      .orUpdate(['status', 'reason', 'record_ids', 'resumed_ids', 'processed_at'], ['id'])
+      .getQueryAndParameters();
+    if (this.dataSource.options.type !== 'postgres') {
+      await this.dataSource.query(runSql, runParameters);
+      await this.dataSource.query(webhookSql, webhookParameters);
+      return;
+    }
+    // The webhooks' placeholders follow the runs'.
+    const shifted = webhookSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + runParameters.length}`);
+    await this.dataSource.query(`WITH run AS (${runSql}) ${shifted}`, [...runParameters, ...webhookParameters]);
+  }
+
+  async insert(runs: ProcessInstance[]): Promise<void> {
+    // Ids are derived from the job attempt, so a repeated attempt does not store its runs twice.
+    if (runs.length > 0)
+      await this.instances
+        .createQueryBuilder()
+        .insert()
+        .into(ProcessInstance)
+        .values(runs as QueryDeepPartialEntity<ProcessInstance>[])
+        .orIgnore()
+        .execute();
+  }
+
+  get(tenantId: string, id: string): Promise<ProcessInstance | null> {
+    return this.instances.findOneBy({ tenantId, id });
+  }
+
+  /** Newest first. `waitingFor` matches the kind of any of an instance's waits. */
+  list(tenantId: string, filter: InstanceFilter, limit: number): Promise<ProcessInstance[]> {
+    const query = this.instances.createQueryBuilder('instance').where('instance.tenant_id = :tenantId', { tenantId });
+    if (filter.status) query.andWhere('instance.status = :status', { status: filter.status });
+    if (filter.processId) query.andWhere('instance.process_id = :processId', { processId: filter.processId });
+    if (filter.webhookId) query.andWhere('instance.webhook_id = :webhookId', { webhookId: filter.webhookId });
+    if (filter.startedFrom) query.andWhere('instance.started_at >= :from', { from: filter.startedFrom });
+    if (filter.startedTo) query.andWhere('instance.started_at < :to', { to: filter.startedTo });
+    if (filter.waitingFor) {
+      query.andWhere("instance.status = 'waiting' AND instance.waits LIKE :kind", { kind: `%"kind":"${filter.waitingFor}"%` });
+    }
+    return query.orderBy('instance.started_at', 'DESC').addOrderBy('instance.id', 'DESC').take(limit).getMany();
+  }
+
+  /**
+   * Moves an instance on from one of the statuses, if nothing else moved it since it was read
+   * (its seq is still `seq`); the seq is bumped. Answers whether this claim won.
+   */
+  async claim(id: string, from: readonly InstanceStatus[], seq: number, changes: InstanceChanges): Promise<boolean> {
+    const result = await this.instances
+      .createQueryBuilder()
+      .update(ProcessInstance)
+      .set({ ...changes, seq: seq + 1, updatedAt: new Date() } as QueryDeepPartialEntity<ProcessInstance>)
+      .where('id = :id AND seq = :seq AND status IN (:...from)', { id, seq, from })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Stores what a resumed run did, unless the instance was cancelled (or moved on) meanwhile. */
+  async saveRun(id: string, seq: number, changes: InstanceChanges): Promise<boolean> {
+    const result = await this.instances
+      .createQueryBuilder()
+      .update(ProcessInstance)
+      .set({ ...changes, updatedAt: new Date() } as QueryDeepPartialEntity<ProcessInstance>)
+      .where("id = :id AND seq = :seq AND status = 'running'", { id, seq })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Waiting instances due before a time, soonest first, across tenants (the sweeper). */
+  due(before: Date, limit: number): Promise<Array<Pick<ProcessInstance, 'id' | 'tenantId' | 'seq' | 'wakeAt'>>> {
+    return this.instances
+      .createQueryBuilder('instance')
+      .select(['instance.id', 'instance.tenantId', 'instance.seq', 'instance.wakeAt'])
+      .where("instance.status = 'waiting' AND instance.wake_at <= :before", { before })
+      .orderBy('instance.wake_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** Instances claimed to run again but not moved since a time: their job may be gone with Redis. */
+  stalled(before: Date, limit: number): Promise<Array<Pick<ProcessInstance, 'id' | 'tenantId' | 'seq'>>> {
+    return this.instances
+      .createQueryBuilder('instance')
+      .select(['instance.id', 'instance.tenantId', 'instance.seq'])
+      .where("instance.status = 'running' AND instance.updated_at < :before", { before })
+      .take(limit)
+      .getMany();
+  }
+
+  /** The instances a webhook resumed (the last time each was resumed). */
+  resumedBy(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {
+    return this.instances.findBy({ tenantId, resumedBy: webhookId });
+  }
+
+  countByStatus(tenantId: string, status: InstanceStatus): Promise<number> {
+    return this.instances.countBy({ tenantId, status });
+  }
+
+  /**
+   * Deletes the instances of webhooks (retention), but not those still waiting or running:
+   * answers the webhooks that keep a live instance, whose entries stay too.
+   */
+  async deleteByWebhooks(webhookIds: string[]): Promise<string[]> {
+    if (webhookIds.length === 0) return [];
+    const live = await this.instances.find({ select: { webhookId: true }, where: { webhookId: In(webhookIds), status: In([...LIVE_STATUSES]) } });
+    const kept = [...new Set(live.map((instance) => instance.webhookId))];
+    const gone = webhookIds.filter((id) => !kept.includes(id));
+    if (gone.length > 0) await this.instances.delete({ webhookId: In(gone) });
+    return kept;
+  }
+
+  listByWebhook(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {
+    return this.instances.find({ where: { tenantId, webhookId }, order: { startedAt: 'ASC' } });
+  }
+}
+
+/** Columns a claim or a stored run changes (the seq and updated_at are the repository's). */
+export type InstanceChanges = Partial<Omit<ProcessInstance, 'id' | 'tenantId' | 'seq' | 'updatedAt'>>;
+
+export interface InstanceFilter {
+  status?: InstanceStatus;
+  processId?: string;
+  webhookId?: string;
+  waitingFor?: Wait['kind'];
+  startedFrom?: Date;
+  startedTo?: Date;
+}

@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { CorrelationRepository } from '../engine/correlation.repository.js';
+import { EffectiveProcesses } from '../engine/effective-processes.js';
+import { dueAt, earliestDue, type InstanceState, type Wait } from '../engine/instance-state.js';
+import type { ProcessInstance } from '../engine/process-instance.entity.js';
+import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
+import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
+import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { InstanceWaits } from './instance-waits.service.js';
+import type { InstanceJob } from './job-contracts.js';
+import { PipelineEvents } from './pipeline-events.js';
+import { summarize } from './webhook-runner.service.js';
+
+/** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
+const EARLY_MS = 50;
+
+export type ResumeResult = 'waiting' | 'completed' | 'failed' | 'stale';
+
+/**
+ * Runs process instances on from where they stopped: a waiting one whose timer is due, or one a
+ * webhook (correlation) or a retry has claimed. The run replays the steps that ended before
+ * (their outputs are in the instance's state) and runs the rest; the instance is stored waiting
+ * again, completed or failed. Every job carries the seq of its claim: a stale job does nothing.
+ */
+@Injectable()
+export class InstanceResumer {
+  private readonly logger = new Logger(InstanceResumer.name);
+
+  constructor(
+    private readonly instances: ProcessInstancesRepository,
+    private readonly correlation: CorrelationRepository,
+    private readonly log: WebhookLogService,
+    private readonly processes: EffectiveProcesses,
+    private readonly runner: ProcessRunner,
+    private readonly waits: InstanceWaits,
+    private readonly events: PipelineEvents,
+  ) {}
+
+  /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
+  async wake(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
+    const instance = await this.instances.get(job.tenantId, job.instanceId);
+    // This job claimed it in an attempt that did not finish (a worker died): it goes on with it.
+    if (instance?.status === 'running' && instance.seq === job.seq + 1 && instance.resumption?.by === 'timer') {
+      return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt);
+    }
+    if (!instance || instance.status !== 'waiting' || instance.seq !== job.seq || !instance.wakeAt) return 'stale';
+    if (instance.wakeAt.getTime() > Date.now() + EARLY_MS) {
+      // Fired early (this machine's clock is behind the one that armed it): the job tries again.
+      throw new AppError(ErrorCode.Transient, `Instance ${instance.id} is due at ${instance.wakeAt.toISOString()}, not yet`);
+    }
+    const won = await this.instances.claim(instance.id, ['waiting'], instance.seq, {
+      status: 'running',
+      resumption: { by: 'timer', at: new Date().toISOString() },
+      wakeAt: null,
+    });
+    if (!won) return 'stale';
+    await this.correlation.removeForInstance(instance.id);
+    return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt);
+  }
+
+  /** Runs a claimed instance on. An error that may pass is rethrown (the job retries) unless this is the last attempt. */
+  async resume(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
+    const instance = await this.instances.get(job.tenantId, job.instanceId);
+    if (!instance || instance.status !== 'running' || instance.seq !== job.seq) return 'stale';
+    const outcome = await this.runOn(instance, lastAttempt);
+    const waiting = outcome.status === 'waiting';
+    const status = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
+    const wakeAt = waiting ? earliestDue(outcome.waits) : null;
+    const stored = await this.instances.saveRun(instance.id, job.seq, {
+      status,
+      errorCode: outcome.error?.code ?? null,
+      reason: outcome.error?.message ?? null,
+      trace: [...instance.trace, ...outcome.trace],
+      recordIds: outcome.recordIds,
+      state: status === 'completed' ? null : outcome.state,
+      waits: waiting ? outcome.waits : null,
+      wakeAt,
+      resumption: null,
+      finishedAt: waiting ? null : new Date(),
+    });
+    const line = { webhookId: instance.webhookId, instanceId: instance.id, tenantId: instance.tenantId, processId: instance.processId };
+    if (!stored) {
+      this.logger.warn({ msg: 'Instance was cancelled while it ran: what it did is kept, its outcome is not', ...line });
+      return 'stale';
+    }
+    if (waiting) await this.waits.park({ ...instance, seq: job.seq, waits: outcome.waits, wakeAt });
+    else await this.refreshWebhook(instance);
+    this.events.runStored({ tenantId: instance.tenantId, processId: instance.processId, status, trace: outcome.trace, recordIds: outcome.recordIds });
+    if (status === 'failed') this.logger.warn({ msg: `Instance failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
+    else this.logger.debug({ msg: `Instance ${status}`, records: outcome.recordIds.length, ...line });
+    return status;
+  }
+
+  /**
+   * The webhook that started the instance tells what became of it: once the instance has ended
+   * (after a retry, say), the webhook's status, reason and records follow from its runs again.
+   */
+  private async refreshWebhook(instance: ProcessInstance): Promise<void> {
+    const webhook = await this.log.find(instance.tenantId, instance.webhookId);
+    if (!webhook?.runIds.includes(instance.id)) return;
+    const runs = new Map((await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]));
+    if (!webhook.runIds.every((id) => runs.has(id))) return;
+    const result = summarize(webhook.runIds.map((id) => runs.get(id)!));
+    await this.log.finish(instance.tenantId, instance.webhookId, result.status, result.reason, result.recordIds);
+  }
+
+  private async runOn(instance: ProcessInstance, lastAttempt: boolean): Promise<RunOutcome> {
+    const state: InstanceState = instance.state ?? { writeKey: `${instance.webhookId}:${instance.processId}`, vars: {}, outputs: {}, memo: {} };
+    const webhook = await this.log.find(instance.tenantId, instance.webhookId);
+    const process = await this.processes.pinned(instance.tenantId, instance.processId, instance.processVersion, instance.processSource ?? undefined);
+    if (!webhook) return failed(new AppError(ErrorCode.NotFound, `The webhook that started instance ${instance.id} is no longer stored`), instance, state);
+    if (!process) {
+      return failed(
+        new AppError(ErrorCode.InvalidDefinition, `Process "${instance.processId}" version ${instance.processVersion} no longer exists`),
+        instance,
+        state,
+      );
+    }
+    const { resolved, pending } = settle(instance.waits ?? [], instance.resumption?.resolved ?? {}, Date.now());
+    try {
+      return await this.runner.run(process, {
+        tenantId: instance.tenantId,
+        webhookId: instance.webhookId,
+        payload: webhook.payload,
+        webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: webhook.apiKeyName, receivedAt: webhook.receivedAt },
+        resume: { state, resolved, pending, recordIds: instance.recordIds },
+      });
+    } catch (error) {
+      const failure = AppError.from(error) ?? new AppError(ErrorCode.Transient, String(error));
+      if (!lastAttempt && failure.retryable) throw failure;
+      return failed(failure, instance, state);
+    }
+  }
+}
+
+/**
+ * Which waits are over now: those a claim resolved (a webhook), those due by their time (a
+ * timer: `{ until }`; a wait for a webhook: `{ timedOut: true }`). The rest stay pending.
+ */
+export function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): { resolved: Record<string, unknown>; pending: Wait[] } {
+  const resolved = { ...claimed };
+  const pending: Wait[] = [];
+  for (const wait of waits) {
+    if (wait.step in resolved) continue;
+    const due = dueAt(wait);
+    if (due !== null && Date.parse(due) <= now + EARLY_MS) resolved[wait.step] = wait.kind === 'timer' ? { until: wait.until } : { timedOut: true };
+    else pending.push(wait);
+  }
+  return { resolved, pending };
+}
+
+function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {
+  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], waits: [], state };
+}
