@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
 import { insertEachOnce, insertOnce } from '../database/insert-once.js';
-import { WriteBatcher } from '../database/write-batcher.js';
+import { StatementBatcher } from '../database/statement-batcher.js';
 import { RecordEntity } from './record.entity.js';
 
 type SourcedRecord = RecordEntity & { sourceKey: string };
@@ -10,7 +10,7 @@ type SourcedRecord = RecordEntity & { sourceKey: string };
 export class RecordsRepository {
   private readonly records: Repository<RecordEntity>;
   // Records that concurrent runs create at the same time go in one statement.
-  private readonly inserts = new WriteBatcher<SourcedRecord, string>(
+  private readonly inserts = new StatementBatcher<SourcedRecord, string>(
     async (records) => {
       const written = await insertEachOnce(this.records, records, 'id');
       return Promise.all(records.map((record, i) => (written[i] ? record.id : this.ownerOf(record))));
@@ -27,7 +27,7 @@ export class RecordsRepository {
    * of the record that holds that source key.
    */
   insertOnce(record: SourcedRecord): Promise<string> {
-    return this.inserts.write(record);
+    return this.inserts.send(record);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { StatementBatcher } from '../database/statement-batcher.js';
 import { CorrelationWait } from './correlation-wait.entity.js';
 import { WaitSubscription } from './wait-subscription.entity.js';
 
@@ -8,6 +9,15 @@ import { WaitSubscription } from './wait-subscription.entity.js';
 export class CorrelationRepository {
   private readonly waits: Repository<CorrelationWait>;
   private readonly subscriptions: Repository<WaitSubscription>;
+
+  // Every webhook asks for its tenant's subscriptions: those of concurrent jobs go in one query.
+  private readonly subscriptionReads = new StatementBatcher<string, WaitSubscription[]>(
+    async (tenantIds) => {
+      const rows = await this.subscriptions.findBy({ tenantId: In([...new Set(tenantIds)]) });
+      return tenantIds.map((tenantId) => rows.filter((row) => row.tenantId === tenantId));
+    },
+    (tenantId) => this.subscriptions.findBy({ tenantId }),
+  );
 
   constructor(dataSource: DataSource) {
     this.waits = dataSource.getRepository(CorrelationWait);
@@ -38,7 +48,7 @@ export class CorrelationRepository {
 
   /** The steps of the tenant's processes that instances wait at for webhooks. */
   subscriptionsOf(tenantId: string): Promise<WaitSubscription[]> {
-    return this.subscriptions.findBy({ tenantId });
+    return this.subscriptionReads.send(tenantId);
   }
 
   /** The instances waiting at a step for a key, the longest waiting first (an index range). */

@@ -3,13 +3,13 @@ import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm
 import { LIVE_STATUSES, type InstanceStatus, type Wait } from './instance-state.js';
 import { ProcessInstance } from './process-instance.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
-import { WriteBatcher } from '../database/write-batcher.js';
+import { StatementBatcher } from '../database/statement-batcher.js';
 
 @Injectable()
 export class ProcessInstancesRepository {
   private readonly instances: Repository<ProcessInstance>;
   // Runs that end at the same time are stored, with their log entries, in one statement.
-  private readonly finished = new WriteBatcher<{ run: ProcessInstance; webhook: Webhook }, void>(
+  private readonly finished = new StatementBatcher<{ run: ProcessInstance; webhook: Webhook }, void>(
     async (items) => {
       await this.writeFinished(
         items.map((item) => item.run),
@@ -31,7 +31,7 @@ export class ProcessInstancesRepository {
    * insert is a data-modifying CTE of the webhooks' upsert.
    */
   insertWithWebhook(run: ProcessInstance, webhook: Webhook): Promise<void> {
-    return this.finished.write({ run, webhook });
+    return this.finished.send({ run, webhook });
   }
 
   private async writeFinished(runs: ProcessInstance[], webhooks: Webhook[]): Promise<void> {

@@ -8,16 +8,16 @@ interface Pending<T, R> {
 const MAX_BATCH = 100;
 
 /**
- * Writes rows that concurrent jobs produce at about the same time in one statement, the way a
- * database groups commits: while one statement is on its way, the rows that arrive wait and go
- * together in the next. Alone, a row is written at once (after the current turn of the event
- * loop). Each round trip to the database costs the worker far more than building a longer
- * statement, so under load this is what lets the worker keep up.
+ * Sends what concurrent jobs ask of the database at about the same time — rows to write, or keys
+ * to read — in one statement, the way a database groups commits: while one statement is on its
+ * way, the items that arrive wait and go together in the next. Alone, an item is sent at once
+ * (after the current turn of the event loop). Each round trip to the database costs the worker
+ * far more than building a longer statement, so under load this is what lets the worker keep up.
  *
- * Every row keeps its own outcome: when a statement of several rows fails, each row is written
- * again on its own, so one bad row fails only its own job.
+ * Every item keeps its own outcome: when a statement of several items fails, each is sent again
+ * on its own, so one bad row fails only its own job.
  */
-export class WriteBatcher<T, R> {
+export class StatementBatcher<T, R> {
   private pending: Pending<T, R>[] = [];
   private writing = false;
   private scheduled = false;
@@ -27,7 +27,7 @@ export class WriteBatcher<T, R> {
     private readonly writeOne: (item: T) => Promise<R>,
   ) {}
 
-  write(item: T): Promise<R> {
+  send(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.schedule();
