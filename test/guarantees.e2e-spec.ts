@@ -77,6 +77,7 @@ describe('delivery guarantees at the door', () => {
       recordIds: [expect.any(String)],
       reason: 'Processed: 1 record written.',
       nextAttemptAt: null,
+      instances: [{ id: expect.any(String), processId: 'create-object-records-from-webhook', status: 'completed', how: 'started' }],
     });
     expect(body.recordIds).toEqual((await hookflow.records(tenantId, 'Lead')).map((record) => record.Id));
 

@@ -4,7 +4,7 @@ import { InstancesService, type InstanceDetail } from '../src/engine/instances.s
 import { RecordsService } from '../src/catalogue/records.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { WebhookLogService } from '../src/webhooks/webhook-log.service.js';
-import { AdminApi } from './support/admin-client.js';
+import { AdminApi, apiRequest } from './support/admin-client.js';
 import { ADMIN_ID, ADMIN_SECRET, SERVICE_ENV } from './support/admin-api.js';
 import { cliJson, runCli } from './support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
@@ -134,6 +134,10 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
     expect(done.trace[3].output).toEqual({ timedOut: false, webhookId: order.id, payload: { id: 'A-2', customer: { email: 'ADA@example.com' } } });
     expect(done).toMatchObject({ waits: null, wakeAt: null, resumedBy: order.id, finishedAt: expect.any(String) });
     expect(done.recordIds).toHaveLength(2);
+    // Each sender's receipt says which instance its webhook started or resumed, and how it stands.
+    const receipt = async (key: string, id: string) => (await apiRequest(hookflow.url, 'GET', `/webhooks/${key}/receipts/${id}`)).body.instances;
+    expect(await receipt(forms, started.id)).toEqual([{ id: waiting.id, processId: 'lead-follow-up', status: 'completed', how: 'started' }]);
+    expect(await receipt(shop, order.id)).toEqual([{ id: waiting.id, processId: 'lead-follow-up', status: 'completed', how: 'resumed' }]);
 
     // A second order for the same e-mail finds nobody waiting any more.
     const again = await hookflow.deliver(tenantId, shop, { id: 'A-3', customer: { email: 'ada@example.com' } });

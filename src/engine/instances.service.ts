@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import type { InstanceStatus } from './instance-state.js';
 import type { ProcessInstance } from './process-instance.entity.js';
 import { ProcessInstancesRepository, type InstanceFilter } from './process-instances.repository.js';
 
@@ -14,6 +15,14 @@ export type InstanceView = Omit<ProcessInstance, 'tenantId' | 'startedAt' | 'fin
 /** One instance with its variables and step outputs (kept while it waits, and after it failed). */
 export type InstanceDetail = InstanceView & { vars: Record<string, unknown> | null; outputs: Record<string, unknown> | null };
 
+export interface InstanceOutcome {
+  id: string;
+  processId: string;
+  status: InstanceStatus;
+  /** Whether the webhook started the instance (a trigger) or resumed it (a wait-for-webhook). */
+  how: 'started' | 'resumed';
+}
+
 /** The process instances of a tenant, as the webhook log, the admin API and the CLI show them. */
 @Injectable()
 export class InstancesService {
@@ -26,6 +35,16 @@ export class InstancesService {
   /** Newest first, e.g. the failed instances of one process, or those waiting for a webhook. */
   async list(tenantId: string, filter: InstanceFilter, limit: number): Promise<InstanceView[]> {
     return (await this.instances.list(tenantId, filter, limit)).map(toView);
+  }
+
+  /** What a webhook's sender may know of the instances it started and resumed: their process and status. */
+  async outcomes(tenantId: string, started: string[], resumed: string[]): Promise<InstanceOutcome[]> {
+    const found = new Map((await this.instances.statuses(tenantId, [...started, ...resumed])).map((instance) => [instance.id, instance]));
+    const outcome = (how: InstanceOutcome['how']) => (id: string) => {
+      const instance = found.get(id);
+      return instance ? [{ id, processId: instance.processId, status: instance.status, how }] : [];
+    };
+    return [...started.flatMap(outcome('started')), ...resumed.flatMap(outcome('resumed'))];
   }
 
   async get(tenantId: string, id: string): Promise<InstanceDetail> {

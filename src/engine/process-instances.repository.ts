@@ -136,6 +136,12 @@ export class ProcessInstancesRepository {
       .getMany();
   }
 
+  /** Id, process and status of these instances of the tenant (those that exist). */
+  statuses(tenantId: string, ids: string[]): Promise<Array<Pick<ProcessInstance, 'id' | 'processId' | 'status'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.instances.find({ select: { id: true, processId: true, status: true }, where: { tenantId, id: In(ids) } });
+  }
+
   /** The instances a webhook resumed (the last time each was resumed). */
   resumedBy(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {
     return this.instances.findBy({ tenantId, resumedBy: webhookId });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { EngineModule } from '../engine/engine.module.js';
 import { QueueModule } from '../pipeline/queue.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CatalogueProtocolController } from './catalogue-protocol.controller.js';
@@ -11,7 +12,7 @@ import { WebhookRoute } from './webhook.route.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [TenantsModule, CatalogueModule, QueueModule, WebhooksModule],
+  imports: [TenantsModule, CatalogueModule, QueueModule, WebhooksModule, EngineModule],
   controllers: [WebhooksController, CatalogueProtocolController],
   providers: [IngestionService, CatalogueProtocolService, RateLimiter, WebhookRoute],
 })

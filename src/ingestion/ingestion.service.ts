@@ -8,6 +8,7 @@ import { WebhookQueue } from '../pipeline/webhook-queue.js';
 import { ApiKeysService } from '../tenants/api-keys.service.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { InstancesService, type InstanceOutcome } from '../engine/instances.service.js';
 import type { TenantRequest } from './tenant-request.js';
 import { checkPayloadLimits } from './payload-limits.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -30,6 +31,8 @@ export interface Receipt {
   reason: string;
   /** While it waits to be tried again after a failed attempt: when (ISO 8601); otherwise null. */
   nextAttemptAt: string | null;
+  /** The process instances it started and those it resumed, with their status now. */
+  instances: InstanceOutcome[];
 }
 
 /**
@@ -48,6 +51,7 @@ export class IngestionService {
     private readonly queue: WebhookQueue,
     private readonly rateLimiter: RateLimiter,
     private readonly log: WebhookLogService,
+    private readonly instances: InstancesService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.maxBodyBytes = config.maxBodyBytes;
@@ -106,12 +110,21 @@ export class IngestionService {
         // Queued with a reason but no next attempt: a replay, whose old reason no longer applies.
         reason: plainReason(logged.status, logged.status === 'queued' && !logged.nextAttemptAt ? null : logged.reason, logged.recordIds.length),
         nextAttemptAt: logged.nextAttemptAt,
+        instances: await this.instances.outcomes(key.tenantId, logged.runIds, logged.resumedIds),
       };
     }
     // Not taken by a worker yet: it is still a job in Redis.
     const queued = await this.queue.find(webhookId).catch(() => null);
     if (!queued || queued.apiKeyId !== key.apiKeyId) throw notFound;
-    return { id: webhookId, status: 'queued', receivedAt: queued.receivedAt, recordIds: [], reason: plainReason('queued', null, 0), nextAttemptAt: null };
+    return {
+      id: webhookId,
+      status: 'queued',
+      receivedAt: queued.receivedAt,
+      recordIds: [],
+      reason: plainReason('queued', null, 0),
+      nextAttemptAt: null,
+      instances: [],
+    };
   }
 }
 

@@ -138,7 +138,7 @@ export class InstanceResumer {
  * Which waits are over now: those a claim resolved (a webhook), those due by their time (a
  * timer: `{ until }`; a wait for a webhook: `{ timedOut: true }`). The rest stay pending.
  */
-export function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): { resolved: Record<string, unknown>; pending: Wait[] } {
+function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): { resolved: Record<string, unknown>; pending: Wait[] } {
   const resolved = { ...claimed };
   const pending: Wait[] = [];
   for (const wait of waits) {
