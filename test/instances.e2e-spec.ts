@@ -8,6 +8,7 @@ import { AdminApi, apiRequest } from './support/admin-client.js';
 import { ADMIN_ID, ADMIN_SECRET, SERVICE_ENV } from './support/admin-api.js';
 import { cliJson, runCli } from './support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
+import { startExternalSystem } from './support/external-system.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
@@ -45,15 +46,18 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
   let database: TestDatabase;
   let hookflow: TestService;
   let admin: AdminApi;
+  let crm: Awaited<ReturnType<typeof startExternalSystem>>;
 
   beforeAll(async () => {
+    crm = await startExternalSystem({});
     database = await createDatabase(kind);
-    hookflow = await startTestService(database, { ...SERVICE_ENV, TIMER_SWEEP_MS: '300' });
+    hookflow = await startTestService(database, { ...SERVICE_ENV, TIMER_SWEEP_MS: '300', HTTP_ALLOW_PRIVATE_NETWORKS: 'true' });
     admin = await AdminApi.login(hookflow.url, ADMIN_ID, ADMIN_SECRET);
   });
 
   afterAll(async () => {
     await hookflow?.close();
+    await crm?.close();
     await database?.drop();
   });
 
@@ -277,5 +281,61 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
     expect(refused).toMatchObject({ code: 1, stderr: `hookflow: Instance ${waiting.id} is cancelled; only a failed instance can be retried\n` });
     const unknown = await runCli(['instances', 'list', '--tenant', tenantId, '--status', 'asleep'], env);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('--status: "asleep" is not one of running, waiting') });
+  });
+
+  /** Sends the webhook to the CRM at `path`, retrying as told, then writes a Lead with the CRM's id. */
+  function forwarding(id: string, path: string, retry: Record<string, unknown>) {
+    return {
+      id,
+      name: 'Forward with retries',
+      version: 1,
+      activeByDefault: true,
+      trigger: { type: 'webhook' },
+      steps: [
+        { id: 'send', type: 'http-request', input: { method: 'POST', url: `${crm.url}${path}`, bodyFrom: '$', timeoutMs: 2000 }, retry },
+        { id: 'lead', type: 'create-record', input: { object: 'Lead', values: { Contact: "'CRM ' & $string($steps.send.body.id)" } } },
+      ],
+    };
+  }
+
+  it('a step with retry waits between attempts (a parked instance, not a job) and goes on once it succeeds', async () => {
+    crm.answers[`/busy-${kind}`] = [
+      [503, { error: 'busy' }],
+      [503, { error: 'still busy' }],
+      [201, { id: 42 }],
+    ];
+    const { tenantId, forms } = await tenantRunning(forwarding('retrying', `/busy-${kind}`, { attempts: 3, delay: 'PT0.3S' }));
+    const started = await hookflow.deliver(tenantId, forms, { Email: 'r@example.com' });
+    const [first] = await instancesOf(tenantId, started.id);
+    expect(first).toMatchObject({ status: 'waiting', waits: [{ kind: 'retry', step: 'send', attempt: 2, error: expect.stringContaining('503') }] });
+    const done = await until(tenantId, first.id, 'completed');
+    expect(done.trace.map((entry) => [entry.step, entry.status])).toEqual([
+      ['send', 'failed'],
+      ['send', 'failed'],
+      ['send', 'ok'],
+      ['lead', 'ok'],
+    ]);
+    expect(done.trace[0].error).toMatch(/\(attempt 1 of 3; the next at \S+\)$/);
+    // The second wait is twice the first (less jitter): 0.3 s, then 0.6 s.
+    const [one, two, three] = done.trace.map((entry) => Date.parse(entry.at!));
+    expect(two - one).toBeGreaterThanOrEqual(0.8 * 300);
+    expect(three - two).toBeGreaterThanOrEqual(0.8 * 600);
+    expect(crm.received.filter((request) => request.url === `/busy-${kind}`)).toHaveLength(3);
+    expect(await leads(tenantId)).toEqual(['CRM 42']);
+  });
+
+  it('a step whose retries are used up fails the instance (and its webhook), which can be retried by hand', async () => {
+    crm.answers[`/down-${kind}`] = [[503, { error: 'maintenance' }]];
+    const { tenantId, forms } = await tenantRunning(forwarding('giving-up', `/down-${kind}`, { attempts: 2, delay: 'PT0.2S' }));
+    const started = await hookflow.deliver(tenantId, forms, { Email: 'g@example.com' });
+    const [first] = await instancesOf(tenantId, started.id);
+    const failed = await until(tenantId, first.id, 'failed');
+    expect(failed).toMatchObject({ errorCode: 'TRANSIENT', reason: expect.stringMatching(/503.*\(attempt 2 of 2, the last\)$/) });
+    expect((await hookflow.get(WebhookLogService).get(tenantId, started.id)).status).toBe('failed');
+    crm.answers[`/down-${kind}`] = [[201, { id: 7 }]];
+    expect((await admin.post(`/api/tenants/${tenantId}/instances/${first.id}/retry`)).status).toBe(202);
+    await until(tenantId, first.id, 'completed');
+    expect(await leads(tenantId)).toEqual(['CRM 7']);
+    expect((await hookflow.get(WebhookLogService).get(tenantId, started.id)).status).toBe('processed');
   });
 });

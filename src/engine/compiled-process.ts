@@ -18,6 +18,14 @@ export interface CompiledStep {
    * for each case of a switch. A step's result names the branch to run (StepResult.branch).
    */
   branches: Record<string, CompiledStep[]>;
+  /** The step's retry option, its durations in milliseconds; null without one. */
+  retry: StepRetry | null;
+}
+
+export interface StepRetry {
+  attempts: number;
+  delayMs: number;
+  maxDelayMs: number;
 }
 
 /** The step of a process with this id, wherever it is nested; null when there is none. */

@@ -564,3 +564,24 @@ describe('BaseDefinitions and compileFile', () => {
     ]);
   });
 });
+
+describe('the retry option of a step', () => {
+  const send = { id: 'send', type: 'http-request', input: { url: 'https://crm.example.com/hooks' } };
+
+  it('compiles with its durations in milliseconds, the defaults filled in', () => {
+    const result = compiler.compile(definition([{ ...send, retry: { attempts: 3 } }]));
+    expect(result.ok && result.process.steps[0].retry).toEqual({ attempts: 3, delayMs: 60_000, maxDelayMs: 3_600_000 });
+    const timed = compiler.compile(definition([{ ...send, retry: { attempts: 5, delay: 'PT10S', maxDelay: 'PT2M' } }]));
+    expect(timed.ok && timed.process.steps[0].retry).toEqual({ attempts: 5, delayMs: 10_000, maxDelayMs: 120_000 });
+  });
+
+  it.each([
+    [{ attempts: 1 }, '/steps/0/retry/attempts: must be >= 2'],
+    [{ delay: 'PT1M' }, "/steps/0/retry: must have required property 'attempts'"],
+    [{ attempts: 3, delay: '1 minute' }, '/steps/0/retry/delay: must match pattern'],
+    [{ attempts: 3, delay: 'PT1H', maxDelay: 'PT1M' }, '/steps/0/retry/maxDelay: must not be shorter than the delay (PT1H)'],
+    [{ attempts: 3, backoff: 'linear' }, '/steps/0/retry: unknown property "backoff"'],
+  ])('refuses %j, naming the path', (retry, problem) => {
+    expect(problemsOf(compiler.compile(definition([{ ...send, retry }]))).join('\n')).toContain(problem);
+  });
+});

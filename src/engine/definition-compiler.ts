@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { compileExpression, InputProblem, STEP_TOOLS, type StepType } from './step-type.js';
-import type { CompiledProcess, CompiledStep } from './compiled-process.js';
+import type { CompiledProcess, CompiledStep, StepRetry } from './compiled-process.js';
+import { addIsoDuration, parseIsoDuration } from '../common/iso-duration.js';
 import { BRANCH_PROPERTIES, type ProcessDefinition, type StepDefinition } from './definition-types.js';
 import { buildProcessSchema } from './process-schema.js';
 import type { StepRegistry } from './step-registry.js';
@@ -69,7 +70,8 @@ export class DefinitionCompiler {
       } catch (error) {
         problems.push(describe(error, `${at}/input`));
       }
-      return { definition: step, type: type as StepType<never, unknown>, input, branches: this.compileBranches(step, type, at, seen, problems) };
+      const branches = this.compileBranches(step, type, at, seen, problems);
+      return { definition: step, type: type as StepType<never, unknown>, input, branches, retry: compileRetry(step, at, problems) };
     });
   }
 
@@ -97,6 +99,24 @@ export class DefinitionCompiler {
     }
     return branches;
   }
+}
+
+const DEFAULT_RETRY_DELAY = 'PT1M';
+const DEFAULT_RETRY_MAX_DELAY = 'PT1H';
+
+/** A step's retry option with its durations in milliseconds (the schema has checked their form). */
+function compileRetry(step: StepDefinition, at: string, problems: DefinitionProblem[]): StepRetry | null {
+  if (!step.retry) return null;
+  const milliseconds = (text: string) => {
+    const duration = parseIsoDuration(text);
+    return duration ? addIsoDuration(new Date(0), duration).getTime() : 0;
+  };
+  const delayMs = milliseconds(step.retry.delay ?? DEFAULT_RETRY_DELAY);
+  const maxDelayMs = milliseconds(step.retry.maxDelay ?? DEFAULT_RETRY_MAX_DELAY);
+  if (delayMs <= 0) problems.push({ path: `${at}/retry/delay`, message: 'must be longer than nothing' });
+  if (maxDelayMs < delayMs)
+    problems.push({ path: `${at}/retry/maxDelay`, message: `must not be shorter than the delay (${step.retry.delay ?? DEFAULT_RETRY_DELAY})` });
+  return { attempts: step.retry.attempts, delayMs, maxDelayMs };
 }
 
 function describe(error: unknown, base: string): DefinitionProblem {

@@ -34,6 +34,8 @@ export interface StepDefinition {
   branches?: StepDefinition[][];
   /** Any step: the steps run when it fails (with `$error`), after which the run goes on. */
   onError?: StepDefinition[];
+  /** Any step: attempts again after a failure that may pass, the instance waiting in between. */
+  retry?: { attempts: number; delay?: string; maxDelay?: string };
 }
 
 /** The properties of a step that hold nested steps; a step type declares those it takes (StepType.branches), and every step takes onError. */

@@ -26,10 +26,12 @@ export interface InstanceState {
   outputs: Record<string, unknown>;
   /** The steps that ended, by step path (the step id, with loop indexes: "lines[2].lead"). */
   memo: Record<string, StepMemo>;
+  /** Attempts made so far of steps with a retry option that failed, by step path. */
+  retries?: Record<string, number>;
 }
 
 /** What a waiting instance waits for at one step (several, when parallel branches wait). */
-export type Wait = TimerWait | WebhookWait;
+export type Wait = TimerWait | WebhookWait | RetryWait;
 
 interface WaitAt {
   /** The step path, as in the trace. */
@@ -50,9 +52,19 @@ export interface WebhookWait extends WaitAt {
   timeoutAt: string | null;
 }
 
+/** A step with a retry option that failed for a reason that may pass: it runs again at `until`. */
+export interface RetryWait extends WaitAt {
+  kind: 'retry';
+  until: string;
+  /** The attempt that runs then (2 for the first retry). */
+  attempt: number;
+  /** What the last attempt failed with. */
+  error: string;
+}
+
 /** When a wait is due by itself (its timer, its timeout); null when only a webhook ends it. */
 export function dueAt(wait: Wait): string | null {
-  return wait.kind === 'timer' ? wait.until : wait.timeoutAt;
+  return wait.kind === 'webhook' ? wait.timeoutAt : wait.until;
 }
 
 /** What made a waiting or failed instance run again, set by the claim that did. */

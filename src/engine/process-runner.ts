@@ -34,9 +34,12 @@ interface Execution {
   resolved: Record<string, unknown>;
   pending: Map<string, Wait>;
   waits: Wait[];
+  retries: Record<string, number>;
 }
 
 const MAX_TRACE_OUTPUT_CHARS = 4000;
+/** A retry's delay is shortened by up to this fraction, so steps that failed together do not retry together. */
+const RETRY_JITTER = 0.2;
 
 /**
  * Runs one compiled process for one instance: the trigger condition, then the steps in order
@@ -67,6 +70,7 @@ export class ProcessRunner {
       resolved: resume?.resolved ?? {},
       pending: new Map((resume?.pending ?? []).map((wait) => [wait.step, wait])),
       waits: [],
+      retries: { ...resume?.state.retries },
     };
     const { trace } = execution;
     const finish = (status: RunStatus, error: AppError | null = null): RunOutcome => ({
@@ -76,7 +80,7 @@ export class ProcessRunner {
       recordIds: run.recordIds,
       plannedWrites: run.plannedWrites,
       waits: execution.waits,
-      state: { writeKey: run.writeKey, vars: run.vars, outputs: run.outputs, memo: execution.memo },
+      state: { writeKey: run.writeKey, vars: run.vars, outputs: run.outputs, memo: execution.memo, retries: execution.retries },
     });
     // A resumed instance passed its trigger condition when it started.
     if (process.condition && !resume) {
@@ -155,7 +159,13 @@ export class ProcessRunner {
     } catch (error) {
       const failure = AppError.from(error);
       if (failure && !failure.retryable) result = { ok: false as const, error: failure };
-      else throw failure ?? new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
+      else {
+        const transient = failure ?? new AppError(ErrorCode.Transient, `Step "${id}" failed: ${message(error)}`);
+        // Without a retry option (or in a dry run), the job retries: the queue's backoff.
+        if (!step.retry || run.dryRun) throw transient;
+        const durationMs = Math.round((performance.now() - started) * 100) / 100;
+        return this.retryLater(step, path, transient, { at, durationMs }, execution);
+      }
     }
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     if (!result.ok) {
@@ -172,6 +182,35 @@ export class ProcessRunner {
     execution.memo[path] = memoOf(result);
     execution.trace.push({ step: path, type, status: 'ok', at, durationMs, output: bounded(result.trace ?? result.output ?? null) });
     return result;
+  }
+
+  /**
+   * A step with a retry option failed for a reason that may pass: the instance waits (a timer,
+   * no worker held) and the step runs again then; the delay doubles after each attempt, capped,
+   * less up to a fifth of jitter. After the last attempt the failure is the step's: its onError
+   * takes it, or the instance fails (and may be retried by hand from there).
+   */
+  private retryLater(step: CompiledStep, path: string, failure: AppError, time: { at: string; durationMs: number }, execution: Execution): StepResult | null {
+    const retry = step.retry!;
+    const { id, type } = step.definition;
+    const made = execution.retries[path] ?? 1;
+    if (made >= retry.attempts) {
+      const error = new AppError(failure.code, `${failure.message} (attempt ${made} of ${retry.attempts}, the last)`, {}, failure.details);
+      execution.trace.push({ step: path, type, status: 'failed', ...time, error: error.message });
+      return { ok: false, error };
+    }
+    execution.retries[path] = made + 1;
+    const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * 2 ** (made - 1)) * (1 - RETRY_JITTER * Math.random());
+    const until = new Date(Date.now() + delayMs).toISOString();
+    execution.waits.push({ step: path, stepId: id, kind: 'retry', until, attempt: made + 1, error: failure.message });
+    execution.trace.push({
+      step: path,
+      type,
+      status: 'failed',
+      ...time,
+      error: `${failure.message} (attempt ${made} of ${retry.attempts}; the next at ${until})`,
+    });
+    return null;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { isoDurationSchema } from '../common/iso-duration.js';
 import type { StepType } from './step-type.js';
 
 /**
@@ -89,6 +90,18 @@ function stepSchema(stepTypes: StepType<never, unknown>[], stepRef: Record<strin
         minItems: 2,
         maxItems: 20,
         items: { type: 'array', minItems: 1, maxItems: 100, items: stepRef },
+      },
+      retry: {
+        description:
+          'Tries again a step that fails for a reason that may pass (network, database, a 5xx answer): the instance waits between attempts, holding no worker.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['attempts'],
+        properties: {
+          attempts: { description: 'Attempts in all, the first included.', type: 'integer', minimum: 2, maximum: 100 },
+          delay: isoDurationSchema('Wait before the second attempt, doubling after each (ISO 8601, default "PT1M").'),
+          maxDelay: isoDurationSchema('The longest wait between two attempts (ISO 8601, default "PT1H").'),
+        },
       },
       onError: {
         description: 'Steps run when this step fails, with $error ({ step, code, message }); the run then goes on after this step.',

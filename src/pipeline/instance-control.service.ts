@@ -42,7 +42,16 @@ export class InstanceControl {
     const instance = await this.find(tenantId, id);
     if (instance.status !== 'failed') throw new AppError(ErrorCode.Conflict, `Instance ${id} is ${instance.status}; only a failed instance can be retried`);
     const resumption = { by: 'retry' as const, at: new Date().toISOString() };
-    const won = await this.instances.claim(id, ['failed'], instance.seq, { status: 'running', resumption, finishedAt: null, errorCode: null, reason: null });
+    // A step's retry option counts afresh from a retry by hand.
+    const state = instance.state ? { ...instance.state, retries: {} } : null;
+    const won = await this.instances.claim(id, ['failed'], instance.seq, {
+      status: 'running',
+      resumption,
+      state,
+      finishedAt: null,
+      errorCode: null,
+      reason: null,
+    });
     if (!won) throw new AppError(ErrorCode.Conflict, `Instance ${id} moved on while it was being retried; look at it again`);
     await this.queue.addResumes([{ tenantId, instanceId: id, seq: instance.seq + 1 }]);
   }

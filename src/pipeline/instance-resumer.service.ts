@@ -136,7 +136,8 @@ export class InstanceResumer {
 
 /**
  * Which waits are over now: those a claim resolved (a webhook), those due by their time (a
- * timer: `{ until }`; a wait for a webhook: `{ timedOut: true }`). The rest stay pending.
+ * timer: `{ until }`; a wait for a webhook: `{ timedOut: true }`; a retry: its step runs again).
+ * The rest stay pending.
  */
 function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): { resolved: Record<string, unknown>; pending: Wait[] } {
   const resolved = { ...claimed };
@@ -144,8 +145,9 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
   for (const wait of waits) {
     if (wait.step in resolved) continue;
     const due = dueAt(wait);
-    if (due !== null && Date.parse(due) <= now + EARLY_MS) resolved[wait.step] = wait.kind === 'timer' ? { until: wait.until } : { timedOut: true };
-    else pending.push(wait);
+    if (due === null || Date.parse(due) > now + EARLY_MS) pending.push(wait);
+    // A retry that is due is no wait any more: the step, not done, runs again.
+    else if (wait.kind !== 'retry') resolved[wait.step] = wait.kind === 'timer' ? { until: wait.until } : { timedOut: true };
   }
   return { resolved, pending };
 }
