@@ -292,6 +292,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
         processingRate: { perMinuteLast15m: 0.13, perMinuteLastHour: 0.03 },
         queued: 0,
         queue: { waiting: expect.any(Number), active: expect.any(Number), delayed: expect.any(Number) },
+        instances: { waiting: 0, failed: 1 },
       });
       expect(stats.body.hours).toHaveLength(24);
       // Both arrived in the current hour (or, at the turn of an hour, the one before).

@@ -13,6 +13,16 @@ import { startTestService, type TestService } from './support/test-service.js';
 
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
 
+/** A sample's value in Prometheus text, by name and labels; undefined when there is none. */
+function metric(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || !/[{ ]/.test(line.charAt(name.length))) continue;
+    const found = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
 /** A lead that waits for the shop's order by e-mail: the lead follow-up, with a short timeout. */
 function followUp(timeout: string) {
   return {
@@ -190,8 +200,14 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
     const started = await hookflow.deliver(tenantId, forms, {});
     const [waiting] = await instancesOf(tenantId, started.id);
     expect(waiting).toMatchObject({ status: 'waiting', waits: [{ kind: 'timer', step: 'pause' }] });
+    expect(metric((await admin.get('/metrics')).text, 'hookflow_instances', { tenant: tenantId, process: 'cool-down', status: 'waiting' })).toBe(1);
+    expect((await admin.get(`/api/tenants/${tenantId}/stats`)).body.instances).toEqual({ waiting: 1, failed: 0 });
     await hookflow.get(ProcessesService).update(tenantId, 'cool-down', definition("'Version 2'"));
     const done = await until(tenantId, waiting.id, 'completed');
+    const metrics = (await admin.get('/metrics')).text;
+    expect(metric(metrics, 'hookflow_instances', { tenant: tenantId, process: 'cool-down', status: 'waiting' })).toBeUndefined();
+    expect(metric(metrics, 'hookflow_instance_resumptions_total', { by: 'timer' })).toBeGreaterThanOrEqual(1);
+    expect(metric(metrics, 'hookflow_timer_lag_seconds_count', {})).toBeGreaterThanOrEqual(1);
     expect(Date.parse(done.finishedAt!) - Date.parse(done.startedAt)).toBeGreaterThanOrEqual(900);
     expect(done.trace.map((entry) => [entry.step, entry.status])).toEqual([
       ['pause', 'waiting'],

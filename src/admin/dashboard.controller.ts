@@ -7,6 +7,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { WebhookQueue } from '../pipeline/webhook-queue.js';
 import { WebhookStatsService, type WebhookStats } from '../webhooks/webhook-stats.service.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { InstancesService } from '../engine/instances.service.js';
 
 @ApiTags('dashboard')
 @ApiOAuth2([])
@@ -19,21 +20,24 @@ export class DashboardController {
     private readonly stats: WebhookStatsService,
     private readonly tenants: TenantsService,
     private readonly queue: WebhookQueue,
+    private readonly instances: InstancesService,
   ) {}
 
   @Get()
   @RequireScope('webhooks:read')
   @ApiOperation({
-    summary: "Webhooks by status per hour, failures of the last 24 h, processing rate, the tenant's queued webhooks and the queue depth (all tenants)",
+    summary:
+      "Webhooks by status per hour, failures of the last 24 h, processing rate, the tenant's queued webhooks, its waiting and failed process instances and the queue depth (all tenants)",
   })
   @ApiQuery({ name: 'hours', required: false, description: '1-720, default 24' })
   async get(
     @Param('tenantId') tenantId: string,
     @Query('hours') hours?: string,
-  ): Promise<WebhookStats & { queue: { waiting: number; active: number; delayed: number } }> {
+  ): Promise<WebhookStats & { queue: { waiting: number; active: number; delayed: number }; instances: { waiting: number; failed: number } }> {
     await this.tenants.get(tenantId);
     const { waiting, active, delayed } = await this.queue.counts();
-    return { ...(await this.stats.forTenant(tenantId, hoursParam(hours))), queue: { waiting, active, delayed } };
+    const instances = await this.instances.counts(tenantId);
+    return { ...(await this.stats.forTenant(tenantId, hoursParam(hours))), queue: { waiting, active, delayed }, instances };
   }
 }
 

@@ -47,6 +47,12 @@ export class InstancesService {
     return [...started.flatMap(outcome('started')), ...resumed.flatMap(outcome('resumed'))];
   }
 
+  /** How many of the tenant's instances wait and how many failed (the dashboard). */
+  async counts(tenantId: string): Promise<{ waiting: number; failed: number }> {
+    const [waiting, failed] = await Promise.all([this.instances.countByStatus(tenantId, 'waiting'), this.instances.countByStatus(tenantId, 'failed')]);
+    return { waiting, failed };
+  }
+
   async get(tenantId: string, id: string): Promise<InstanceDetail> {
     const instance = await this.instances.get(tenantId, id);
     if (!instance) throw new AppError(ErrorCode.NotFound, `Instance ${id} does not exist in this tenant`);

@@ -151,6 +151,19 @@ export class ProcessInstancesRepository {
     return this.instances.countBy({ tenantId, status });
   }
 
+  /** Instances that have not ended, of every tenant, by tenant, process and status (metrics). */
+  async countLive(): Promise<Array<{ tenantId: string; processId: string; status: InstanceStatus; count: number }>> {
+    const rows = await this.instances
+      .createQueryBuilder('instance')
+      .select(['instance.tenant_id AS "tenantId"', 'instance.process_id AS "processId"', 'instance.status AS status', 'COUNT(*) AS count'])
+      .where('instance.status IN (:...live)', { live: [...LIVE_STATUSES] })
+      .groupBy('instance.tenant_id')
+      .addGroupBy('instance.process_id')
+      .addGroupBy('instance.status')
+      .getRawMany<{ tenantId: string; processId: string; status: InstanceStatus; count: string | number }>();
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
+
   /**
    * Deletes the instances of webhooks (retention), but not those still waiting or running:
    * answers the webhooks that keep a live instance, whose entries stay too.

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import type { Role } from '../config/config.js';
 import { QueueModule } from '../pipeline/queue.module.js';
 import { DriftModule } from '../drift/drift.module.js';
+import { EngineModule } from '../engine/engine.module.js';
 import { WorkerMetricsServer } from './metrics-server.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
@@ -15,7 +16,7 @@ export class MetricsModule {
     const http = role !== 'worker';
     return {
       module: MetricsModule,
-      imports: [QueueModule, DriftModule, ...(http ? [AuthModule] : [])],
+      imports: [QueueModule, DriftModule, EngineModule, ...(http ? [AuthModule] : [])],
       controllers: http ? [MetricsController] : [],
       providers: [MetricsService, ...(http ? [] : [WorkerMetricsServer])],
       exports: [MetricsService],

@@ -4,7 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookQueue } from '../pipeline/webhook-queue.js';
-import { PipelineEvents, type PipelineObserver, type StoredRunEvent } from '../pipeline/pipeline-events.js';
+import { PipelineEvents, type PipelineObserver, type ResumedEvent, type StoredRunEvent } from '../pipeline/pipeline-events.js';
+import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 
 /**
  * The Prometheus metrics of one process. The registry is the process's own (not prom-client's
@@ -18,12 +19,15 @@ export class MetricsService implements PipelineObserver {
   private readonly steps: Histogram<'type'>;
   private readonly records: Counter<'tenant'>;
   private readonly retries: Counter<'job'>;
+  private readonly resumptions: Counter<'by'>;
+  private readonly timerLag: Histogram;
 
   constructor(
     private readonly queue: WebhookQueue,
     @Inject(APP_CONFIG) config: AppConfig,
     drift: ParameterDriftService,
     events: PipelineEvents,
+    instances: ProcessInstancesRepository,
   ) {
     events.subscribe(this);
     const registers = [this.registry];
@@ -60,35 +64,19 @@ export class MetricsService implements PipelineObserver {
       labelNames: ['job'],
       registers,
     });
-    const webhookQueue = this.queue;
-    new Gauge({
-      name: 'hookflow_queue_jobs',
-      help: 'Jobs in the webhooks queue, by state',
-      labelNames: ['state'],
+    this.resumptions = new Counter({
+      name: 'hookflow_instance_resumptions_total',
+      help: 'Waiting or failed process instances claimed to run on, by what: timer, webhook (correlation), retry',
+      labelNames: ['by'],
       registers,
-      async collect() {
-        const counts = await webhookQueue.counts();
-        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
-      },
     });
-    new Gauge({
-      name: 'hookflow_parameter_drift_open',
-      help: 'Open schema-drift events of all tenants, by kind (new-unmapped, missing-mapped)',
-      labelNames: ['kind'],
+    this.timerLag = new Histogram({
+      name: 'hookflow_timer_lag_seconds',
+      help: 'From the time a waiting instance was due to the time a worker claimed it',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 300],
       registers,
-      async collect() {
-        this.reset();
-        for (const { kind, count } of await drift.countOpenByKind()) this.set({ kind }, count);
-      },
     });
-    new Gauge({
-      name: 'hookflow_queue_oldest_waiting_seconds',
-      help: 'Age of the oldest job waiting to be taken (0 when none waits)',
-      registers,
-      async collect() {
-        this.set(await webhookQueue.oldestWaitingSeconds());
-      },
-    });
+    registerGauges(registers, this.queue, drift, instances);
   }
 
   /** Every answer of the webhook route, errors included; the tenant is unknown before the key is resolved. */
@@ -106,7 +94,54 @@ export class MetricsService implements PipelineObserver {
     this.retries.inc({ job });
   }
 
+  instanceResumed({ by, lagSeconds }: ResumedEvent): void {
+    this.resumptions.inc({ by });
+    if (lagSeconds !== undefined) this.timerLag.observe(lagSeconds);
+  }
+
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** The gauges, read when Prometheus scrapes: queue depth, open drift, live instances. */
+function registerGauges(registers: Registry[], webhookQueue: WebhookQueue, drift: ParameterDriftService, instances: ProcessInstancesRepository): void {
+  new Gauge({
+    name: 'hookflow_instances',
+    help: 'Process instances that have not ended, by tenant, process and status (waiting, running)',
+    labelNames: ['tenant', 'process', 'status'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const { tenantId, processId, status, count } of await instances.countLive()) this.set({ tenant: tenantId, process: processId, status }, count);
+    },
+  });
+  new Gauge({
+    name: 'hookflow_queue_jobs',
+    help: 'Jobs in the webhooks queue, by state',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      const counts = await webhookQueue.counts();
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: 'hookflow_parameter_drift_open',
+    help: 'Open schema-drift events of all tenants, by kind (new-unmapped, missing-mapped)',
+    labelNames: ['kind'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const { kind, count } of await drift.countOpenByKind()) this.set({ kind }, count);
+    },
+  });
+  new Gauge({
+    name: 'hookflow_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job waiting to be taken (0 when none waits)',
+    registers,
+    async collect() {
+      this.set(await webhookQueue.oldestWaitingSeconds());
+    },
+  });
 }

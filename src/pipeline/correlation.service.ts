@@ -7,6 +7,7 @@ import { webhookCorrelationKey, type WaitForWebhookInput } from '../engine/steps
 import type { WaitSubscription } from '../engine/wait-subscription.entity.js';
 import type { InstanceJob, WebhookJob } from './job-contracts.js';
 import { WebhookQueue } from './webhook-queue.js';
+import { PipelineEvents } from './pipeline-events.js';
 
 /** Candidates read at a time; more are read only when these were all claimed by others meanwhile. */
 const CANDIDATES = 10;
@@ -27,6 +28,7 @@ export class CorrelationService {
     private readonly instances: ProcessInstancesRepository,
     private readonly processes: EffectiveProcesses,
     private readonly queue: WebhookQueue,
+    private readonly events: PipelineEvents,
   ) {}
 
   /** Claims the waiting instances the webhook resumes and queues their runs; answers their ids. */
@@ -56,6 +58,7 @@ export class CorrelationService {
       if (job) claimed.push(job);
     }
     await this.queue.addResumes(claimed);
+    for (const _ of claimed) this.events.instanceResumed({ by: 'webhook' });
     return claimed.map((job) => job.instanceId);
   }
 

@@ -5,6 +5,7 @@ import type { InstanceStatus } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { WebhookQueue } from './webhook-queue.js';
+import { PipelineEvents } from './pipeline-events.js';
 
 const CANCELLABLE: readonly InstanceStatus[] = ['waiting', 'running', 'failed'];
 
@@ -15,6 +16,7 @@ export class InstanceControl {
     private readonly instances: ProcessInstancesRepository,
     private readonly correlation: CorrelationRepository,
     private readonly queue: WebhookQueue,
+    private readonly events: PipelineEvents,
   ) {}
 
   /**
@@ -54,6 +56,7 @@ export class InstanceControl {
     });
     if (!won) throw new AppError(ErrorCode.Conflict, `Instance ${id} moved on while it was being retried; look at it again`);
     await this.queue.addResumes([{ tenantId, instanceId: id, seq: instance.seq + 1 }]);
+    this.events.instanceResumed({ by: 'retry' });
   }
 
   private async find(tenantId: string, id: string): Promise<ProcessInstance> {

@@ -55,6 +55,7 @@ export class InstanceResumer {
       wakeAt: null,
     });
     if (!won) return 'stale';
+    this.events.instanceResumed({ by: 'timer', lagSeconds: Math.max(0, Date.now() - instance.wakeAt.getTime()) / 1000 });
     await this.correlation.removeForInstance(instance.id);
     return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt);
   }

@@ -10,11 +10,19 @@ export interface StoredRunEvent {
   recordIds: string[];
 }
 
+/** A waiting (or failed) instance claimed to run on: by its timer (how late), a webhook's key, or a retry by hand. */
+export interface ResumedEvent {
+  by: 'timer' | 'webhook' | 'retry';
+  /** Timers only: from the time it was due to its claim. */
+  lagSeconds?: number;
+}
+
 /** What the pipeline tells about as it works. Metrics implements it; the pipeline knows no observer. */
 export interface PipelineObserver {
   runStored(run: StoredRunEvent): void;
   /** A job failed an attempt and will be tried again. */
   jobRetried(jobName: string): void;
+  instanceResumed(event: ResumedEvent): void;
 }
 
 /** The observers of the pipeline; an observer's failure never fails a job. */
@@ -32,5 +40,9 @@ export class PipelineEvents implements PipelineObserver {
 
   jobRetried(jobName: string): void {
     for (const observer of this.observers) observer.jobRetried(jobName);
+  }
+
+  instanceResumed(event: ResumedEvent): void {
+    for (const observer of this.observers) observer.instanceResumed(event);
   }
 }

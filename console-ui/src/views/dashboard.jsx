@@ -32,6 +32,12 @@ export function Dashboard({ tenant }) {
                 {stats.last24h.keptWithoutRecord > 0 && <Link href={`/t/${tenant.id}/webhooks?status=received`}>See them</Link>}
               </Card>
               <Card label="Waiting for the worker" value={stats.queued} />
+              <Card label="Instances waiting" value={stats.instances.waiting}>
+                {stats.instances.waiting > 0 && <Link href={`/t/${tenant.id}/instances?status=waiting`}>See them</Link>}
+              </Card>
+              <Card label="Instances failed" value={stats.instances.failed} tone={stats.instances.failed > 0 ? 'bad' : ''}>
+                {stats.instances.failed > 0 && <Link href={`/t/${tenant.id}/instances?status=failed`}>See them</Link>}
+              </Card>
               <Card label="Queue depth (all tenants)" value={stats.queue.waiting + stats.queue.active + stats.queue.delayed}>
                 <span class="muted">
                   {stats.queue.waiting} waiting, {stats.queue.active} active, {stats.queue.delayed} delayed (retries, schedules)
