@@ -76,6 +76,7 @@ export function formatTime(iso) {
 /** What a waiting instance waits for at one step, in words: a time, or a webhook giving a key. */
 export function describeWait(wait) {
   if (wait.kind === 'timer') return `waits until ${formatTime(wait.until)}`;
+  if (wait.kind === 'process') return `waits for instance ${wait.childId} of process ${wait.processId} to end`;
   if (wait.kind === 'retry') return `tries again (attempt ${wait.attempt}) at ${formatTime(wait.until)} after: ${wait.error}`;
   const until = wait.timeoutAt ? ` until ${formatTime(wait.timeoutAt)}` : '';
   return `waits for a webhook with key ${wait.key}${until}`;

@@ -5,6 +5,7 @@ import { ErrorCode } from '../common/app-error.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
+import { ScheduleSync } from '../pipeline/schedule-sync.service.js';
 import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService, type DryRunResult } from '../engine/dry-run.service.js';
 import { ProcessesService, type ProcessDetail, type ProcessView } from '../engine/processes.service.js';
@@ -44,7 +45,15 @@ export class ProcessesController {
     private readonly dryRun: DryRunService,
     private readonly whatIf: WhatIfService,
     private readonly compiler: DefinitionCompiler,
+    private readonly schedules: ScheduleSync,
   ) {}
+
+  /** A change of the tenant's processes, then their schedules as they are after it. */
+  private async synced<T>(tenantId: string, change: Promise<T>): Promise<T> {
+    const result = await change;
+    await this.schedules.syncTenant(tenantId);
+    return result;
+  }
 
   @Get()
   @RequireScope('processes:read')
@@ -58,7 +67,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Create a custom process' })
   create(@Param('tenantId') tenantId: string, @Body() body: ProcessDefinitionDto): Promise<ProcessView> {
-    return this.processes.create(tenantId, body.definition);
+    return this.synced(tenantId, this.processes.create(tenantId, body.definition));
   }
 
   @Post('test')
@@ -110,7 +119,10 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Override a base process, or save a new version of a custom one' })
   async save(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: ProcessDefinitionDto): Promise<ProcessView> {
     const current = await this.processes.get(tenantId, id);
-    return current.source === 'custom' ? this.processes.update(tenantId, id, body.definition) : this.processes.override(tenantId, id, body.definition);
+    return this.synced(
+      tenantId,
+      current.source === 'custom' ? this.processes.update(tenantId, id, body.definition) : this.processes.override(tenantId, id, body.definition),
+    );
   }
 
   @Delete(':id')
@@ -118,7 +130,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Delete a custom process' })
   async remove(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<void> {
-    await this.processes.remove(tenantId, id);
+    await this.synced(tenantId, this.processes.remove(tenantId, id));
   }
 
   @Post(':id/activate')
@@ -126,7 +138,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Run the process for the webhooks of the tenant' })
   activate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
-    return this.processes.setActive(tenantId, id, true);
+    return this.synced(tenantId, this.processes.setActive(tenantId, id, true));
   }
 
   @Post(':id/deactivate')
@@ -134,7 +146,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Stop running the process for the webhooks of the tenant (kept, with its versions)' })
   deactivate(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
-    return this.processes.setActive(tenantId, id, false);
+    return this.synced(tenantId, this.processes.setActive(tenantId, id, false));
   }
 
   @Post(':id/revert')
@@ -142,7 +154,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Run the base definition again' })
   revert(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
-    return this.processes.revert(tenantId, id);
+    return this.synced(tenantId, this.processes.revert(tenantId, id));
   }
 
   @Post(':id/rollback')
@@ -150,7 +162,7 @@ export class ProcessesController {
   @RequireScope('processes:write')
   @ApiOperation({ summary: 'Save an earlier version again as the newest' })
   rollback(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: RollbackDto): Promise<ProcessView> {
-    return this.processes.rollback(tenantId, id, body.version);
+    return this.synced(tenantId, this.processes.rollback(tenantId, id, body.version));
   }
 
   @Post(':id/rebase')
@@ -163,7 +175,7 @@ export class ProcessesController {
   @ApiOkResponse({ description: 'The process, its override now on the new base' })
   @ApiErrors(ErrorCode.Conflict)
   rebase(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<ProcessView> {
-    return this.processes.rebase(tenantId, id);
+    return this.synced(tenantId, this.processes.rebase(tenantId, id));
   }
 
   @Post(':id/test')

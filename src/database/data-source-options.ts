@@ -13,6 +13,7 @@ import { TenantSecrets1765200000000 } from './migrations/1765200000000-tenant-se
 import { RetriesReplaysRateLimits1765100000000 } from './migrations/1765100000000-retries-replays-rate-limits.js';
 import { BaseUpgradesUpsertKeys1765000000000 } from './migrations/1765000000000-base-upgrades-upsert-keys.js';
 import { ProcessInstances1765400000000 } from './migrations/1765400000000-process-instances.js';
+import { InstanceTriggers1765500000000 } from './migrations/1765500000000-instance-triggers.js';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   TenantSecrets1765200000000,
   ParameterDrift1765300000000,
   ProcessInstances1765400000000,
+  InstanceTriggers1765500000000,
 ];
 
 /**

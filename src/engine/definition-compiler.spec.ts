@@ -194,7 +194,7 @@ describe('DefinitionCompiler: schema problems', () => {
   });
 
   it.each<[string, (raw: Record<string, any>) => void, string[]]>([
-    ['a trigger other than webhook', (raw) => (raw.trigger.type = 'cron'), ['/trigger/type: must be "webhook"']],
+    ['a trigger of no known type', (raw) => (raw.trigger.type = 'cron'), ['/trigger/type: unknown trigger type "cron" (known: webhook, schedule)']],
     ['an unknown trigger property', (raw) => (raw.trigger.schedule = '* * * * *'), ['/trigger: unknown property "schedule"']],
     ['an empty trigger condition', (raw) => (raw.trigger.condition = ''), ['/trigger/condition: must NOT have fewer than 1 characters']],
     ['a version of 0', (raw) => (raw.version = 0), ['/version: must be >= 1']],
@@ -583,5 +583,26 @@ describe('the retry option of a step', () => {
     [{ attempts: 3, backoff: 'linear' }, '/steps/0/retry: unknown property "backoff"'],
   ])('refuses %j, naming the path', (retry, problem) => {
     expect(problemsOf(compiler.compile(definition([{ ...send, retry }]))).join('\n')).toContain(problem);
+  });
+});
+
+describe('a schedule trigger', () => {
+  const steps = [{ id: 'go', type: 'set-variable', input: { name: 'x', value: 1 } }];
+
+  it('compiles with a cron expression (5 fields, or 6 with seconds) and an IANA time zone', () => {
+    expect(compiler.compile(definition(steps, { type: 'schedule', cron: '0 2 * * *' })).ok).toBe(true);
+    expect(compiler.compile(definition(steps, { type: 'schedule', cron: '*/30 * * * * *', timezone: 'Europe/Berlin' })).ok).toBe(true);
+  });
+
+  it.each([
+    [{ type: 'schedule' }, "/trigger: must have required property 'cron'"],
+    [{ type: 'schedule', cron: '0 2 * *' }, '/trigger/cron: "0 2 * *" has 4 fields; a cron expression has 5'],
+    [{ type: 'schedule', cron: '0 25 * * *' }, '/trigger/cron: "0 25 * * *" is not a cron expression'],
+    [{ type: 'schedule', cron: '0 2 * * *', timezone: 'Mars/Olympus' }, '/trigger/timezone: "Mars/Olympus" is not an IANA time zone'],
+    [{ type: 'schedule', cron: '0 2 * * *', condition: 'true' }, '/trigger/condition: is not a property of this trigger type'],
+    [{ type: 'webhook', cron: '0 2 * * *' }, '/trigger/cron: is not a property of this trigger type'],
+    [{ type: 'timer' }, '/trigger/type: unknown trigger type "timer" (known: webhook, schedule)'],
+  ])('refuses %j, naming the path', (trigger, problem) => {
+    expect(problemsOf(compiler.compile(definition(steps, trigger))).join('\n')).toContain(problem);
   });
 });

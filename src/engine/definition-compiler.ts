@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { CronExpressionParser } from 'cron-parser';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { compileExpression, InputProblem, STEP_TOOLS, type StepType } from './step-type.js';
 import type { CompiledProcess, CompiledStep, StepRetry } from './compiled-process.js';
@@ -46,13 +47,14 @@ export class DefinitionCompiler {
       problems.push({ path: '/id', message: `"${definition.id}" must equal the file name "${expectedId}"` });
     }
     let condition = null;
-    if (definition.trigger.condition !== undefined) {
+    if (definition.trigger.type === 'webhook' && definition.trigger.condition !== undefined) {
       try {
         condition = compileExpression(definition.trigger.condition, '/trigger/condition');
       } catch (error) {
         problems.push(describe(error, ''));
       }
     }
+    if (definition.trigger.type === 'schedule') problems.push(...scheduleProblems(definition.trigger.cron, definition.trigger.timezone));
     const seen = new Set<string>();
     const steps = this.compileSteps(definition.steps, '/steps', seen, problems);
     return problems.length > 0 ? { ok: false, problems } : { ok: true, process: { definition, condition, steps } };
@@ -101,6 +103,28 @@ export class DefinitionCompiler {
   }
 }
 
+/** A schedule's cron expression and time zone, as BullMQ's job schedulers read them (cron-parser). */
+function scheduleProblems(cron: string, timezone: string | undefined): DefinitionProblem[] {
+  if (timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: timezone });
+    } catch {
+      return [{ path: '/trigger/timezone', message: `"${timezone}" is not an IANA time zone such as "Europe/Berlin" or "UTC"` }];
+    }
+  }
+  const fields = cron.trim().split(/\s+/).length;
+  if (fields < 5 || fields > 6)
+    return [
+      { path: '/trigger/cron', message: `"${cron}" has ${fields} fields; a cron expression has 5 (minute hour day month weekday), or 6 with seconds first` },
+    ];
+  try {
+    CronExpressionParser.parse(cron, { tz: timezone ?? 'UTC', strict: false });
+  } catch (error) {
+    return [{ path: '/trigger/cron', message: `"${cron}" is not a cron expression: ${(error as Error).message}` }];
+  }
+  return [];
+}
+
 const DEFAULT_RETRY_DELAY = 'PT1M';
 const DEFAULT_RETRY_MAX_DELAY = 'PT1H';
 
@@ -144,11 +168,16 @@ function describeSchemaError(error: ErrorObject): string {
     case 'additionalProperties':
       return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
     case 'enum':
+      if (error.instancePath === '/trigger/type') {
+        return `unknown trigger type ${JSON.stringify(error.data)} (known: ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})`;
+      }
       return error.instancePath.endsWith('/type')
         ? `unknown step type ${JSON.stringify(error.data)} (known: ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})`
         : `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'false schema':
+      return 'is not a property of this trigger type';
     default:
       return error.message ?? 'is invalid';
   }

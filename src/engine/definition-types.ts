@@ -9,12 +9,22 @@ export interface ProcessDefinition {
   steps: StepDefinition[];
 }
 
-export interface TriggerDefinition {
+export type TriggerDefinition = WebhookTrigger | ScheduleTrigger;
+
+export interface WebhookTrigger {
   type: 'webhook';
   /** A JSONata expression on the payload; the process runs only when it is true. */
   condition?: string;
   /** Names (or ids) of the tenant's API keys whose webhooks start the process; all when absent. */
   apiKeys?: string[];
+}
+
+/** Once per tick of the cron expression, for every tenant where the process is active. */
+export interface ScheduleTrigger {
+  type: 'schedule';
+  cron: string;
+  /** IANA time zone; UTC when absent. */
+  timezone?: string;
 }
 
 export interface StepDefinition {

@@ -88,8 +88,9 @@ export class DryRunService {
       throw new AppError(ErrorCode.InvalidArgument, 'The sample payload must be a JSON object of parameters');
     }
     const { id, version, trigger } = process.definition;
+    const apiKeys = trigger.type === 'webhook' ? trigger.apiKeys : undefined;
     // The same rule as live dispatch (EffectiveProcesses.startedBy): a key by name or by id.
-    if (apiKey && trigger.apiKeys && !trigger.apiKeys.includes(apiKey.name) && !trigger.apiKeys.includes(apiKey.id)) {
+    if (apiKey && apiKeys && !apiKeys.includes(apiKey.name) && !apiKeys.includes(apiKey.id)) {
       return {
         processId: id,
         version,
@@ -102,7 +103,7 @@ export class DryRunService {
             type: 'apiKeys',
             status: 'ok',
             durationMs: 0,
-            output: `would not start: the trigger is restricted to the API keys ${trigger.apiKeys.map((key) => JSON.stringify(key)).join(', ')}, not ${JSON.stringify(apiKey.name || apiKey.id)}`,
+            output: `would not start: the trigger is restricted to the API keys ${apiKeys.map((key) => JSON.stringify(key)).join(', ')}, not ${JSON.stringify(apiKey.name || apiKey.id)}`,
           },
         ],
         records: [],

@@ -54,8 +54,9 @@ export class EffectiveProcesses {
   async startedBy(tenantId: string, apiKey: { id: string; name: string }): Promise<StartedProcess[]> {
     return (await this.cached(tenantId))
       .filter(({ active, process }) => {
-        const keys = process.definition.trigger.apiKeys;
-        return active && (!keys || keys.includes(apiKey.name) || keys.includes(apiKey.id));
+        const trigger = process.definition.trigger;
+        if (!active || trigger.type !== 'webhook') return false;
+        return !trigger.apiKeys || trigger.apiKeys.includes(apiKey.name) || trigger.apiKeys.includes(apiKey.id);
       })
       .map(({ process, source }) => ({ ...process, source }));
   }

@@ -1,5 +1,11 @@
 /** What a process instance keeps between the jobs that run it (ProcessInstance.state and friends). */
 
+/** What started an instance that no webhook started. */
+export type InstanceTrigger =
+  | { type: 'schedule'; at: string }
+  /** Started by a call-process step of another instance; `depth` counts the calls above it (1: called by a top instance). */
+  | { type: 'process'; parentId: string; step: string; depth: number };
+
 export type InstanceStatus = 'running' | 'waiting' | 'completed' | 'skipped' | 'failed' | 'cancelled';
 
 /** The statuses of instances that have not ended: retention keeps them, and their webhooks. */
@@ -31,7 +37,7 @@ export interface InstanceState {
 }
 
 /** What a waiting instance waits for at one step (several, when parallel branches wait). */
-export type Wait = TimerWait | WebhookWait | RetryWait;
+export type Wait = TimerWait | WebhookWait | RetryWait | ProcessWait;
 
 interface WaitAt {
   /** The step path, as in the trace. */
@@ -62,17 +68,27 @@ export interface RetryWait extends WaitAt {
   error: string;
 }
 
+/** A call-process step with `wait: true`: its instance waits until the called one ends. */
+export interface ProcessWait extends WaitAt {
+  kind: 'process';
+  childId: string;
+  processId: string;
+}
+
 /** When a wait is due by itself (its timer, its timeout); null when only a webhook ends it. */
 export function dueAt(wait: Wait): string | null {
+  if (wait.kind === 'process') return null;
   return wait.kind === 'webhook' ? wait.timeoutAt : wait.until;
 }
 
 /** What made a waiting or failed instance run again, set by the claim that did. */
 export interface Resumption {
-  by: 'timer' | 'webhook' | 'retry';
+  by: 'timer' | 'webhook' | 'retry' | 'process';
   at: string;
   /** Outputs of wait steps, by step path, that the claim settled (a webhook's payload). */
   resolved?: Record<string, unknown>;
+  /** Wait steps that fail, by step path (a called process that failed). */
+  failed?: Record<string, { code: string; message: string }>;
 }
 
 /** What a resumed run starts from. */
@@ -80,6 +96,8 @@ export interface ResumePoint {
   state: InstanceState;
   /** Wait steps that go on, by step path, with their outputs. */
   resolved: Record<string, unknown>;
+  /** Wait steps that fail, by step path. */
+  failed?: Record<string, { code: string; message: string }>;
   /** Waits that are not over: the instance waits there again without the step being run again. */
   pending: Wait[];
 }
@@ -88,4 +106,13 @@ export interface ResumePoint {
 export function earliestDue(waits: Wait[]): Date | null {
   const times = waits.map(dueAt).filter((time): time is string => time !== null);
   return times.length > 0 ? new Date(Math.min(...times.map(Date.parse))) : null;
+}
+
+/** An instance a call-process step starts: its id derives from the calling instance and step. */
+export interface ProcessCall {
+  childId: string;
+  step: string;
+  processId: string;
+  payload: Record<string, unknown>;
+  wait: boolean;
 }

@@ -1,10 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { InstanceState, InstanceStatus, Resumption, Wait } from './instance-state.js';
+import type { InstanceState, InstanceStatus, InstanceTrigger, Resumption, Wait } from './instance-state.js';
 import type { TraceEntry } from './step-type.js';
 import type { ProcessSource } from './tenant-process.entity.js';
 
 /**
- * One process instance: one execution of one process version, started by a webhook. Most end
+ * One process instance: one execution of one process version, started by a webhook or a
+ * schedule. Most end
  * in the job that started them (completed, skipped, failed) and are written once; one that
  * waits keeps its state here until it is resumed, and this row is the only record of it (Redis
  * holds its timer, which the sweeper re-arms from here).
@@ -17,8 +18,17 @@ export class ProcessInstance {
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
   tenantId: string;
 
-  @Column({ name: 'webhook_id', type: 'varchar', length: 36 })
-  webhookId: string;
+  /** The webhook that started it; null for an instance a schedule started (see `trigger`). */
+  @Column({ name: 'webhook_id', type: 'varchar', length: 36, nullable: true })
+  webhookId: string | null;
+
+  /** What started an instance no webhook started: `{ type: 'schedule', at }`. */
+  @Column({ type: 'simple-json', nullable: true })
+  trigger: InstanceTrigger | null;
+
+  /** The `$` of an instance no webhook started (a webhook's is in the webhook log). */
+  @Column({ type: 'simple-json', nullable: true })
+  payload: Record<string, unknown> | null;
 
   @Column({ name: 'process_id', type: 'varchar', length: 100 })
   processId: string;

@@ -171,10 +171,22 @@ export class ProcessInstancesRepository {
   async deleteByWebhooks(webhookIds: string[]): Promise<string[]> {
     if (webhookIds.length === 0) return [];
     const live = await this.instances.find({ select: { webhookId: true }, where: { webhookId: In(webhookIds), status: In([...LIVE_STATUSES]) } });
-    const kept = [...new Set(live.map((instance) => instance.webhookId))];
+    const kept = [...new Set(live.map((instance) => instance.webhookId!))];
     const gone = webhookIds.filter((id) => !kept.includes(id));
     if (gone.length > 0) await this.instances.delete({ webhookId: In(gone) });
     return kept;
+  }
+
+  /** Deletes up to `limit` ended instances no webhook started (a schedule's) that ended before a time; answers how many. */
+  async deleteUnattached(statuses: InstanceStatus[], before: Date, limit: number): Promise<number> {
+    const old = await this.instances
+      .createQueryBuilder('instance')
+      .select('instance.id', 'id')
+      .where('instance.status IN (:...statuses) AND instance.finished_at < :before AND instance.webhook_id IS NULL', { statuses, before })
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    if (old.length > 0) await this.instances.delete({ id: In(old.map((row) => row.id)) });
+    return old.length;
   }
 
   listByWebhook(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {

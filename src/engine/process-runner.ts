@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
-import type { InstanceState, ResumePoint, StepMemo, Wait } from './instance-state.js';
+import type { InstanceState, ProcessCall, ResumePoint, StepMemo, Wait } from './instance-state.js';
 import { evaluate, isTrue, STEP_TOOLS, type PlannedWrite, type RunContext, type StepResult, type TraceEntry, type WaitRequest } from './step-type.js';
 
 export type RunStatus = 'completed' | 'skipped' | 'failed' | 'waiting';
@@ -13,11 +14,13 @@ export interface RunOutcome {
   plannedWrites: PlannedWrite[];
   /** What a waiting instance waits for. */
   waits: Wait[];
+  /** Instances of other processes its call-process steps start (to be started by the caller of the runner). */
+  calls: ProcessCall[];
   /** What a later job resumes from (worth keeping when the run waits or failed); null when no run took place. */
   state: InstanceState | null;
 }
 
-export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & {
+export type RunInput = Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook' | 'depth'> & {
   writeKey?: string;
   dryRun?: boolean;
   /** A waiting or failed instance going on: the steps that ended are replayed, not run again. */
@@ -32,7 +35,9 @@ interface Execution {
   trace: TraceEntry[];
   memo: Record<string, StepMemo>;
   resolved: Record<string, unknown>;
+  failed: Record<string, { code: string; message: string }>;
   pending: Map<string, Wait>;
+  calls: ProcessCall[];
   waits: Wait[];
   retries: Record<string, number>;
 }
@@ -68,6 +73,8 @@ export class ProcessRunner {
       trace: [],
       memo: { ...resume?.state.memo },
       resolved: resume?.resolved ?? {},
+      failed: resume?.failed ?? {},
+      calls: [],
       pending: new Map((resume?.pending ?? []).map((wait) => [wait.step, wait])),
       waits: [],
       retries: { ...resume?.state.retries },
@@ -80,6 +87,7 @@ export class ProcessRunner {
       recordIds: run.recordIds,
       plannedWrites: run.plannedWrites,
       waits: execution.waits,
+      calls: execution.calls,
       state: { writeKey: run.writeKey, vars: run.vars, outputs: run.outputs, memo: execution.memo, retries: execution.retries },
     });
     // A resumed instance passed its trigger condition when it started.
@@ -146,6 +154,11 @@ export class ProcessRunner {
   private async runStep(step: CompiledStep, path: string, run: RunContext, execution: Execution): Promise<StepResult | null> {
     const { id, type } = step.definition;
     const at = new Date().toISOString();
+    const failedWait = execution.failed[path];
+    if (failedWait) {
+      execution.trace.push({ step: path, type, status: 'failed', at, durationMs: 0, error: failedWait.message });
+      return { ok: false, error: new AppError(failedWait.code as ErrorCode, failedWait.message) };
+    }
     if (path in execution.resolved) {
       const output = execution.resolved[path];
       execution.memo[path] = { output };
@@ -178,6 +191,16 @@ export class ProcessRunner {
       execution.waits.push(wait);
       execution.trace.push({ step: path, type, status: 'waiting', at, durationMs, output: bounded(result.trace ?? result.output ?? null) });
       return null;
+    }
+    if (result.call) {
+      const call = { ...result.call, step: path, childId: childId(run.writeKey, path) };
+      execution.calls.push(call);
+      if (call.wait) {
+        execution.waits.push({ step: path, stepId: id, kind: 'process', childId: call.childId, processId: call.processId });
+        execution.trace.push({ step: path, type, status: 'waiting', at, durationMs, output: { waitsForInstance: call.childId, processId: call.processId } });
+        return null;
+      }
+      result = { ok: true, output: { instanceId: call.childId, processId: call.processId } };
     }
     execution.memo[path] = memoOf(result);
     execution.trace.push({ step: path, type, status: 'ok', at, durationMs, output: bounded(result.trace ?? result.output ?? null) });
@@ -292,6 +315,12 @@ export class ProcessRunner {
     run.outputs[step.definition.id] = outputs;
     return null;
   }
+}
+
+/** The id of the instance a call-process step starts: the same however often the step is replayed or retried. */
+function childId(writeKey: string, path: string): string {
+  const hex = createHash('sha256').update(`call:${writeKey}:${path}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function replayed(memo: StepMemo): StepResult {

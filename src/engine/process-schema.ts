@@ -37,19 +37,38 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { description: 'What starts the process.', const: 'webhook' },
+          type: {
+            description: 'What starts the process: a webhook of the tenant, or a schedule (once per tick, per tenant where it is active).',
+            enum: ['webhook', 'schedule'],
+          },
           condition: {
-            description: 'JSONata expression on the webhook parameters; the process runs only when it is true.',
+            description: 'webhook: JSONata expression on the webhook parameters; the process runs only when it is true.',
             type: 'string',
             minLength: 1,
           },
           apiKeys: {
-            description: "Names or ids of the tenant's API keys whose webhooks start the process (all keys when absent).",
+            description: "webhook: names or ids of the tenant's API keys whose webhooks start the process (all keys when absent).",
             type: 'array',
             items: { type: 'string', minLength: 1 },
             minItems: 1,
           },
+          cron: {
+            description: 'schedule: when, as a cron expression ("0 2 * * *": every day at 2:00; a sixth field first for seconds).',
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+          },
+          timezone: {
+            description: 'schedule: the IANA time zone of the cron expression ("Europe/Berlin"); UTC when absent.',
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
         },
+        allOf: [
+          { if: { properties: { type: { const: 'schedule' } } }, then: { required: ['cron'], properties: { condition: false, apiKeys: false } } },
+          { if: { properties: { type: { const: 'webhook' } } }, then: { properties: { cron: false, timezone: false } } },
+        ],
       },
       steps: { description: 'Run in order.', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
     },

@@ -5,13 +5,15 @@ import type { BranchProperty, StepDefinition } from './definition-types.js';
 /** What a step can see of the run it belongs to. */
 export interface RunContext {
   tenantId: string;
+  /** The webhook that started the instance, or the instance's own id when none did. */
   webhookId: string;
   processId: string;
   /** Prefix of the keys of records this run writes (see RunProcessJob.writeKey). */
   writeKey: string;
   /** The webhook's parameters: the root (`$`) of every expression. */
   payload: Record<string, unknown>;
-  webhook: { id: string; apiKeyId: string; apiKeyName: string; receivedAt: string };
+  /** The webhook that started the instance (`$webhook`); null for one a schedule started. */
+  webhook: { id: string; apiKeyId: string; apiKeyName: string; receivedAt: string } | null;
   /** Outputs of the steps run so far, by step id (`$steps` in expressions). */
   outputs: Record<string, unknown>;
   /** Variables set by set-variable steps (`$vars` in expressions). */
@@ -25,6 +27,8 @@ export interface RunContext {
   loop?: { item: unknown; index: number; name: string };
   /** In the onError steps of a failed step: what failed (`$error` in expressions). */
   error?: { step: string; code: string; message: string };
+  /** How many call-process steps above this instance started it (0: a webhook or a schedule did). */
+  depth?: number;
 }
 
 export interface PlannedWrite {
@@ -62,6 +66,8 @@ export type StepResult =
       stop?: boolean;
       /** Parks the instance at this step until the wait is over (a resumption gives the step its output then). */
       wait?: WaitRequest;
+      /** call-process: starts an instance of another process of the tenant, and waits for it to end when `wait`. */
+      call?: { processId: string; payload: Record<string, unknown>; wait: boolean };
     }
   | { ok: false; error: AppError };
 

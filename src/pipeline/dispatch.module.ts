@@ -6,11 +6,12 @@ import { QueueModule } from './queue.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { BulkReplaysService } from './bulk-replays.service.js';
 import { InstanceControl } from './instance-control.service.js';
+import { ScheduleSync } from './schedule-sync.service.js';
 
 /** Sending webhooks to their processes (new ones in the worker, replays from the admin API), and instances on. Needs Redis. */
 @Module({
   imports: [EngineModule, WebhooksModule, QueueModule, TenantsModule],
-  providers: [WebhookDispatcher, BulkReplaysService, InstanceControl],
-  exports: [WebhookDispatcher, BulkReplaysService, InstanceControl],
+  providers: [WebhookDispatcher, BulkReplaysService, InstanceControl, ScheduleSync],
+  exports: [WebhookDispatcher, BulkReplaysService, InstanceControl, ScheduleSync],
 })
 export class DispatchModule {}

@@ -5,11 +5,12 @@ import { EffectiveProcesses } from '../engine/effective-processes.js';
 import { dueAt, earliestDue, type InstanceState, type Wait } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
-import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
+import { ProcessRunner, type RunInput, type RunOutcome } from '../engine/process-runner.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import type { InstanceJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
+import { ProcessCalls } from './process-calls.service.js';
 import { summarize } from './webhook-runner.service.js';
 
 /** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
@@ -35,6 +36,7 @@ export class InstanceResumer {
     private readonly runner: ProcessRunner,
     private readonly waits: InstanceWaits,
     private readonly events: PipelineEvents,
+    private readonly calls: ProcessCalls,
   ) {}
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
@@ -68,13 +70,15 @@ export class InstanceResumer {
     const waiting = outcome.status === 'waiting';
     const status = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
     const wakeAt = waiting ? earliestDue(outcome.waits) : null;
+    await this.calls.start(instance, outcome.calls);
     const stored = await this.instances.saveRun(instance.id, job.seq, {
       status,
       errorCode: outcome.error?.code ?? null,
       reason: outcome.error?.message ?? null,
       trace: [...instance.trace, ...outcome.trace],
       recordIds: outcome.recordIds,
-      state: status === 'completed' ? null : outcome.state,
+      // A called instance keeps its outputs: they are its caller's step output.
+      state: status === 'completed' && instance.trigger?.type !== 'process' ? null : outcome.state,
       waits: waiting ? outcome.waits : null,
       wakeAt,
       resumption: null,
@@ -86,7 +90,10 @@ export class InstanceResumer {
       return 'stale';
     }
     if (waiting) await this.waits.park({ ...instance, seq: job.seq, waits: outcome.waits, wakeAt });
-    else await this.refreshWebhook(instance);
+    else {
+      await this.refreshWebhook(instance);
+      await this.calls.ended(instance);
+    }
     this.events.runStored({ tenantId: instance.tenantId, processId: instance.processId, status, trace: outcome.trace, recordIds: outcome.recordIds });
     if (status === 'failed') this.logger.warn({ msg: `Instance failed: ${outcome.error?.message ?? 'unknown error'}`, ...line });
     else this.logger.debug({ msg: `Instance ${status}`, records: outcome.recordIds.length, ...line });
@@ -98,6 +105,7 @@ export class InstanceResumer {
    * (after a retry, say), the webhook's status, reason and records follow from its runs again.
    */
   private async refreshWebhook(instance: ProcessInstance): Promise<void> {
+    if (!instance.webhookId) return;
     const webhook = await this.log.find(instance.tenantId, instance.webhookId);
     if (!webhook?.runIds.includes(instance.id)) return;
     const runs = new Map((await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]));
@@ -106,11 +114,22 @@ export class InstanceResumer {
     await this.log.finish(instance.tenantId, instance.webhookId, result.status, result.reason, result.recordIds);
   }
 
-  private async runOn(instance: ProcessInstance, lastAttempt: boolean): Promise<RunOutcome> {
-    const state: InstanceState = instance.state ?? { writeKey: `${instance.webhookId}:${instance.processId}`, vars: {}, outputs: {}, memo: {} };
+  /** The instance's `$` and `$webhook`: its webhook's (from the log), or its own when no webhook started it. */
+  private async startedBy(instance: ProcessInstance): Promise<Pick<RunInput, 'payload' | 'webhook'> | null> {
+    if (!instance.webhookId) return { payload: instance.payload ?? {}, webhook: null };
     const webhook = await this.log.find(instance.tenantId, instance.webhookId);
+    if (!webhook) return null;
+    return {
+      payload: webhook.payload,
+      webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: webhook.apiKeyName, receivedAt: webhook.receivedAt },
+    };
+  }
+
+  private async runOn(instance: ProcessInstance, lastAttempt: boolean): Promise<RunOutcome> {
+    const state: InstanceState = instance.state ?? { writeKey: `${instance.webhookId ?? instance.id}:${instance.processId}`, vars: {}, outputs: {}, memo: {} };
     const process = await this.processes.pinned(instance.tenantId, instance.processId, instance.processVersion, instance.processSource ?? undefined);
-    if (!webhook) return failed(new AppError(ErrorCode.NotFound, `The webhook that started instance ${instance.id} is no longer stored`), instance, state);
+    const started = await this.startedBy(instance);
+    if (!started) return failed(new AppError(ErrorCode.NotFound, `The webhook that started instance ${instance.id} is no longer stored`), instance, state);
     if (!process) {
       return failed(
         new AppError(ErrorCode.InvalidDefinition, `Process "${instance.processId}" version ${instance.processVersion} no longer exists`),
@@ -118,14 +137,19 @@ export class InstanceResumer {
         state,
       );
     }
-    const { resolved, pending } = settle(instance.waits ?? [], instance.resumption?.resolved ?? {}, Date.now());
+    const failedWaits = instance.resumption?.failed ?? {};
+    const { resolved, pending } = settle(
+      (instance.waits ?? []).filter((wait) => !(wait.step in failedWaits)),
+      instance.resumption?.resolved ?? {},
+      Date.now(),
+    );
     try {
       return await this.runner.run(process, {
         tenantId: instance.tenantId,
-        webhookId: instance.webhookId,
-        payload: webhook.payload,
-        webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: webhook.apiKeyName, receivedAt: webhook.receivedAt },
-        resume: { state, resolved, pending, recordIds: instance.recordIds },
+        webhookId: instance.webhookId ?? instance.id,
+        ...started,
+        depth: ProcessCalls.depthOf(instance),
+        resume: { state, resolved, failed: failedWaits, pending, recordIds: instance.recordIds },
       });
     } catch (error) {
       const failure = AppError.from(error) ?? new AppError(ErrorCode.Transient, String(error));
@@ -154,5 +178,5 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
 }
 
 function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {
-  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], waits: [], state };
+  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], waits: [], calls: [], state };
 }

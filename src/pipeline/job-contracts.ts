@@ -18,6 +18,9 @@ export const JOB_RESUME_INSTANCE = 'resume-instance';
 /** A waiting instance's timer (a wait, a timeout): delayed until it is due, then claims and resumes the instance. */
 export const JOB_WAKE_INSTANCE = 'wake-instance';
 
+/** A tick of a process's schedule trigger for one tenant (a BullMQ job scheduler per tenant and process). */
+export const JOB_SCHEDULED_RUN = 'scheduled-run';
+
 /** A received webhook on its way to the worker (the job's data is the webhook as logged). */
 export type WebhookJob = ReceivedWebhook;
 
@@ -58,4 +61,10 @@ export interface InstanceJob {
   tenantId: string;
   instanceId: string;
   seq: number;
+}
+
+/** One tick of a schedule: the process runs as it is now for the tenant. */
+export interface ScheduledRunJob {
+  tenantId: string;
+  processId: string;
 }

@@ -10,9 +10,9 @@ export interface StoredRunEvent {
   recordIds: string[];
 }
 
-/** A waiting (or failed) instance claimed to run on: by its timer (how late), a webhook's key, or a retry by hand. */
+/** A waiting (or failed) instance claimed to run on: by its timer (how late), a webhook's key, a retry by hand, or the end of the instance it called. */
 export interface ResumedEvent {
-  by: 'timer' | 'webhook' | 'retry';
+  by: 'timer' | 'webhook' | 'retry' | 'process';
   /** Timers only: from the time it was due to its claim. */
   lagSeconds?: number;
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
+import type { InstanceStatus } from '../engine/instance-state.js';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -40,6 +41,14 @@ export class RetentionService {
       }
     }
     if (deleted > 0) this.logger.log(`Deleted ${deleted} webhooks past their retention period`);
+    // Instances no webhook started: by the period of the webhook status they would give.
+    const unattached: Array<[InstanceStatus[], number]> = [
+      [['completed', 'skipped', 'cancelled'], this.config.retentionDays.processed],
+      [['failed'], this.config.retentionDays.failed],
+    ];
+    for (const [statuses, days] of unattached) {
+      while ((await this.runs.deleteUnattached(statuses, new Date(now - days * DAY_MS), BATCH)) === BATCH);
+    }
     return deleted;
   }
 }

@@ -21,6 +21,8 @@ function consumerThrowing(error: unknown) {
     undefined as never,
     undefined as never,
     undefined as never,
+    undefined as never,
+    undefined as never,
     loadConfig({}),
   );
   const job = { id: 'j1', name: JOB_RUN_PROCESS, attemptsMade: 0, opts: { attempts: 5 }, data: { tenantId: 't', webhookId: 'w' } } as unknown as Job;

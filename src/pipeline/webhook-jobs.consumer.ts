@@ -18,7 +18,9 @@ import {
   JOB_RUN_PROCESS,
   JOB_RESUME_INSTANCE,
   JOB_WAKE_INSTANCE,
+  JOB_SCHEDULED_RUN,
   type InstanceJob,
+  type ScheduledRunJob,
   type ReplayBatchJob,
   type RunProcessJob,
   type WebhookJob,
@@ -26,8 +28,10 @@ import {
 import { BulkReplaysService } from './bulk-replays.service.js';
 import { CorrelationService } from './correlation.service.js';
 import { InstanceResumer } from './instance-resumer.service.js';
+import { ScheduledRuns } from './scheduled-runs.service.js';
+import { ScheduleSync } from './schedule-sync.service.js';
 
-type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob>;
+type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob | ScheduledRunJob>;
 
 /** The options of the webhooks queue's worker, from the validated configuration. */
 export function workerOptions(config: AppConfig): WorkerOptions {
@@ -67,6 +71,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
     private readonly bulkReplays: BulkReplaysService,
     private readonly correlation: CorrelationService,
     private readonly resumer: InstanceResumer,
+    private readonly scheduled: ScheduledRuns,
+    private readonly schedules: ScheduleSync,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -74,6 +80,7 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.scheduleRetention();
+    await this.schedules.start();
     this.registrar.register();
     this.registered = true;
   }
@@ -139,6 +146,8 @@ export class WebhookJobsConsumer extends WorkerHost implements OnApplicationBoot
         return this.resumer.resume(job.data as InstanceJob, lastAttempt);
       case JOB_WAKE_INSTANCE:
         return this.resumer.wake(job.data as InstanceJob, lastAttempt);
+      case JOB_SCHEDULED_RUN:
+        return this.scheduled.run(job as Job<ScheduledRunJob>, lastAttempt);
       case JOB_REPLAY_BATCH:
         return this.bulkReplays.runBatch(job.data as ReplayBatchJob);
       default:

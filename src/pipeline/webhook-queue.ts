@@ -12,7 +12,9 @@ import {
   JOB_RUN_PROCESS,
   JOB_RESUME_INSTANCE,
   JOB_WAKE_INSTANCE,
+  JOB_SCHEDULED_RUN,
   type InstanceJob,
+  type ScheduledRunJob,
   type ReplayBatchJob,
   type RunProcessJob,
   type WebhookJob,
@@ -35,7 +37,7 @@ export class WebhookQueue implements OnModuleInit {
   private readonly fairShare = new FairShare();
 
   constructor(
-    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob>,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob | ScheduledRunJob>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.idempotencyWindowMs = config.idempotencyWindowSeconds * 1000;
@@ -137,6 +139,27 @@ export class WebhookQueue implements OnModuleInit {
   }
 
   /**
+   * The schedule of a tenant's process: a BullMQ job scheduler, which makes one job per tick
+   * however many workers run. Upserting an unchanged schedule keeps its next tick.
+   */
+  async upsertSchedule(job: ScheduledRunJob, cron: string, timezone: string): Promise<void> {
+    await this.queue.upsertJobScheduler(scheduleId(job), { pattern: cron, tz: timezone }, { name: JOB_SCHEDULED_RUN, data: job, opts: { priority: 1 } });
+  }
+
+  async removeSchedule(job: ScheduledRunJob): Promise<void> {
+    await this.queue.removeJobScheduler(scheduleId(job));
+  }
+
+  /** Every process schedule there is, of every tenant. */
+  async schedules(): Promise<ScheduledRunJob[]> {
+    const all = await this.queue.getJobSchedulers(0, -1);
+    return all.flatMap((scheduler) => {
+      const data = scheduler.template?.data as ScheduledRunJob | undefined;
+      return scheduler.name === JOB_SCHEDULED_RUN && data?.tenantId && data.processId ? [{ tenantId: data.tenantId, processId: data.processId }] : [];
+    });
+  }
+
+  /**
    * Resolves once Redis holds the job; otherwise a 503 error with Retry-After. With a delivery
    * id, a repeat within the idempotency window adds nothing and answers the first webhook's id
    * (Redis decides atomically, so two repeats at once cannot both be queued).
@@ -154,4 +177,8 @@ export class WebhookQueue implements OnModuleInit {
       });
     }
   }
+}
+
+function scheduleId(job: ScheduledRunJob): string {
+  return `schedule:${job.tenantId}:${job.processId}`;
 }

@@ -11,8 +11,10 @@ import { ProcessInstancesRepository } from '../engine/process-instances.reposito
 import { PipelineEvents } from './pipeline-events.js';
 import { ParameterDriftService } from '../drift/parameter-drift.service.js';
 import type { TraceEntry } from '../engine/step-type.js';
+import type { ProcessSource } from '../engine/tenant-process.entity.js';
 import { earliestDue } from '../engine/instance-state.js';
 import { InstanceWaits } from './instance-waits.service.js';
+import { ProcessCalls } from './process-calls.service.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -39,6 +41,7 @@ export class WebhookRunnerService {
     private readonly events: PipelineEvents,
     private readonly drift: ParameterDriftService,
     private readonly waits: InstanceWaits,
+    private readonly calls: ProcessCalls,
   ) {}
 
   /**
@@ -75,31 +78,14 @@ export class WebhookRunnerService {
         outcome = failedOutcome(failure);
       }
     }
-    const waiting = outcome.status === 'waiting';
-    const now = new Date();
-    const run = Object.assign(new ProcessInstance(), {
-      id: job.runId,
-      tenantId: job.tenantId,
-      webhookId: job.webhookId,
-      processId: job.processId,
-      processVersion: job.version,
-      processSource: job.source ?? null,
-      status: outcome.status,
-      errorCode: outcome.error?.code ?? null,
-      reason: outcome.error?.message ?? null,
-      trace: outcome.trace,
-      recordIds: outcome.recordIds,
+    const run = newInstance(
+      { id: job.runId, tenantId: job.tenantId, webhookId: job.webhookId, processId: job.processId, version: job.version, source: job.source ?? null },
+      outcome,
       startedAt,
-      finishedAt: waiting ? null : now,
-      seq: 0,
-      // Kept for a resumption: while it waits, and after it failed (a retry goes on from the failed step).
-      state: waiting || outcome.status === 'failed' ? outcome.state : null,
-      waits: waiting ? outcome.waits : null,
-      wakeAt: waiting ? earliestDue(outcome.waits) : null,
-      resumption: null,
-      resumedBy: null,
-      updatedAt: now,
-    });
+    );
+    const waiting = run.status === 'waiting';
+    // The instances it calls exist before it is stored (ProcessCalls).
+    await this.calls.start(run, outcome.calls);
     if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
     else await this.runs.insert([run]);
     if (waiting) await this.waits.park(run);
@@ -149,8 +135,45 @@ export function summarize(
   return { status: 'received', reason, recordIds };
 }
 
-function failedOutcome(error: AppError): RunOutcome {
-  return { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [], waits: [], state: null };
+/**
+ * The row of an instance after its first run. Its state is kept while it waits and after it
+ * failed (a retry goes on from the failed step); a completed one keeps only its trace.
+ */
+export function newInstance(
+  origin: Pick<ProcessInstance, 'id' | 'tenantId' | 'webhookId' | 'processId'> & { version: number; source: ProcessSource | null },
+  outcome: RunOutcome,
+  startedAt: Date,
+  started: Pick<ProcessInstance, 'trigger' | 'payload'> = { trigger: null, payload: null },
+): ProcessInstance {
+  const waiting = outcome.status === 'waiting';
+  const now = new Date();
+  return Object.assign(new ProcessInstance(), {
+    id: origin.id,
+    tenantId: origin.tenantId,
+    webhookId: origin.webhookId,
+    processId: origin.processId,
+    processVersion: origin.version,
+    processSource: origin.source,
+    ...started,
+    status: outcome.status,
+    errorCode: outcome.error?.code ?? null,
+    reason: outcome.error?.message ?? null,
+    trace: outcome.trace,
+    recordIds: outcome.recordIds,
+    startedAt,
+    finishedAt: waiting ? null : now,
+    seq: 0,
+    state: waiting || outcome.status === 'failed' ? outcome.state : null,
+    waits: waiting ? outcome.waits : null,
+    wakeAt: waiting ? earliestDue(outcome.waits) : null,
+    resumption: null,
+    resumedBy: null,
+    updatedAt: now,
+  });
+}
+
+export function failedOutcome(error: AppError): RunOutcome {
+  return { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [], waits: [], calls: [], state: null };
 }
 
 /**

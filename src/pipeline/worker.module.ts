@@ -13,6 +13,8 @@ import { InstanceWaits } from './instance-waits.service.js';
 import { CorrelationService } from './correlation.service.js';
 import { InstanceResumer } from './instance-resumer.service.js';
 import { TimerSweeper } from './timer-sweeper.service.js';
+import { ScheduledRuns } from './scheduled-runs.service.js';
+import { ProcessCalls } from './process-calls.service.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the pipeline. */
 @Module({})
@@ -26,7 +28,17 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [EngineModule, WebhooksModule, DispatchModule, QueueModule, DriftModule],
       // The runner lives here, not in DispatchModule: the admin API dispatches replays but runs nothing.
-      providers: [consumer, WebhookRunnerService, RetentionService, InstanceWaits, CorrelationService, InstanceResumer, TimerSweeper],
+      providers: [
+        consumer,
+        WebhookRunnerService,
+        RetentionService,
+        InstanceWaits,
+        CorrelationService,
+        InstanceResumer,
+        TimerSweeper,
+        ScheduledRuns,
+        ProcessCalls,
+      ],
     };
   }
 }

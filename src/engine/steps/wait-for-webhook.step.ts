@@ -95,9 +95,10 @@ export class WaitForWebhookStep implements StepType<Input, WaitForWebhookInput> 
  */
 export async function webhookCorrelationKey(
   input: WaitForWebhookInput,
-  webhook: Pick<RunContext, 'payload' | 'webhook' | 'tenantId' | 'webhookId'>,
+  webhook: Pick<RunContext, 'payload' | 'tenantId' | 'webhookId'> & { webhook: NonNullable<RunContext['webhook']> },
 ): Promise<string | null> {
-  if (input.apiKeys && !input.apiKeys.includes(webhook.webhook.apiKeyName) && !input.apiKeys.includes(webhook.webhook.apiKeyId)) return null;
+  const key = webhook.webhook;
+  if (input.apiKeys && !input.apiKeys.includes(key.apiKeyName) && !input.apiKeys.includes(key.apiKeyId)) return null;
   const context: RunContext = { ...webhook, processId: '', writeKey: '', outputs: {}, vars: {}, recordIds: [], dryRun: true, plannedWrites: [] };
   try {
     if (input.condition && !isTrue(await evaluate(context, input.condition))) return null;

@@ -3,6 +3,22 @@ export function StepList({ steps, trigger }) {
   return (
     <>
       <h2>Starts</h2>
+      {trigger?.type === 'schedule' ? (
+        <p>
+          On the schedule <code>{trigger.cron}</code> ({trigger.timezone ?? 'UTC'}), once per tick.
+        </p>
+      ) : (
+        <WebhookTrigger trigger={trigger} />
+      )}
+      <h2>Steps</h2>
+      <Steps steps={steps} />
+    </>
+  );
+}
+
+function WebhookTrigger({ trigger }) {
+  return (
+    <>
       <p>
         For every webhook
         {trigger?.apiKeys && <> sent with the key {trigger.apiKeys.map((name) => `“${name}”`).join(' or ')}</>}
@@ -14,8 +30,6 @@ export function StepList({ steps, trigger }) {
         )}
         .
       </p>
-      <h2>Steps</h2>
-      <Steps steps={steps} />
     </>
   );
 }
