@@ -298,7 +298,7 @@ describe.each(databaseKinds())('webhooks in, records out (%s)', (kind) => {
       const response = await apiRequest(hookflow.url, 'POST', `/get_entities/${apiKey}`, { body: { apiKey } });
       expect(response.status).toBe(200);
       const body = response.body as { entities: Array<{ name: string; caption: string; formId: string }> };
-      expect(body.entities.map((e) => e.name).sort()).toEqual(['Contact', 'FormSubmit', 'Lead', 'Order']);
+      expect(body.entities.map((e) => e.name).sort()).toEqual(['Contact', 'FormSubmit', 'Lead', 'Order', 'OrderProduct']);
       expect(body.entities).toContainEqual({ name: 'Lead', caption: 'Lead', formId: '2b755431-dd89-4f4c-b97b-9a15ebe9cea9' });
       for (const entity of body.entities) expect(Object.keys(entity).sort()).toEqual(['caption', 'formId', 'name']);
     });

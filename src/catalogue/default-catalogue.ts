@@ -137,6 +137,22 @@ export const DEFAULT_CATALOGUE: ObjectSeed[] = [
     ],
   },
   {
+    // A line item of an order. In the Webhook entities lookup because processes can write only
+    // objects listed there (create-record, upsert-record): see processes/shopify-order.json.
+    name: 'OrderProduct',
+    caption: 'Order product',
+    formId: '8bfd51a2-23bc-4605-ae64-08a81ee453d7',
+    inWebhookLookup: true,
+    displayColumn: 'Name',
+    columns: [
+      id,
+      lookup('OrderId', 'Order', 'Order'),
+      text('Name', 'Name'),
+      { name: 'Quantity', caption: 'Quantity', type: 'System.Int32' },
+      { name: 'Price', caption: 'Price', type: 'System.Decimal' },
+    ],
+  },
+  {
     name: 'FormSubmit',
     caption: 'Form Submit',
     formId: '0a961a9a-3857-418b-8ae6-cc6a97e7587c',
