@@ -284,6 +284,9 @@ describe.each(databaseKinds())('admin API tenant isolation and scopes (%s)', (ki
       ['POST', `/processes/${DEFAULT_PROCESS}/test`, 'processes:read', { payload: {} }],
       ['POST', '/webhooks/:webhook/replay', 'webhooks:write', { force: true }],
       ['POST', '/webhooks/replay', 'webhooks:write', { status: 'received' }],
+      ['GET', '/tasks', 'tasks:read', undefined],
+      ['POST', '/tasks/:task/approve', 'tasks:write', {}],
+      ['POST', '/tasks/:task/reject', 'tasks:write', {}],
     ];
     it.each(needsScope)('answers 403 on %s /api/tenants/<A>%s naming the scope %s', async (method, path, scope, body) => {
       expectError(await readerA.request(method, pathFor(a, path), body), 403, `"${scope}"`);

@@ -293,6 +293,7 @@ describe.each(databaseKinds())('web console API (%s)', (kind) => {
         queued: 0,
         queue: { waiting: expect.any(Number), active: expect.any(Number), delayed: expect.any(Number) },
         instances: { waiting: 0, failed: 1 },
+        tasks: { open: 0 },
       });
       expect(stats.body.hours).toHaveLength(24);
       // Both arrived in the current hour (or, at the turn of an hour, the one before).

@@ -20,6 +20,7 @@ import { ClientsController } from './clients.controller.js';
 import { ColumnTypesController } from './column-types.controller.js';
 import { OAuthController } from './oauth.controller.js';
 import { InstancesController } from './instances.controller.js';
+import { TasksController } from './tasks.controller.js';
 
 /** The HTTP admin API under /api and the OAuth token endpoint: thin controllers over the services of the other modules. */
 @Module({
@@ -34,6 +35,7 @@ import { InstancesController } from './instances.controller.js';
     ProcessesController,
     WebhookLogController,
     InstancesController,
+    TasksController,
     DashboardController,
     SecretsController,
     DriftController,

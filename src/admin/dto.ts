@@ -13,6 +13,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  MaxLength,
   Max,
   Min,
   ValidateIf,
@@ -21,6 +22,7 @@ import {
 import { SCOPES } from '../auth/scopes.js';
 import { COLUMN_TYPES, LOOKUP_COLUMN_TYPES, type ColumnType } from '../catalogue/column-types/index.js';
 import { SCHEME_DEFINITIONS, SIGNATURE_SCHEMES, SIGNATURE_SETTINGS, type SignatureScheme, type SignatureSetting } from '../tenants/signature-schemes/index.js';
+import { MAX_TASK_COMMENT } from '../pipeline/approval-tasks.service.js';
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const IDENTIFIER_MESSAGE = '$property must be a letter then letters, digits or "_" (at most 64)';
@@ -293,4 +295,12 @@ export class ValidateDefinitionDto {
   @ApiProperty({ description: 'A process definition to check', type: 'object', additionalProperties: true })
   @IsObject()
   definition: Record<string, unknown>;
+}
+
+export class TaskDecisionDto {
+  @ApiPropertyOptional({ description: 'Why; part of the step output (`comment`)', maxLength: MAX_TASK_COMMENT })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TASK_COMMENT)
+  comment?: string;
 }

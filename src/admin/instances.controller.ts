@@ -9,7 +9,7 @@ import { InstanceControl } from '../pipeline/instance-control.service.js';
 import { limitParam, oneOfParam, timeParam } from './query.js';
 
 export const INSTANCE_STATUSES = ['running', 'waiting', 'completed', 'skipped', 'failed', 'cancelled'] as const;
-const WAIT_KINDS = ['timer', 'webhook'] as const;
+const WAIT_KINDS = ['timer', 'webhook', 'approval', 'retry', 'process'] as const;
 
 @ApiTags('process instances')
 @ApiOAuth2([])
@@ -30,7 +30,12 @@ export class InstancesController {
   @ApiQuery({ name: 'status', required: false, enum: INSTANCE_STATUSES })
   @ApiQuery({ name: 'processId', required: false })
   @ApiQuery({ name: 'webhookId', required: false, description: 'The webhook that started them' })
-  @ApiQuery({ name: 'waitingFor', required: false, enum: WAIT_KINDS, description: 'Waiting instances waiting for a time or a webhook' })
+  @ApiQuery({
+    name: 'waitingFor',
+    required: false,
+    enum: WAIT_KINDS,
+    description: 'Waiting instances waiting for a time, a webhook, a decision, a retry or a called instance',
+  })
   @ApiQuery({ name: 'startedFrom', required: false, description: 'ISO 8601' })
   @ApiQuery({ name: 'startedTo', required: false, description: 'ISO 8601' })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })

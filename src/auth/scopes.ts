@@ -15,6 +15,8 @@ export const SCOPES = [
   'processes:write',
   'webhooks:read',
   'webhooks:write',
+  'tasks:read',
+  'tasks:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number] | 'platform';

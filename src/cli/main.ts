@@ -13,6 +13,7 @@ import { addTenantCommands } from './tenant-commands.js';
 import { addUserCommands } from './user-commands.js';
 import { addWebhooksCommands } from './webhooks-commands.js';
 import { addInstancesCommands } from './instances-commands.js';
+import { addTasksCommands } from './tasks-commands.js';
 
 /** In the order `hookflow --help` lists them. */
 const GROUPS: CommandGroup[] = [
@@ -24,6 +25,7 @@ const GROUPS: CommandGroup[] = [
   addRecordsCommands,
   addWebhooksCommands,
   addInstancesCommands,
+  addTasksCommands,
   addProcessCommands,
 ];
 

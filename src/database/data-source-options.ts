@@ -14,6 +14,7 @@ import { RetriesReplaysRateLimits1765100000000 } from './migrations/176510000000
 import { BaseUpgradesUpsertKeys1765000000000 } from './migrations/1765000000000-base-upgrades-upsert-keys.js';
 import { ProcessInstances1765400000000 } from './migrations/1765400000000-process-instances.js';
 import { InstanceTriggers1765500000000 } from './migrations/1765500000000-instance-triggers.js';
+import { ApprovalTasks1765600000000 } from './migrations/1765600000000-approval-tasks.js';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   ParameterDrift1765300000000,
   ProcessInstances1765400000000,
   InstanceTriggers1765500000000,
+  ApprovalTasks1765600000000,
 ];
 
 /**

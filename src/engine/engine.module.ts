@@ -5,6 +5,9 @@ import { ProcessInstance } from './process-instance.entity.js';
 import { CorrelationWait } from './correlation-wait.entity.js';
 import { WaitSubscription } from './wait-subscription.entity.js';
 import { CorrelationRepository } from './correlation.repository.js';
+import { ApprovalTask } from './approval-task.entity.js';
+import { ApprovalTasksRepository } from './approval-tasks.repository.js';
+import { TasksService } from './tasks.service.js';
 import { Module } from '@nestjs/common';
 import { LazyModuleLoader } from '@nestjs/core';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
@@ -32,7 +35,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([TenantProcess, ProcessVersion, ProcessInstance, CorrelationWait, WaitSubscription]),
+    TypeOrmModule.forFeature([TenantProcess, ProcessVersion, ProcessInstance, CorrelationWait, WaitSubscription, ApprovalTask]),
     CatalogueModule,
     TenantsModule,
     WebhooksModule,
@@ -61,15 +64,18 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     TenantProcessesRepository,
     ProcessInstancesRepository,
     CorrelationRepository,
+    ApprovalTasksRepository,
     EffectiveProcesses,
     ProcessesService,
     InstancesService,
+    TasksService,
     DryRunService,
     WhatIfService,
   ],
   exports: [
     ProcessesService,
     InstancesService,
+    TasksService,
     DryRunService,
     WhatIfService,
     DefinitionCompiler,
@@ -79,6 +85,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     ProcessRunner,
     ProcessInstancesRepository,
     CorrelationRepository,
+    ApprovalTasksRepository,
   ],
 })
 export class EngineModule {}

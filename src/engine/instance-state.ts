@@ -37,7 +37,7 @@ export interface InstanceState {
 }
 
 /** What a waiting instance waits for at one step (several, when parallel branches wait). */
-export type Wait = TimerWait | WebhookWait | RetryWait | ProcessWait;
+export type Wait = TimerWait | WebhookWait | RetryWait | ProcessWait | ApprovalWait;
 
 interface WaitAt {
   /** The step path, as in the trace. */
@@ -75,15 +75,23 @@ export interface ProcessWait extends WaitAt {
   processId: string;
 }
 
+/** A wait-for-approval step: a user task (ApprovalTask) someone decides on, or that times out. */
+export interface ApprovalWait extends WaitAt {
+  kind: 'approval';
+  title: string;
+  details: unknown;
+  timeoutAt: string;
+}
+
 /** When a wait is due by itself (its timer, its timeout); null when only a webhook ends it. */
 export function dueAt(wait: Wait): string | null {
   if (wait.kind === 'process') return null;
-  return wait.kind === 'webhook' ? wait.timeoutAt : wait.until;
+  return wait.kind === 'webhook' || wait.kind === 'approval' ? wait.timeoutAt : wait.until;
 }
 
 /** What made a waiting or failed instance run again, set by the claim that did. */
 export interface Resumption {
-  by: 'timer' | 'webhook' | 'retry' | 'process';
+  by: 'timer' | 'webhook' | 'retry' | 'process' | 'approval';
   at: string;
   /** Outputs of wait steps, by step path, that the claim settled (a webhook's payload). */
   resolved?: Record<string, unknown>;

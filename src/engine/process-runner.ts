@@ -338,9 +338,10 @@ function memoOf(result: StepResult & { ok: true }): StepMemo {
 }
 
 function waitAt(step: string, stepId: string, request: WaitRequest): Wait {
-  return request.kind === 'timer'
-    ? { step, stepId, kind: 'timer', until: request.until.toISOString() }
-    : { step, stepId, kind: 'webhook', key: request.key, timeoutAt: request.timeoutAt?.toISOString() ?? null };
+  if (request.kind === 'timer') return { step, stepId, kind: 'timer', until: request.until.toISOString() };
+  if (request.kind === 'approval')
+    return { step, stepId, kind: 'approval', title: request.title, details: request.details, timeoutAt: request.timeoutAt.toISOString() };
+  return { step, stepId, kind: 'webhook', key: request.key, timeoutAt: request.timeoutAt?.toISOString() ?? null };
 }
 
 function message(error: unknown): string {

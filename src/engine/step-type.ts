@@ -71,8 +71,11 @@ export type StepResult =
     }
   | { ok: false; error: AppError };
 
-/** What a waiting step waits for: a time, or a later webhook giving the same correlation key. */
-export type WaitRequest = { kind: 'timer'; until: Date } | { kind: 'webhook'; key: string; timeoutAt: Date | null };
+/** What a waiting step waits for: a time, a later webhook giving the same correlation key, or someone's decision. */
+export type WaitRequest =
+  | { kind: 'timer'; until: Date }
+  | { kind: 'webhook'; key: string; timeoutAt: Date | null }
+  | { kind: 'approval'; title: string; details: unknown; timeoutAt: Date };
 
 /** A step type: a plug-in the engine runs for each step of a definition that names it. */
 export interface StepType<I = Record<string, unknown>, C = I> {

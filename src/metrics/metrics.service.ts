@@ -4,8 +4,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookQueue } from '../pipeline/webhook-queue.js';
-import { PipelineEvents, type PipelineObserver, type ResumedEvent, type StoredRunEvent } from '../pipeline/pipeline-events.js';
+import { PipelineEvents, type PipelineObserver, type ResumedEvent, type StoredRunEvent, type TaskClosedEvent } from '../pipeline/pipeline-events.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
+import { ApprovalTasksRepository } from '../engine/approval-tasks.repository.js';
 
 /**
  * The Prometheus metrics of one process. The registry is the process's own (not prom-client's
@@ -21,6 +22,7 @@ export class MetricsService implements PipelineObserver {
   private readonly retries: Counter<'job'>;
   private readonly resumptions: Counter<'by'>;
   private readonly timerLag: Histogram;
+  private readonly tasksClosed: Counter<'status'>;
 
   constructor(
     private readonly queue: WebhookQueue,
@@ -28,6 +30,7 @@ export class MetricsService implements PipelineObserver {
     drift: ParameterDriftService,
     events: PipelineEvents,
     instances: ProcessInstancesRepository,
+    tasks: ApprovalTasksRepository,
   ) {
     events.subscribe(this);
     const registers = [this.registry];
@@ -66,7 +69,7 @@ export class MetricsService implements PipelineObserver {
     });
     this.resumptions = new Counter({
       name: 'hookflow_instance_resumptions_total',
-      help: 'Waiting or failed process instances claimed to run on, by what: timer, webhook (correlation), retry',
+      help: 'Waiting or failed process instances claimed to run on, by what: timer, webhook (correlation), retry, process (a called one ended), approval',
       labelNames: ['by'],
       registers,
     });
@@ -76,7 +79,13 @@ export class MetricsService implements PipelineObserver {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 300],
       registers,
     });
-    registerGauges(registers, this.queue, drift, instances);
+    this.tasksClosed = new Counter({
+      name: 'hookflow_tasks_closed_total',
+      help: 'User tasks (wait-for-approval) closed, by how: approved, rejected, timed-out, cancelled',
+      labelNames: ['status'],
+      registers,
+    });
+    registerGauges(registers, this.queue, drift, instances, tasks);
   }
 
   /** Every answer of the webhook route, errors included; the tenant is unknown before the key is resolved. */
@@ -99,13 +108,33 @@ export class MetricsService implements PipelineObserver {
     if (lagSeconds !== undefined) this.timerLag.observe(lagSeconds);
   }
 
+  taskClosed({ status }: TaskClosedEvent): void {
+    this.tasksClosed.inc({ status });
+  }
+
   render(): Promise<string> {
     return this.registry.metrics();
   }
 }
 
-/** The gauges, read when Prometheus scrapes: queue depth, open drift, live instances. */
-function registerGauges(registers: Registry[], webhookQueue: WebhookQueue, drift: ParameterDriftService, instances: ProcessInstancesRepository): void {
+/** The gauges, read when Prometheus scrapes: queue depth, open drift, live instances, open tasks. */
+function registerGauges(
+  registers: Registry[],
+  webhookQueue: WebhookQueue,
+  drift: ParameterDriftService,
+  instances: ProcessInstancesRepository,
+  tasks: ApprovalTasksRepository,
+): void {
+  new Gauge({
+    name: 'hookflow_tasks_open',
+    help: 'User tasks (wait-for-approval) waiting for a decision, by tenant',
+    labelNames: ['tenant'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const { tenantId, count } of await tasks.countOpenByTenant()) this.set({ tenant: tenantId }, count);
+    },
+  });
   new Gauge({
     name: 'hookflow_instances',
     help: 'Process instances that have not ended, by tenant, process and status (waiting, running)',

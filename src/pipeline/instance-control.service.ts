@@ -6,6 +6,7 @@ import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { PipelineEvents } from './pipeline-events.js';
+import { ApprovalTasks } from './approval-tasks.service.js';
 
 const CANCELLABLE: readonly InstanceStatus[] = ['waiting', 'running', 'failed'];
 
@@ -17,6 +18,7 @@ export class InstanceControl {
     private readonly correlation: CorrelationRepository,
     private readonly queue: WebhookQueue,
     private readonly events: PipelineEvents,
+    private readonly tasks: ApprovalTasks,
   ) {}
 
   /**
@@ -37,6 +39,7 @@ export class InstanceControl {
     });
     if (!won) throw new AppError(ErrorCode.Conflict, `Instance ${id} moved on while it was being cancelled; look at it again`);
     await this.correlation.removeForInstance(id);
+    await this.tasks.cancelled(id);
   }
 
   /** Runs a failed instance again from the step that failed: the steps before it are not run again. */

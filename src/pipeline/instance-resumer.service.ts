@@ -12,6 +12,8 @@ import type { InstanceJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { summarize } from './webhook-runner.service.js';
+import { timedOutApproval } from '../engine/steps/wait-for-approval.step.js';
+import { ApprovalTasks } from './approval-tasks.service.js';
 
 /** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
 const EARLY_MS = 50;
@@ -37,6 +39,7 @@ export class InstanceResumer {
     private readonly waits: InstanceWaits,
     private readonly events: PipelineEvents,
     private readonly calls: ProcessCalls,
+    private readonly tasks: ApprovalTasks,
   ) {}
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
@@ -89,6 +92,7 @@ export class InstanceResumer {
       this.logger.warn({ msg: 'Instance was cancelled while it ran: what it did is kept, its outcome is not', ...line });
       return 'stale';
     }
+    await this.tasks.settle(instance, waiting ? outcome.waits : [], outcome.state);
     if (waiting) await this.waits.park({ ...instance, seq: job.seq, waits: outcome.waits, wakeAt });
     else {
       await this.refreshWebhook(instance);
@@ -172,9 +176,16 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
     const due = dueAt(wait);
     if (due === null || Date.parse(due) > now + EARLY_MS) pending.push(wait);
     // A retry that is due is no wait any more: the step, not done, runs again.
-    else if (wait.kind !== 'retry') resolved[wait.step] = wait.kind === 'timer' ? { until: wait.until } : { timedOut: true };
+    else if (wait.kind !== 'retry') resolved[wait.step] = timedOut(wait);
   }
   return { resolved, pending };
+}
+
+/** The output of a wait step whose time came. */
+function timedOut(wait: Exclude<Wait, { kind: 'retry' }>): unknown {
+  if (wait.kind === 'timer') return { until: wait.until };
+  if (wait.kind === 'approval') return timedOutApproval(wait.timeoutAt);
+  return { timedOut: true };
 }
 
 function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {

@@ -7,12 +7,13 @@ import { WaitSubscription } from '../engine/wait-subscription.entity.js';
 import { stableUuid } from './webhook-dispatcher.service.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { ProcessCalls } from './process-calls.service.js';
+import { ApprovalTasks } from './approval-tasks.service.js';
 
 export type ParkedInstance = Pick<ProcessInstance, 'id' | 'tenantId' | 'processId' | 'processVersion' | 'processSource' | 'seq' | 'waits' | 'wakeAt'>;
 
 /**
  * What makes a waiting instance findable once it is stored as waiting: the correlation keys of
- * its wait-for-webhook steps (in the database), its timer (a delayed job in Redis, which the
+ * its wait-for-webhook steps (in the database), the user tasks of its wait-for-approval steps, its timer (a delayed job in Redis, which the
  * sweeper re-arms from the database when Redis loses it), and a look at the instances it called
  * that may have ended already. Safe to repeat.
  */
@@ -22,6 +23,7 @@ export class InstanceWaits {
     private readonly correlation: CorrelationRepository,
     private readonly queue: WebhookQueue,
     private readonly calls: ProcessCalls,
+    private readonly tasks: ApprovalTasks,
   ) {}
 
   async park(instance: ParkedInstance): Promise<void> {
@@ -58,6 +60,7 @@ export class InstanceWaits {
       );
     }
     await this.correlation.add([...subscriptions.values()], waits);
+    await this.tasks.open(instance);
     if (instance.wakeAt) await this.queue.addWakes([{ tenantId: instance.tenantId, instanceId: instance.id, seq: instance.seq, at: instance.wakeAt }]);
     await this.calls.parked(instance);
   }

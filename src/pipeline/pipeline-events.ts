@@ -12,9 +12,14 @@ export interface StoredRunEvent {
 
 /** A waiting (or failed) instance claimed to run on: by its timer (how late), a webhook's key, a retry by hand, or the end of the instance it called. */
 export interface ResumedEvent {
-  by: 'timer' | 'webhook' | 'retry' | 'process';
+  by: 'timer' | 'webhook' | 'retry' | 'process' | 'approval';
   /** Timers only: from the time it was due to its claim. */
   lagSeconds?: number;
+}
+
+/** A user task closed: decided, timed out, or cancelled with its instance. */
+export interface TaskClosedEvent {
+  status: 'approved' | 'rejected' | 'timed-out' | 'cancelled';
 }
 
 /** What the pipeline tells about as it works. Metrics implements it; the pipeline knows no observer. */
@@ -23,6 +28,7 @@ export interface PipelineObserver {
   /** A job failed an attempt and will be tried again. */
   jobRetried(jobName: string): void;
   instanceResumed(event: ResumedEvent): void;
+  taskClosed(event: TaskClosedEvent): void;
 }
 
 /** The observers of the pipeline; an observer's failure never fails a job. */
@@ -44,5 +50,9 @@ export class PipelineEvents implements PipelineObserver {
 
   instanceResumed(event: ResumedEvent): void {
     for (const observer of this.observers) observer.instanceResumed(event);
+  }
+
+  taskClosed(event: TaskClosedEvent): void {
+    for (const observer of this.observers) observer.taskClosed(event);
   }
 }

@@ -5,7 +5,7 @@ import { RecordsService, type RecordView } from '../../src/catalogue/records.ser
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { ApiKeysService } from '../../src/tenants/api-keys.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
-import { WebhookLogService, type WebhookView } from '../../src/webhooks/webhook-log.service.js';
+import { WebhookLogService, type WebhookDetail, type WebhookView } from '../../src/webhooks/webhook-log.service.js';
 import { apiRequest } from './admin-client.js';
 import type { TestDatabase } from './databases.js';
 
@@ -16,9 +16,9 @@ export interface TestService {
   /** A new tenant with one API key, as an operator would set it up with the CLI. */
   newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; apiKeyId: string }>;
   /** Sends a JSON webhook, expects 202, waits for the worker and answers the log entry. */
-  deliver(tenantId: string, apiKey: string, body: unknown): Promise<WebhookView>;
+  deliver(tenantId: string, apiKey: string, body: unknown): Promise<WebhookDetail>;
   /** Waits until the worker has finished with the webhook, then answers its log entry. */
-  waitForWebhook(tenantId: string, webhookId: string, timeoutMs?: number): Promise<WebhookView>;
+  waitForWebhook(tenantId: string, webhookId: string, timeoutMs?: number): Promise<WebhookDetail>;
   webhooks(tenantId: string): Promise<WebhookView[]>;
   records(tenantId: string, objectName: string): Promise<RecordView[]>;
   get<T>(type: new (...args: never[]) => T): T;
@@ -51,7 +51,7 @@ export async function startTestService(
   const url = service.url ?? '';
   const get = <T>(type: new (...args: never[]) => T): T => service.app.get(type, { strict: false });
 
-  const waitForWebhook = async (tenantId: string, webhookId: string, timeoutMs = 10_000): Promise<WebhookView> => {
+  const waitForWebhook = async (tenantId: string, webhookId: string, timeoutMs = 10_000): Promise<WebhookDetail> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = await get(WebhookLogService).find(tenantId, webhookId);

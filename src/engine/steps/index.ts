@@ -14,6 +14,7 @@ import { StopStep } from './stop.step.js';
 import { UpsertRecordStep } from './upsert-record.step.js';
 import { WaitStep } from './wait.step.js';
 import { WaitForWebhookStep } from './wait-for-webhook.step.js';
+import { WaitForApprovalStep } from './wait-for-approval.step.js';
 import { CallProcessStep } from './call-process.step.js';
 
 /** Every step type of the engine. A new step type is one file plus one line here. */
@@ -32,6 +33,7 @@ export const STEP_TYPES = [
   HttpRequestStep,
   WaitStep,
   WaitForWebhookStep,
+  WaitForApprovalStep,
   CallProcessStep,
   FailStep,
   StopStep,
