@@ -73,3 +73,20 @@ export function instancesApi(tenantId) {
     retry: (id) => post(`${one(id)}/retry`),
   };
 }
+
+/** A tenant's user tasks (wait-for-approval): the inbox (newest first, filtered), one task, and the decisions on it. */
+export function tasksApi(tenantId) {
+  const path = tenantApi(tenantId);
+  const one = (id) => path(`/tasks/${encodeURIComponent(id)}`);
+  const decide = (id, verb, comment) => post(`${one(id)}/${verb}`, comment ? { comment } : {});
+  return {
+    list(filter, limit) {
+      const params = new URLSearchParams({ limit: String(limit) });
+      for (const [name, value] of Object.entries(filter)) if (value) params.set(name, value);
+      return get(path(`/tasks?${params}`));
+    },
+    get: (id) => get(one(id)),
+    approve: (id, comment) => decide(id, 'approve', comment),
+    reject: (id, comment) => decide(id, 'reject', comment),
+  };
+}

@@ -73,17 +73,18 @@ export function formatTime(iso) {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-/** What a waiting instance waits for at one step, in words: a time, or a webhook giving a key. */
+/** What a waiting instance waits for at one step, in words: a time, a webhook giving a key, or a person's decision. */
 export function describeWait(wait) {
   if (wait.kind === 'timer') return `waits until ${formatTime(wait.until)}`;
   if (wait.kind === 'process') return `waits for instance ${wait.childId} of process ${wait.processId} to end`;
   if (wait.kind === 'retry') return `tries again (attempt ${wait.attempt}) at ${formatTime(wait.until)} after: ${wait.error}`;
   const until = wait.timeoutAt ? ` until ${formatTime(wait.timeoutAt)}` : '';
+  if (wait.kind === 'approval') return `waits for approval: ${wait.title}${until}`;
   return `waits for a webhook with key ${wait.key}${until}`;
 }
 
-/** The waits of a waiting instance (several when parallel branches wait), each with its step. */
-export function Waits({ waits }) {
+/** The waits of a waiting instance (several when parallel branches wait), each with its step; `more` adds to a wait's line (e.g. a link). */
+export function Waits({ waits, more }) {
   if (!waits || waits.length === 0) return null;
   return (
     <ul class="waits">
@@ -93,6 +94,7 @@ export function Waits({ waits }) {
           <span class="muted">
             at step <code>{wait.step}</code>
           </span>
+          {more?.(wait)}
         </li>
       ))}
     </ul>

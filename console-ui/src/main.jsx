@@ -10,6 +10,7 @@ import { WebhookLog } from './views/webhook-log.jsx';
 import { WebhookDetail } from './views/webhook-detail.jsx';
 import { InstanceList } from './views/instance-list.jsx';
 import { InstanceDetail } from './views/instance-detail.jsx';
+import { TaskList, useOpenTaskCount } from './views/task-list.jsx';
 import { FieldMapping } from './views/field-mapping.jsx';
 import { Catalogue } from './views/catalogue.jsx';
 import { Keys } from './views/keys.jsx';
@@ -22,6 +23,7 @@ const SECTIONS = [
   ['processes', 'Processes'],
   ['webhooks', 'Webhook log'],
   ['instances', 'Instances'],
+  ['tasks', 'Tasks'],
   ['mapping', 'Field mapping'],
   ['catalogue', 'Catalogue'],
   ['keys', 'API keys'],
@@ -82,6 +84,8 @@ function App() {
   else if (section === 'webhooks') view = <WebhookLog {...props} />;
   else if (section === 'instances' && id) view = <InstanceDetail {...props} instanceId={id} />;
   else if (section === 'instances') view = <InstanceList {...props} />;
+  // One inbox for the list and the task opened in it: picking another task keeps the list as it is.
+  else if (section === 'tasks') view = <TaskList {...props} key={`${tenant.id}/tasks`} taskId={id} />;
   else if (section === 'mapping') view = <FieldMapping {...props} />;
   else if (section === 'catalogue') view = <Catalogue {...props} />;
   else if (section === 'keys') view = <Keys {...props} />;
@@ -96,6 +100,7 @@ function App() {
 }
 
 function Shell({ session, tenant, section, onSignOut, children }) {
+  const openTasks = useOpenTaskCount(tenant?.id, section, Boolean(tenant && ['platform', 'webhooks:read'].some((scope) => tenant.scopes.includes(scope))));
   const signOut = async () => {
     try {
       await del('/api/session');
@@ -136,6 +141,7 @@ function Shell({ session, tenant, section, onSignOut, children }) {
           {[...SECTIONS, ...(session.platformAdmin ? PLATFORM_SECTIONS : [])].map(([name, label]) => (
             <Link href={`/t/${tenant.id}/${name}`} aria-current={section === name ? 'page' : undefined}>
               {label}
+              {name === 'tasks' && openTasks > 0 && <NavCount count={openTasks} />}
             </Link>
           ))}
         </nav>
@@ -144,6 +150,19 @@ function Shell({ session, tenant, section, onSignOut, children }) {
         {children}
       </main>
     </div>
+  );
+}
+
+/** The open tasks beside "Tasks" in the nav; a screen reader hears "Tasks (2 open)". */
+function NavCount({ count }) {
+  return (
+    <>
+      {' '}
+      <span class="badge nav-count" aria-hidden="true">
+        {count}
+      </span>
+      <span class="visually-hidden"> ({count} open)</span>
+    </>
   );
 }
 

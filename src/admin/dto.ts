@@ -209,6 +209,17 @@ export class TestProcessDto {
   @ApiProperty({ description: 'Sample webhook parameters', type: 'object', additionalProperties: true })
   @IsObject()
   payload: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'How to go on past wait steps, by step id (or path): "timeout", { "payload": {…} } (a webhook resumes a wait-for-webhook), { "decision": "approved" | "rejected", "comment"? } (wait-for-approval). Without one, the dry run stops at the wait.',
+    type: 'object',
+    additionalProperties: true,
+    example: { order: { payload: { email: 'ada@example.com' } }, approve: { decision: 'approved' } },
+  })
+  @IsOptional()
+  @IsObject()
+  waits?: Record<string, unknown>;
 }
 
 export class TestDefinitionDto extends TestProcessDto {

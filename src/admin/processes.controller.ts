@@ -78,7 +78,7 @@ export class ProcessesController {
       'Dry-run an unsaved definition against a payload: trace and would-be records, no side effects; 422 EXPRESSION_FAILED when an expression runs into a limit, 429 RATE_LIMITED past 2 dry runs at once per tenant',
   })
   testDraft(@Param('tenantId') tenantId: string, @Body() body: TestDefinitionDto): Promise<DryRunResult> {
-    return this.dryRun.test(tenantId, body.definition, body.payload);
+    return this.dryRun.test(tenantId, body.definition, body.payload, undefined, body.waits);
   }
 
   @Post('validate')
@@ -184,6 +184,6 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Dry-run the process as it runs for the tenant against a payload; 422 and 429 as POST processes/test' })
   async test(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: TestProcessDto): Promise<DryRunResult> {
     const { definition } = await this.processes.get(tenantId, id);
-    return this.dryRun.test(tenantId, definition, body.payload);
+    return this.dryRun.test(tenantId, definition, body.payload, undefined, body.waits);
   }
 }

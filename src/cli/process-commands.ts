@@ -171,14 +171,19 @@ function addDryRunCommands(processCommand: CliCommand, { get, scratch }: CliServ
     .requiredOption('--payload <json-file>', 'the sample webhook parameters, a JSON object')
     .option('--tenant <tenantId>', "run against this tenant's catalogue (default: a scratch copy of the default catalogue)")
     .option('--api-key <name>', 'the name of the API key the webhook is sent with, for triggers restricted to keys')
+    .option(
+      '--wait <step=choice...>',
+      'go on past a wait step: <step>=timeout, <step>=approved or rejected (wait-for-approval), <step>=@payload.json (a webhook with that payload resumes a wait-for-webhook)',
+    )
     .jsonOption()
-    .action(async (file: string, options: JsonOptions & { payload: string; tenant?: string; apiKey?: string }) => {
+    .action(async (file: string, options: JsonOptions & { payload: string; tenant?: string; apiKey?: string; wait?: string[] }) => {
       const definition = readJson(file);
       const payload = readJson(options.payload);
+      const waits = waitChoices(options.wait ?? []);
       const dryRun = options.tenant ? await get(DryRunService) : await scratch(DryRunService);
       const tenantId = options.tenant ?? (await (await scratch(TenantsService)).create('Dry run')).id;
       const key = options.apiKey ? { id: options.apiKey, name: options.apiKey } : undefined;
-      const result = await dryRun.test(tenantId, definition, payload, key);
+      const result = await dryRun.test(tenantId, definition, payload, key, waits);
       if (options.json) printObject(result, true);
       else printDryRun(result);
     });
@@ -265,6 +270,20 @@ function whatIfRow({ webhook, draft }: WhatIfEntry): object {
   };
 }
 
+/** `--wait order=@order.json --wait approve=approved` as the dry run's choices (checked against the definition there). */
+function waitChoices(options: string[]): Record<string, unknown> {
+  const choices: Record<string, unknown> = {};
+  for (const option of options) {
+    const at = option.indexOf('=');
+    const [step, choice] = at > 0 ? [option.slice(0, at), option.slice(at + 1)] : [option, ''];
+    if (!step || !choice) throw new ConfigError(`--wait: "${option}" is not <step>=<choice> (timeout, approved, rejected or @payload.json)`);
+    if (choice.startsWith('@')) choices[step] = { payload: readJson(choice.slice(1)) };
+    else if (choice === 'approved' || choice === 'rejected') choices[step] = { decision: choice };
+    else choices[step] = choice;
+  }
+  return choices;
+}
+
 /** A dry run for people: one line per step, then what would be written. */
 function printDryRun(result: {
   processId: string;
@@ -273,12 +292,14 @@ function printDryRun(result: {
   error: { message: string } | null;
   trace: Array<{ step: string; type: string; status: string; output?: unknown; error?: string }>;
   records: Array<{ action: string; object: string; recordId: string | null; values: Record<string, unknown> }>;
+  waits: Array<{ step: string; says: string }>;
 }): void {
   const lines = [`${result.processId} v${result.version}: ${result.status}${result.error ? ` — ${result.error.message}` : ''}`];
   for (const entry of result.trace) {
-    const detail = entry.status === 'ok' ? cell(entry.output) : `FAILED: ${entry.error}`;
+    const detail = entry.status === 'failed' ? `FAILED: ${entry.error}` : `${entry.status === 'waiting' ? 'WAITS: ' : ''}${cell(entry.output)}`;
     lines.push(`  ${entry.step.padEnd(16)} ${entry.type.padEnd(16)} ${detail.slice(0, 200)}`);
   }
+  for (const wait of result.waits) lines.push(`Stopped at "${wait.step}": it ${wait.says} (go on with --wait ${wait.step}=…).`);
   lines.push(result.records.length === 0 ? 'Would write no record.' : 'Would write:');
   for (const record of result.records) {
     lines.push(`  ${record.action} ${record.object}${record.recordId ? ` ${record.recordId}` : ''}: ${JSON.stringify(record.values)}`);

@@ -4,7 +4,8 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DefinitionCompiler, invalidDefinition } from './definition-compiler.js';
 import type { CompiledProcess } from './compiled-process.js';
-import { ProcessRunner, type RunOutcome } from './process-runner.js';
+import { ProcessRunner, type RunInput, type RunOutcome } from './process-runner.js';
+import { checkWaitChoices, chosenOutput, describeWait, type DryRunWait, type WaitChoices } from './dry-run-waits.js';
 
 export interface DryRunResult {
   processId: string;
@@ -17,6 +18,8 @@ export interface DryRunResult {
   trace: RunOutcome['trace'];
   /** What the run would have written; a dry run writes nothing. */
   records: RunOutcome['plannedWrites'];
+  /** Where it would wait (status waiting), for what: the waits no choice was given for. */
+  waits: DryRunWait[];
 }
 
 /** The API key a webhook was (or would be) sent with. */
@@ -32,6 +35,8 @@ export interface DryRunKey {
  */
 export const DRY_RUNS_PER_TENANT = 2;
 const BUSY_RETRY_AFTER_SECONDS = 1;
+/** How many times a dry run goes on past waits (a wait in a loop of many items is one each time). */
+export const DRY_RUN_MAX_RESUMES = 100;
 
 /** Runs a definition (saved or not) against a sample payload for a tenant, with no side effects. */
 @Injectable()
@@ -49,8 +54,10 @@ export class DryRunService {
    * live. A draft whose expression runs into a limit of the service is refused (422
    * EXPRESSION_FAILED) rather than reported as a failed run: it would fail every live run too.
    */
-  async test(tenantId: string, definition: unknown, payload: unknown, apiKey?: DryRunKey): Promise<DryRunResult> {
-    const result = await this.limited(tenantId, () => this.run(tenantId, this.compile(definition), payload, apiKey));
+  async test(tenantId: string, definition: unknown, payload: unknown, apiKey?: DryRunKey, waits?: unknown): Promise<DryRunResult> {
+    const process = this.compile(definition);
+    const choices = checkWaitChoices(waits, process.steps);
+    const result = await this.limited(tenantId, () => this.run(tenantId, process, payload, apiKey, choices));
     if (result.error?.limit) throw new AppError(ErrorCode.ExpressionFailed, result.error.message, {}, { limit: true });
     return result;
   }
@@ -82,7 +89,8 @@ export class DryRunService {
     return compiled.process;
   }
 
-  async run(tenantId: string, process: CompiledProcess, payload: unknown, apiKey?: DryRunKey): Promise<DryRunResult> {
+  /** A dry run; `choices` say how it goes on past the waits it meets (without one for a wait, it stops there). */
+  async run(tenantId: string, process: CompiledProcess, payload: unknown, apiKey?: DryRunKey, choices: WaitChoices = {}): Promise<DryRunResult> {
     await this.tenants.get(tenantId);
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new AppError(ErrorCode.InvalidArgument, 'The sample payload must be a JSON object of parameters');
@@ -107,11 +115,12 @@ export class DryRunService {
           },
         ],
         records: [],
+        waits: [],
       };
     }
     const key = apiKey ?? { id: 'dry-run', name: 'dry-run' };
     const webhookId = randomUUID();
-    const outcome = await this.runner.run(process, {
+    const outcome = await this.runPastWaits(process, choices, {
       tenantId,
       webhookId,
       payload: payload as Record<string, unknown>,
@@ -128,6 +137,30 @@ export class DryRunService {
         : null,
       trace: outcome.trace,
       records: outcome.plannedWrites,
+      waits: outcome.status === 'waiting' ? outcome.waits.map((wait) => ({ step: wait.step, kind: wait.kind, says: describeWait(wait) })) : [],
     };
+  }
+
+  /**
+   * Runs, and while the run waits where a choice says how to go on, resumes it from there as a
+   * worker would (the steps done are replayed): one outcome with every pass's trace and writes.
+   */
+  private async runPastWaits(process: CompiledProcess, choices: WaitChoices, input: RunInput): Promise<RunOutcome> {
+    let outcome = await this.runner.run(process, input);
+    const trace = [...outcome.trace];
+    const plannedWrites = [...outcome.plannedWrites];
+    for (let resumes = 0; outcome.status === 'waiting' && outcome.state && resumes < DRY_RUN_MAX_RESUMES; resumes++) {
+      const resolved: Record<string, unknown> = {};
+      for (const wait of outcome.waits) {
+        const output = chosenOutput(wait, choices);
+        if (output !== undefined) resolved[wait.step] = output;
+      }
+      if (Object.keys(resolved).length === 0) break;
+      const pending = outcome.waits.filter((wait) => !(wait.step in resolved));
+      outcome = await this.runner.run(process, { ...input, resume: { state: outcome.state, resolved, failed: {}, pending, recordIds: [] } });
+      trace.push(...outcome.trace);
+      plannedWrites.push(...outcome.plannedWrites);
+    }
+    return { ...outcome, trace, plannedWrites };
   }
 }

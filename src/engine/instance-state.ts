@@ -89,6 +89,22 @@ export function dueAt(wait: Wait): string | null {
   return wait.kind === 'webhook' || wait.kind === 'approval' ? wait.timeoutAt : wait.until;
 }
 
+/** A wait-for-approval step's output once someone decided, or once its timeout passed (`timedOut`, no decision). */
+export interface ApprovalOutput {
+  timedOut: boolean;
+  decision: 'approved' | 'rejected' | null;
+  by: string | null;
+  at: string;
+  comment: string | null;
+}
+
+/** The output of a wait step whose time came: a timer's `{ until }`, a wait for a webhook or a decision that timed out. */
+export function dueOutput(wait: TimerWait | WebhookWait | ApprovalWait): unknown {
+  if (wait.kind === 'timer') return { until: wait.until };
+  if (wait.kind === 'approval') return { timedOut: true, decision: null, by: null, at: wait.timeoutAt, comment: null } satisfies ApprovalOutput;
+  return { timedOut: true };
+}
+
 /** What made a waiting or failed instance run again, set by the claim that did. */
 export interface Resumption {
   by: 'timer' | 'webhook' | 'retry' | 'process' | 'approval';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { CorrelationRepository } from '../engine/correlation.repository.js';
 import { EffectiveProcesses } from '../engine/effective-processes.js';
-import { dueAt, earliestDue, type InstanceState, type Wait } from '../engine/instance-state.js';
+import { dueAt, dueOutput, earliestDue, type InstanceState, type Wait } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { ProcessRunner, type RunInput, type RunOutcome } from '../engine/process-runner.js';
@@ -12,7 +12,6 @@ import type { InstanceJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { summarize } from './webhook-runner.service.js';
-import { timedOutApproval } from '../engine/steps/wait-for-approval.step.js';
 import { ApprovalTasks } from './approval-tasks.service.js';
 
 /** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
@@ -176,16 +175,9 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
     const due = dueAt(wait);
     if (due === null || Date.parse(due) > now + EARLY_MS) pending.push(wait);
     // A retry that is due is no wait any more: the step, not done, runs again.
-    else if (wait.kind !== 'retry') resolved[wait.step] = timedOut(wait);
+    else if (wait.kind !== 'retry' && wait.kind !== 'process') resolved[wait.step] = dueOutput(wait);
   }
   return { resolved, pending };
-}
-
-/** The output of a wait step whose time came. */
-function timedOut(wait: Exclude<Wait, { kind: 'retry' }>): unknown {
-  if (wait.kind === 'timer') return { until: wait.until };
-  if (wait.kind === 'approval') return timedOutApproval(wait.timeoutAt);
-  return { timedOut: true };
 }
 
 function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {

@@ -140,6 +140,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
           expect.objectContaining({ step: 'record', type: 'create-record', status: 'ok' }),
         ],
         records: [{ step: 'record', action: 'create', object: 'Lead', recordId: null, values: { Contact: 'Dry run', CountryId: CANADA_ID } }],
+        waits: [],
       });
 
       const failing = await api.admin.post(path, { payload: { EntityName: 'Nothing' } });

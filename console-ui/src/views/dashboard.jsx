@@ -38,6 +38,9 @@ export function Dashboard({ tenant }) {
               <Card label="Instances failed" value={stats.instances.failed} tone={stats.instances.failed > 0 ? 'bad' : ''}>
                 {stats.instances.failed > 0 && <Link href={`/t/${tenant.id}/instances?status=failed`}>See them</Link>}
               </Card>
+              <Card label="Open tasks" value={stats.tasks?.open ?? 0} tone={stats.tasks?.open > 0 ? 'warn' : ''}>
+                <Link href={`/t/${tenant.id}/tasks`}>{stats.tasks?.open > 0 ? 'Decide them' : 'Open the inbox'}</Link>
+              </Card>
               <Card label="Queue depth (all tenants)" value={stats.queue.waiting + stats.queue.active + stats.queue.delayed}>
                 <span class="muted">
                   {stats.queue.waiting} waiting, {stats.queue.active} active, {stats.queue.delayed} delayed (retries, schedules)

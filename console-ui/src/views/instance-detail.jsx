@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { instancesApi } from '../api.js';
+import { instancesApi, tasksApi } from '../api.js';
 import { ErrorNote, formatTime, JsonBlock, Loading, short, StatusBadge, useAction, useLoad, Waits } from '../components.jsx';
 import { Link } from '../router.jsx';
+import { TaskStatus } from './task-list.jsx';
 
 const CANCELLABLE = ['waiting', 'running', 'failed'];
 const SHORT_OUTPUT = 160;
@@ -47,7 +48,7 @@ export function InstanceDetail({ tenant, can, instanceId }) {
     <Loading state={state}>
       {(instance) => (
         <section aria-labelledby="instance-title">
-          <InstanceSummary instance={instance} tenantId={tenant.id} reload={state.reload} />
+          <InstanceSummary instance={instance} tenantId={tenant.id} reload={state.reload} canReadTasks={can('tasks:read')} />
           {can('webhooks:write') && <InstanceActions instance={instance} control={control} />}
           <ErrorNote error={control.action.error} />
           <h2 id="timeline-title">Timeline</h2>
@@ -60,7 +61,38 @@ export function InstanceDetail({ tenant, can, instanceId }) {
   );
 }
 
-function InstanceSummary({ instance, tenantId, reload }) {
+/**
+ * The user tasks of an instance that has a wait-for-approval step (none read otherwise), read again
+ * when what it waits for changes: a wait links to its task, and the facts list every task.
+ */
+function useInstanceTasks(tenantId, instance, allowed) {
+  const approves =
+    (instance.waits ?? []).some((wait) => wait.kind === 'approval') || (instance.trace ?? []).some((entry) => entry.type === 'wait-for-approval');
+  const waitsAt = (instance.waits ?? []).map((wait) => wait.step).join(',');
+  const state = useLoad(
+    () => (allowed && approves ? tasksApi(tenantId).list({ instanceId: instance.id }, 100) : Promise.resolve([])),
+    [tenantId, instance.id, instance.status, waitsAt, allowed, approves],
+  );
+  return state.data ?? [];
+}
+
+/** After an approval wait: a link to its open task in the inbox, or to the inbox of the instance while its task is not read yet. */
+function taskLink(tenantId, instanceId, tasks) {
+  return (wait) => {
+    if (wait.kind !== 'approval') return null;
+    const task = tasks.find((candidate) => candidate.step === wait.step && candidate.status === 'open');
+    const href = task ? `/t/${tenantId}/tasks/${task.id}` : `/t/${tenantId}/tasks?instanceId=${encodeURIComponent(instanceId)}`;
+    return (
+      <>
+        {' — '}
+        <Link href={href}>{task ? 'open the task' : 'see its tasks'}</Link>
+      </>
+    );
+  };
+}
+
+function InstanceSummary({ instance, tenantId, reload, canReadTasks }) {
+  const tasks = useInstanceTasks(tenantId, instance, canReadTasks);
   const webhook = (id) => (
     <Link href={`/t/${tenantId}/webhooks/${id}`}>
       webhook <code>{id}</code>
@@ -81,7 +113,7 @@ function InstanceSummary({ instance, tenantId, reload }) {
       {instance.status === 'waiting' && (
         <div class="waiting-for" data-testid="waits">
           <strong>What it waits for</strong>
-          <Waits waits={instance.waits} />
+          <Waits waits={instance.waits} more={taskLink(tenantId, instance.id, tasks)} />
         </div>
       )}
       {instance.reason && (
@@ -111,8 +143,30 @@ function InstanceSummary({ instance, tenantId, reload }) {
         )}
         <dt>Records written</dt>
         <dd>{instance.recordIds.length}</dd>
+        {tasks.length > 0 && (
+          <>
+            <dt>Tasks</dt>
+            <dd>
+              <TaskLines tasks={tasks} tenantId={tenantId} />
+            </dd>
+          </>
+        )}
       </dl>
     </>
+  );
+}
+
+/** The instance's tasks, each with its status and who decided it. */
+function TaskLines({ tasks, tenantId }) {
+  return (
+    <ul class="task-lines">
+      {tasks.map((task) => (
+        <li data-task={task.id}>
+          <Link href={`/t/${tenantId}/tasks/${task.id}`}>{task.title}</Link> <TaskStatus status={task.status} />
+          {task.decidedBy && <span class="muted"> by {task.decidedBy}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -100,6 +100,9 @@ function InstanceFilters({ filter, setFilter, processes }) {
           <option value="">anything or nothing</option>
           <option value="timer">a time</option>
           <option value="webhook">a webhook</option>
+          <option value="approval">a decision (task)</option>
+          <option value="retry">a retry</option>
+          <option value="process">a called instance</option>
         </select>
       </label>
     </form>

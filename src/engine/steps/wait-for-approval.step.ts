@@ -23,15 +23,6 @@ export interface WaitForApprovalInput {
 export const MAX_APPROVAL_DETAILS_CHARS = 16_384;
 const DAY_MS = 86_400_000;
 
-/** The step's output once someone decided, or once its timeout passed (`timedOut`, no decision). */
-export interface ApprovalOutput {
-  timedOut: boolean;
-  decision: 'approved' | 'rejected' | null;
-  by: string | null;
-  at: string;
-  comment: string | null;
-}
-
 /**
  * A user task: parks the instance until someone with the analyst role approves or rejects it
  * (the console's Tasks inbox, the admin API or the CLI), or until the timeout. Its output is
@@ -89,9 +80,4 @@ export class WaitForApprovalStep implements StepType<Input, WaitForApprovalInput
       trace: { waitsForApproval: { title: input.title, timeoutAt: timeoutAt.toISOString() } },
     };
   }
-}
-
-/** The output of a task whose timeout passed with no decision. */
-export function timedOutApproval(at: string): ApprovalOutput {
-  return { timedOut: true, decision: null, by: null, at, comment: null };
 }
