@@ -126,7 +126,25 @@ export function short(value, length = 80) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-/** A run's steps, one row each: what the step did, or why it failed. */
+/**
+ * A step's result in a trace: why it failed, or what it did; a wait step that waits, and a call a dry
+ * run did not make (`dryRun: "not sent"`, at the end of a long output), say so first.
+ */
+function StepResult({ entry }) {
+  if (entry.status === 'failed') return <span class="problem">Failed: {entry.error}</span>;
+  const dryRun = typeof entry.output?.dryRun === 'string' ? entry.output.dryRun : null;
+  const flags = [entry.status === 'waiting' && <span class="badge status-waiting">waits</span>, dryRun && <span class="badge status-skipped">{dryRun}</span>];
+  return (
+    <>
+      {flags.filter(Boolean).map((flag) => (
+        <>{flag} </>
+      ))}
+      <code class="output">{short(entry.output, 160)}</code>
+    </>
+  );
+}
+
+/** A run's steps, one row each: what the step did, that it waits, or why it failed. */
 export function Trace({ trace, label = 'Steps' }) {
   if (!trace || trace.length === 0) return <p class="muted">No step ran.</p>;
   return (
@@ -148,7 +166,9 @@ export function Trace({ trace, label = 'Steps' }) {
               <code>{entry.step}</code>
             </td>
             <td>{entry.type}</td>
-            <td>{entry.status === 'failed' ? <span class="problem">Failed: {entry.error}</span> : <code class="output">{short(entry.output, 160)}</code>}</td>
+            <td>
+              <StepResult entry={entry} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -48,6 +48,10 @@ export class RecordsRepository {
     return keyOwner?.id ?? record.id;
   }
 
+  async idBySourceKey(tenantId: string, sourceKey: string): Promise<string | null> {
+    return (await this.records.findOne({ where: { tenantId, sourceKey }, select: { id: true } }))?.id ?? null;
+  }
+
   async exists(tenantId: string, objectName: string, id: string): Promise<boolean> {
     return (await this.records.countBy({ tenantId, objectName, id })) > 0;
   }

@@ -164,6 +164,11 @@ export class RecordsService {
   }
 
   /** Ids of records whose column equals the value (text: trimmed, case-insensitive). */
+  /** The record written with this source key (by a create-record or upsert-record step of one run), if any. */
+  createdBy(tenantId: string, sourceKey: string): Promise<string | null> {
+    return this.records.idBySourceKey(tenantId, sourceKey);
+  }
+
   findIds(tenantId: string, objectName: string, column: string, value: string | number | boolean, limit = 2): Promise<string[]> {
     return this.records.findIdsByColumn(tenantId, objectName, column, value, limit);
   }

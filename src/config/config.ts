@@ -49,6 +49,7 @@ export interface AppConfig {
   timerSweepMs: number;
   /** How deep call-process steps may nest (a process calling itself stops there). */
   callProcessMaxDepth: number;
+  recordTriggerMaxDepth: number;
   /** How often a worker brings the schedules of every tenant's processes in line with the database. */
   scheduleSyncMs: number;
   /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
@@ -136,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     waitMaxDays: integer(env, 'WAIT_MAX_DAYS', 366, 1, 3660),
     timerSweepMs: integer(env, 'TIMER_SWEEP_MS', 15_000, 100, 3_600_000),
     callProcessMaxDepth: integer(env, 'CALL_PROCESS_MAX_DEPTH', 5, 1, 50),
+    recordTriggerMaxDepth: integer(env, 'RECORD_TRIGGER_MAX_DEPTH', 5, 1, 50),
     scheduleSyncMs: integer(env, 'SCHEDULE_SYNC_MS', 300_000, 1000, 86_400_000),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),

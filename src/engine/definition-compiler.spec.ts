@@ -194,7 +194,7 @@ describe('DefinitionCompiler: schema problems', () => {
   });
 
   it.each<[string, (raw: Record<string, any>) => void, string[]]>([
-    ['a trigger of no known type', (raw) => (raw.trigger.type = 'cron'), ['/trigger/type: unknown trigger type "cron" (known: webhook, schedule)']],
+    ['a trigger of no known type', (raw) => (raw.trigger.type = 'cron'), ['/trigger/type: unknown trigger type "cron" (known: webhook, schedule, record)']],
     ['an unknown trigger property', (raw) => (raw.trigger.schedule = '* * * * *'), ['/trigger: unknown property "schedule"']],
     ['an empty trigger condition', (raw) => (raw.trigger.condition = ''), ['/trigger/condition: must NOT have fewer than 1 characters']],
     ['a version of 0', (raw) => (raw.version = 0), ['/version: must be >= 1']],
@@ -601,7 +601,7 @@ describe('a schedule trigger', () => {
     [{ type: 'schedule', cron: '0 2 * * *', timezone: 'Mars/Olympus' }, '/trigger/timezone: "Mars/Olympus" is not an IANA time zone'],
     [{ type: 'schedule', cron: '0 2 * * *', condition: 'true' }, '/trigger/condition: is not a property of this trigger type'],
     [{ type: 'webhook', cron: '0 2 * * *' }, '/trigger/cron: is not a property of this trigger type'],
-    [{ type: 'timer' }, '/trigger/type: unknown trigger type "timer" (known: webhook, schedule)'],
+    [{ type: 'timer' }, '/trigger/type: unknown trigger type "timer" (known: webhook, schedule, record)'],
   ])('refuses %j, naming the path', (trigger, problem) => {
     expect(problemsOf(compiler.compile(definition(steps, trigger))).join('\n')).toContain(problem);
   });

@@ -47,7 +47,7 @@ export class DefinitionCompiler {
       problems.push({ path: '/id', message: `"${definition.id}" must equal the file name "${expectedId}"` });
     }
     let condition = null;
-    if (definition.trigger.type === 'webhook' && definition.trigger.condition !== undefined) {
+    if (definition.trigger.type !== 'schedule' && definition.trigger.condition !== undefined) {
       try {
         condition = compileExpression(definition.trigger.condition, '/trigger/condition');
       } catch (error) {

@@ -9,7 +9,7 @@ export interface ProcessDefinition {
   steps: StepDefinition[];
 }
 
-export type TriggerDefinition = WebhookTrigger | ScheduleTrigger;
+export type TriggerDefinition = WebhookTrigger | ScheduleTrigger | RecordTrigger;
 
 export interface WebhookTrigger {
   type: 'webhook';
@@ -25,6 +25,15 @@ export interface ScheduleTrigger {
   cron: string;
   /** IANA time zone; UTC when absent. */
   timezone?: string;
+}
+
+/** When another process of the tenant creates or updates a record of the object; `$` is the record. */
+export interface RecordTrigger {
+  type: 'record';
+  object: string;
+  on: Array<'created' | 'updated'>;
+  /** A JSONata expression on the record; the process runs only when it is true. */
+  condition?: string;
 }
 
 export interface StepDefinition {

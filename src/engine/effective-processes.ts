@@ -61,6 +61,21 @@ export class EffectiveProcesses {
       .map(({ process, source }) => ({ ...process, source }));
   }
 
+  /** The active processes a record of the object starts when an instance creates or updates one (trigger.type "record"). */
+  async startedByRecord(tenantId: string, object: string, action: 'created' | 'updated'): Promise<StartedProcess[]> {
+    return (await this.cached(tenantId))
+      .filter(({ active, process }) => {
+        const trigger = process.definition.trigger;
+        return active && trigger.type === 'record' && trigger.object === object && trigger.on.includes(action);
+      })
+      .map(({ process, source }) => ({ ...process, source }));
+  }
+
+  /** Whether any active process of the tenant starts from records: the cheap check before every run's writes are looked at. */
+  async hasRecordTriggers(tenantId: string): Promise<boolean> {
+    return (await this.cached(tenantId)).some(({ active, process }) => active && process.definition.trigger.type === 'record');
+  }
+
   /**
    * One version of a process, as a run pinned to it needs it. A number alone is ambiguous: a
    * release may ship base v2 of a process a tenant has a saved v2 of. So a run pins the source

@@ -4,7 +4,14 @@
 export type InstanceTrigger =
   | { type: 'schedule'; at: string }
   /** Started by a call-process step of another instance; `depth` counts the calls above it (1: called by a top instance). */
-  | { type: 'process'; parentId: string; step: string; depth: number };
+  | { type: 'process'; parentId: string; step: string; depth: number }
+  /** Started by a record another instance (`writerId`) created or updated; `depth` counts the instances above it. */
+  | { type: 'record'; object: string; recordId: string; action: 'created' | 'updated'; writerId: string; depth: number };
+
+/** How many instances above this one started it, by call-process or by a record trigger (0: a webhook or a schedule did). */
+export function chainDepth(trigger: InstanceTrigger | null | undefined): number {
+  return trigger?.type === 'process' || trigger?.type === 'record' ? trigger.depth : 0;
+}
 
 export type InstanceStatus = 'running' | 'waiting' | 'completed' | 'skipped' | 'failed' | 'cancelled';
 

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledProcess, CompiledStep } from './compiled-process.js';
 import type { InstanceState, ProcessCall, ResumePoint, StepMemo, Wait } from './instance-state.js';
-import { evaluate, isTrue, STEP_TOOLS, type PlannedWrite, type RunContext, type StepResult, type TraceEntry, type WaitRequest } from './step-type.js';
+import {
+  evaluate,
+  isTrue,
+  STEP_TOOLS,
+  type PlannedWrite,
+  type RecordWrite,
+  type RunContext,
+  type StepResult,
+  type TraceEntry,
+  type WaitRequest,
+} from './step-type.js';
 
 export type RunStatus = 'completed' | 'skipped' | 'failed' | 'waiting';
 
@@ -12,6 +22,8 @@ export interface RunOutcome {
   trace: TraceEntry[];
   recordIds: string[];
   plannedWrites: PlannedWrite[];
+  /** Records created or updated by this run (this part of it, when resumed): for record triggers. */
+  writes: RecordWrite[];
   /** What a waiting instance waits for. */
   waits: Wait[];
   /** Instances of other processes its call-process steps start (to be started by the caller of the runner). */
@@ -66,6 +78,7 @@ export class ProcessRunner {
       outputs: { ...resume?.state.outputs },
       vars: { ...resume?.state.vars },
       recordIds: [...(resume?.recordIds ?? [])],
+      writes: [],
       dryRun: input.dryRun ?? false,
       plannedWrites: [],
     };
@@ -85,6 +98,7 @@ export class ProcessRunner {
       error,
       trace,
       recordIds: run.recordIds,
+      writes: run.writes,
       plannedWrites: run.plannedWrites,
       waits: execution.waits,
       calls: execution.calls,

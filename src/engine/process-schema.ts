@@ -32,47 +32,73 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
         description: 'Whether the process runs for a tenant that has not switched it on or off.',
         type: 'boolean',
       },
-      trigger: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['type'],
-        properties: {
-          type: {
-            description: 'What starts the process: a webhook of the tenant, or a schedule (once per tick, per tenant where it is active).',
-            enum: ['webhook', 'schedule'],
-          },
-          condition: {
-            description: 'webhook: JSONata expression on the webhook parameters; the process runs only when it is true.',
-            type: 'string',
-            minLength: 1,
-          },
-          apiKeys: {
-            description: "webhook: names or ids of the tenant's API keys whose webhooks start the process (all keys when absent).",
-            type: 'array',
-            items: { type: 'string', minLength: 1 },
-            minItems: 1,
-          },
-          cron: {
-            description: 'schedule: when, as a cron expression ("0 2 * * *": every day at 2:00; a sixth field first for seconds).',
-            type: 'string',
-            minLength: 1,
-            maxLength: 100,
-          },
-          timezone: {
-            description: 'schedule: the IANA time zone of the cron expression ("Europe/Berlin"); UTC when absent.',
-            type: 'string',
-            minLength: 1,
-            maxLength: 64,
-          },
-        },
-        allOf: [
-          { if: { properties: { type: { const: 'schedule' } } }, then: { required: ['cron'], properties: { condition: false, apiKeys: false } } },
-          { if: { properties: { type: { const: 'webhook' } } }, then: { properties: { cron: false, timezone: false } } },
-        ],
-      },
+      trigger: triggerSchema(),
       steps: { description: 'Run in order.', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
     },
     definitions: { step: stepSchema(stepTypes, stepRef) },
+  };
+}
+
+/** What starts a process: a webhook, a schedule or a record; each type with its own properties. */
+function triggerSchema(): Record<string, unknown> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type'],
+    properties: {
+      type: {
+        description:
+          'What starts the process: a webhook of the tenant, a schedule (once per tick, per tenant where it is active), or a record another process writes.',
+        enum: ['webhook', 'schedule', 'record'],
+      },
+      condition: {
+        description: 'webhook: JSONata expression on the webhook parameters; record: on the record ($); the process runs only when it is true.',
+        type: 'string',
+        minLength: 1,
+      },
+      apiKeys: {
+        description: "webhook: names or ids of the tenant's API keys whose webhooks start the process (all keys when absent).",
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        minItems: 1,
+      },
+      cron: {
+        description: 'schedule: when, as a cron expression ("0 2 * * *": every day at 2:00; a sixth field first for seconds).',
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+      },
+      timezone: {
+        description: 'schedule: the IANA time zone of the cron expression ("Europe/Berlin"); UTC when absent.',
+        type: 'string',
+        minLength: 1,
+        maxLength: 64,
+      },
+      object: {
+        description: 'record: the object whose records start the process when a process writes one ("Lead").',
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+      },
+      on: {
+        description: 'record: which writes start it: "created", "updated" or both.',
+        type: 'array',
+        items: { enum: ['created', 'updated'] },
+        minItems: 1,
+        uniqueItems: true,
+      },
+    },
+    allOf: [
+      {
+        if: { properties: { type: { const: 'schedule' } } },
+        then: { required: ['cron'], properties: { condition: false, apiKeys: false, object: false, on: false } },
+      },
+      { if: { properties: { type: { const: 'webhook' } } }, then: { properties: { cron: false, timezone: false, object: false, on: false } } },
+      {
+        if: { properties: { type: { const: 'record' } } },
+        then: { required: ['object', 'on'], properties: { cron: false, timezone: false, apiKeys: false } },
+      },
+    ],
   };
 }
 

@@ -20,6 +20,8 @@ export interface RunContext {
   vars: Record<string, unknown>;
   /** Records written (or, in a dry run, that would be written) by this run. */
   recordIds: string[];
+  /** Records this run created or updated (not in a dry run): what record triggers start processes for. */
+  writes: RecordWrite[];
   /** A dry run writes nothing; record steps describe what they would write here instead. */
   dryRun: boolean;
   plannedWrites: PlannedWrite[];
@@ -29,6 +31,13 @@ export interface RunContext {
   error?: { step: string; code: string; message: string };
   /** How many call-process steps above this instance started it (0: a webhook or a schedule did). */
   depth?: number;
+}
+
+export interface RecordWrite {
+  step: string;
+  object: string;
+  recordId: string;
+  action: 'created' | 'updated';
 }
 
 export interface PlannedWrite {

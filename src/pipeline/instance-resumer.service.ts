@@ -13,6 +13,7 @@ import { PipelineEvents } from './pipeline-events.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { summarize } from './webhook-runner.service.js';
 import { ApprovalTasks } from './approval-tasks.service.js';
+import { RecordTriggers } from './record-triggers.service.js';
 
 /** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
 const EARLY_MS = 50;
@@ -39,6 +40,7 @@ export class InstanceResumer {
     private readonly events: PipelineEvents,
     private readonly calls: ProcessCalls,
     private readonly tasks: ApprovalTasks,
+    private readonly recordTriggers: RecordTriggers,
   ) {}
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
@@ -73,6 +75,7 @@ export class InstanceResumer {
     const status = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
     const wakeAt = waiting ? earliestDue(outcome.waits) : null;
     await this.calls.start(instance, outcome.calls);
+    await this.recordTriggers.start(instance, outcome.writes);
     const stored = await this.instances.saveRun(instance.id, job.seq, {
       status,
       errorCode: outcome.error?.code ?? null,
@@ -181,5 +184,5 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
 }
 
 function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {
-  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], waits: [], calls: [], state };
+  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], writes: [], waits: [], calls: [], state };
 }

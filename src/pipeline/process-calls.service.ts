@@ -1,13 +1,47 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CorrelationRepository } from '../engine/correlation.repository.js';
-import { EffectiveProcesses } from '../engine/effective-processes.js';
-import type { ProcessCall } from '../engine/instance-state.js';
+import { EffectiveProcesses, type StartedProcess } from '../engine/effective-processes.js';
+import { chainDepth, type InstanceTrigger, type ProcessCall } from '../engine/instance-state.js';
 import { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { WebhookQueue } from './webhook-queue.js';
 
 type Caller = Pick<ProcessInstance, 'id' | 'tenantId' | 'trigger'>;
+
+/**
+ * An instance another instance starts (call-process, a record trigger): stored `running` with
+ * its `$` (payload) before the starting instance is stored, then run by a resume job.
+ */
+export function startingInstance(
+  start: { id: string; tenantId: string; process: StartedProcess; payload: Record<string, unknown>; at: Date },
+  trigger: InstanceTrigger,
+): ProcessInstance {
+  return Object.assign(new ProcessInstance(), {
+    id: start.id,
+    tenantId: start.tenantId,
+    webhookId: null,
+    processId: start.process.definition.id,
+    processVersion: start.process.definition.version,
+    processSource: start.process.source,
+    trigger,
+    payload: start.payload,
+    status: 'running',
+    errorCode: null,
+    reason: null,
+    trace: [],
+    recordIds: [],
+    startedAt: start.at,
+    finishedAt: null,
+    seq: 0,
+    state: null,
+    waits: null,
+    wakeAt: null,
+    resumption: null,
+    resumedBy: null,
+    updatedAt: start.at,
+  });
+}
 
 /**
  * call-process: starts the instances that steps call, and tells a waiting caller when the
@@ -29,9 +63,9 @@ export class ProcessCalls {
     private readonly events: PipelineEvents,
   ) {}
 
-  /** Depth of the caller: how many calls above it (0 for an instance a webhook or schedule started). */
+  /** Depth of the caller: how many instances started it (calls, record triggers), 0 for one a webhook or schedule started. */
   static depthOf(caller: Pick<ProcessInstance, 'trigger'>): number {
-    return caller.trigger?.type === 'process' ? caller.trigger.depth : 0;
+    return chainDepth(caller.trigger);
   }
 
   async start(caller: Caller, calls: ProcessCall[]): Promise<void> {
@@ -46,30 +80,10 @@ export class ProcessCalls {
         continue;
       }
       children.push(
-        Object.assign(new ProcessInstance(), {
-          id: call.childId,
-          tenantId: caller.tenantId,
-          webhookId: null,
-          processId: call.processId,
-          processVersion: found.process.definition.version,
-          processSource: found.source,
-          trigger: { type: 'process', parentId: caller.id, step: call.step, depth: ProcessCalls.depthOf(caller) + 1 },
-          payload: call.payload,
-          status: 'running',
-          errorCode: null,
-          reason: null,
-          trace: [],
-          recordIds: [],
-          startedAt: now,
-          finishedAt: null,
-          seq: 0,
-          state: null,
-          waits: null,
-          wakeAt: null,
-          resumption: null,
-          resumedBy: null,
-          updatedAt: now,
-        }),
+        startingInstance(
+          { id: call.childId, tenantId: caller.tenantId, process: { ...found.process, source: found.source }, payload: call.payload, at: now },
+          { type: 'process', parentId: caller.id, step: call.step, depth: ProcessCalls.depthOf(caller) + 1 },
+        ),
       );
     }
     await this.instances.insert(children);

@@ -6,6 +6,7 @@ import { ProcessInstancesRepository } from '../engine/process-instances.reposito
 import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import { ProcessCalls } from './process-calls.service.js';
+import { RecordTriggers } from './record-triggers.service.js';
 import type { ScheduledRunJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { stableUuid } from './webhook-dispatcher.service.js';
@@ -30,6 +31,7 @@ export class ScheduledRuns {
     private readonly queue: WebhookQueue,
     private readonly events: PipelineEvents,
     private readonly calls: ProcessCalls,
+    private readonly recordTriggers: RecordTriggers,
   ) {}
 
   async run(job: Job<ScheduledRunJob>, lastAttempt: boolean): Promise<RunOutcome['status'] | 'unscheduled'> {
@@ -58,6 +60,7 @@ export class ScheduledRuns {
       payload,
     });
     await this.calls.start(instance, outcome.calls);
+    await this.recordTriggers.start(instance, outcome.writes);
     await this.instances.insert([instance]);
     if (instance.status === 'waiting') await this.waits.park(instance);
     this.events.runStored({ tenantId, processId, status: outcome.status, trace: outcome.trace, recordIds: outcome.recordIds });

@@ -15,6 +15,7 @@ import type { ProcessSource } from '../engine/tenant-process.entity.js';
 import { earliestDue } from '../engine/instance-state.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import { ProcessCalls } from './process-calls.service.js';
+import { RecordTriggers } from './record-triggers.service.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -42,6 +43,7 @@ export class WebhookRunnerService {
     private readonly drift: ParameterDriftService,
     private readonly waits: InstanceWaits,
     private readonly calls: ProcessCalls,
+    private readonly recordTriggers: RecordTriggers,
   ) {}
 
   /**
@@ -84,8 +86,9 @@ export class WebhookRunnerService {
       startedAt,
     );
     const waiting = run.status === 'waiting';
-    // The instances it calls exist before it is stored (ProcessCalls).
+    // The instances it calls, and those its records start, exist before it is stored (ProcessCalls, RecordTriggers).
     await this.calls.start(run, outcome.calls);
+    await this.recordTriggers.start(run, outcome.writes);
     if (taken) await this.runs.insertWithWebhook(run, this.log.finishedEntry(taken, webhook.runIds, summarize([run])));
     else await this.runs.insert([run]);
     if (waiting) await this.waits.park(run);
@@ -173,7 +176,7 @@ export function newInstance(
 }
 
 export function failedOutcome(error: AppError): RunOutcome {
-  return { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [], waits: [], calls: [], state: null };
+  return { status: 'failed', error, trace: [], recordIds: [], plannedWrites: [], writes: [], waits: [], calls: [], state: null };
 }
 
 /**

@@ -15,6 +15,8 @@ import { InstanceResumer } from './instance-resumer.service.js';
 import { TimerSweeper } from './timer-sweeper.service.js';
 import { ScheduledRuns } from './scheduled-runs.service.js';
 import { ProcessCalls } from './process-calls.service.js';
+import { RecordTriggers } from './record-triggers.service.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the pipeline. */
 @Module({})
@@ -26,7 +28,7 @@ export class WorkerModule {
     Processor(config.queueName, workerOptions(config))(consumer);
     return {
       module: WorkerModule,
-      imports: [EngineModule, WebhooksModule, DispatchModule, QueueModule, DriftModule],
+      imports: [EngineModule, WebhooksModule, DispatchModule, QueueModule, DriftModule, CatalogueModule],
       // The runner lives here, not in DispatchModule: the admin API dispatches replays but runs nothing.
       providers: [
         consumer,
@@ -38,6 +40,7 @@ export class WorkerModule {
         TimerSweeper,
         ScheduledRuns,
         ProcessCalls,
+        RecordTriggers,
       ],
     };
   }

@@ -45,7 +45,10 @@ export class FakeCatalogue implements Pick<CatalogueService, 'findObject' | 'fin
  * The records table in memory, seeded with the default lookup records. insertOnce keeps one
  * record per source key; findIdsByColumn compares text trimmed and case-insensitively.
  */
-export class FakeRecordsRepository implements Pick<RecordsRepository, 'insertOnce' | 'exists' | 'findIdsByColumn' | 'update' | 'findById' | 'list'> {
+export class FakeRecordsRepository implements Pick<
+  RecordsRepository,
+  'insertOnce' | 'idBySourceKey' | 'exists' | 'findIdsByColumn' | 'update' | 'findById' | 'list'
+> {
   readonly rows: RecordEntity[] = [];
   readonly writes: string[] = [];
   /** Set to make every write fail, as an unavailable database would. */
@@ -78,6 +81,10 @@ export class FakeRecordsRepository implements Pick<RecordsRepository, 'insertOnc
     if (owner) return owner.id;
     this.rows.push(Object.assign(new RecordEntity(), record, { data: structuredClone(record.data) }));
     return record.id;
+  }
+
+  async idBySourceKey(tenantId: string, sourceKey: string): Promise<string | null> {
+    return this.rows.find((row) => row.tenantId === tenantId && row.sourceKey === sourceKey)?.id ?? null;
   }
 
   async exists(tenantId: string, objectName: string, id: string): Promise<boolean> {

@@ -50,6 +50,7 @@ export class CreateRecordStep implements StepType<RecordInput, CompiledRecordInp
     const sourceKey = `${run.writeKey}:${step.id}`;
     const recordId = await this.records.createOnce(run.tenantId, object, prepared.values, sourceKey);
     run.recordIds.push(recordId);
+    run.writes.push({ step: step.id, object, recordId, action: 'created' });
     return { ok: true, output: { recordId }, trace: { object, recordId } };
   }
 }

@@ -585,12 +585,14 @@ describe('upsert-record', () => {
     expect(repository.writes).toEqual(['insert webhook-1:test-process:contact', `update ${first.recordIds[0]}`]);
   });
 
-  it('updates rather than creates when the same webhook runs again', async () => {
+  it('finds its own record when the same webhook runs again, and still reports it created (record triggers see one creation)', async () => {
     const first = succeeded(await run(upsert(), { Email: 'ada@example.com', Name: 'Ada' }));
     const again = succeeded(await run(upsert(), { Email: 'ada@example.com', Name: 'Ada' }));
 
     expect(again.recordIds).toEqual(first.recordIds);
     expect(repository.created('Contact')).toHaveLength(1);
+    expect(output(again, 'contact')).toEqual({ object: 'Contact', recordId: first.recordIds[0], action: 'created' });
+    expect(again.writes).toEqual([{ step: 'contact', object: 'Contact', recordId: first.recordIds[0], action: 'created' }]);
   });
 
   it('needs every required column only to create', async () => {

@@ -73,14 +73,19 @@ export class UpsertRecordStep implements StepType<Input, Compiled> {
     if (matches.length > 1) {
       return unmappable(`${input.key}: several ${object} records have ${input.key} "${String(keyValue)}"; cannot choose one`);
     }
+    const sourceKey = `${run.writeKey}:${step.id}`;
     if (matches.length === 1) {
+      const recordId = matches[0];
       if (run.dryRun) {
-        run.plannedWrites.push({ step: step.id, action: 'update', object, recordId: matches[0], values: partial.values });
-      } else {
-        await this.records.update(run.tenantId, object, matches[0], partial.values);
-        run.recordIds.push(matches[0]);
+        run.plannedWrites.push({ step: step.id, action: 'update', object, recordId, values: partial.values });
+        return { ok: true, output: { recordId, action: 'updated' }, trace: { object, recordId, action: 'updated' } };
       }
-      return { ok: true, output: { recordId: matches[0], action: 'updated' }, trace: { object, recordId: matches[0], action: 'updated' } };
+      await this.records.update(run.tenantId, object, recordId, partial.values);
+      run.recordIds.push(recordId);
+      // The record this step created in an earlier attempt of the same run (a crash, a retry) is still its creation.
+      const action = (await this.records.createdBy(run.tenantId, sourceKey)) === recordId ? 'created' : 'updated';
+      run.writes.push({ step: step.id, object, recordId, action });
+      return { ok: true, output: { recordId, action }, trace: { object, recordId, action } };
     }
     // A new record gets the onCreate values too, and must have every required column.
     const raw = { ...(await evaluateFields(run, input.onCreate)), ...resolved.raw };
@@ -92,11 +97,12 @@ export class UpsertRecordStep implements StepType<Input, Compiled> {
     }
     // Another run may create the same key between the read above and this write: then its record is updated.
     const key = { column: input.key, value: keyValue as string | number | boolean };
-    const written = await this.records.createByKey(run.tenantId, object, full.values, `${run.writeKey}:${step.id}`, key);
+    const written = await this.records.createByKey(run.tenantId, object, full.values, sourceKey, key);
     if (!written.created) await this.records.update(run.tenantId, object, written.id, partial.values);
     const recordId = written.id;
     const action = written.created ? 'created' : 'updated';
     run.recordIds.push(recordId);
+    run.writes.push({ step: step.id, object, recordId, action });
     return { ok: true, output: { recordId, action }, trace: { object, recordId, action } };
   }
 }

@@ -99,7 +99,7 @@ export async function webhookCorrelationKey(
 ): Promise<string | null> {
   const key = webhook.webhook;
   if (input.apiKeys && !input.apiKeys.includes(key.apiKeyName) && !input.apiKeys.includes(key.apiKeyId)) return null;
-  const context: RunContext = { ...webhook, processId: '', writeKey: '', outputs: {}, vars: {}, recordIds: [], dryRun: true, plannedWrites: [] };
+  const context: RunContext = { ...webhook, processId: '', writeKey: '', outputs: {}, vars: {}, recordIds: [], writes: [], dryRun: true, plannedWrites: [] };
   try {
     if (input.condition && !isTrue(await evaluate(context, input.condition))) return null;
     return correlationKey(await evaluate(context, input.webhookKey));

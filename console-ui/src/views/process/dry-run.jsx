@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { get, post, put, tenantApi } from '../../api.js';
 import { ErrorNote, formatTime, Loading, PlannedRecords, short, StatusBadge, Trace, useAction, useLoad } from '../../components.jsx';
 import { parseJson } from '../../json-tools.js';
 import { Link } from '../../router.jsx';
+import { GoOn } from './dry-run-waits.jsx';
 import defaultSample from '../../../../processes/samples/create-object-records-from-webhook.json';
 import landingSample from '../../../../processes/samples/landing-page-lead.json';
 import upsertSample from '../../../../processes/samples/upsert-contact-by-email.json';
@@ -18,7 +19,7 @@ const SAMPLES = {
 export function DryRun({ tenant, detail, draft, valid, writable, saved }) {
   const [payload, setPayload] = useState(JSON.stringify(defaultSample, null, 2));
   const [selected, setSelected] = useState([]);
-  const { action, result, replayed, run, saveAndReplay } = useDryRunActions({ tenant, detail, draft, payload, selected, saved });
+  const { action, result, replayed, run, goOn, saveAndReplay } = useDryRunActions({ tenant, detail, draft, payload, selected, saved });
   const toggle = (id) => setSelected(selected.includes(id) ? selected.filter((other) => other !== id) : [...selected, id]);
 
   return (
@@ -40,15 +41,20 @@ export function DryRun({ tenant, detail, draft, valid, writable, saved }) {
       </div>
       <ErrorNote error={action.error} />
       {replayed && <ReplayNote tenant={tenant} replayed={replayed} />}
-      {result && <DryRunResult tenant={tenant} result={result} />}
+      {result && <DryRunResult tenant={tenant} result={result} goOn={goOn} />}
     </section>
   );
 }
 
-/** Dry-running the draft, and saving it to replay the picked webhooks with it. */
+/**
+ * Dry-running the draft (with no choice for its waits), going on past the waits of the run shown as
+ * chosen (the same definition and payload again), and saving the draft to replay the picked webhooks.
+ */
 function useDryRunActions({ tenant, detail, draft, payload, selected, saved }) {
   const path = tenantApi(tenant.id);
   const [result, setResult] = useState(null);
+  // Each result is a new run: the choices shown for its waits start afresh.
+  const runs = useRef(0);
   const [replayed, setReplayed] = useState(null);
   const action = useAction();
 
@@ -60,8 +66,14 @@ function useDryRunActions({ tenant, detail, draft, payload, selected, saved }) {
       if (sample.error) throw new Error(`Sample payload, line ${sample.error.line}: ${sample.error.message}`);
       const test = await post(path('/processes/test'), { definition, payload: sample.value });
       const compared = selected.length > 0 ? await post(path('/processes/what-if'), { definition, webhookIds: selected }) : null;
-      setResult({ test, compared });
+      setResult({ test, compared, inputs: { definition, payload: sample.value }, choices: {}, run: ++runs.current });
     });
+
+  // Throws the service's refusal (400: a choice the step does not take) to the one who chose.
+  const goOn = async (choices) => {
+    const test = await post(path('/processes/test'), { ...result.inputs, waits: choices });
+    setResult({ ...result, test, choices, run: ++runs.current });
+  };
 
   const saveAndReplay = () =>
     action.perform(async () => {
@@ -81,7 +93,7 @@ function useDryRunActions({ tenant, detail, draft, payload, selected, saved }) {
       await saved();
     });
 
-  return { action, result, replayed, run, saveAndReplay };
+  return { action, result, replayed, run, goOn, saveAndReplay };
 }
 
 function SamplePayload({ payload, setPayload }) {
@@ -155,13 +167,14 @@ function ReplayNote({ tenant, replayed }) {
 }
 
 /** What the draft did with the sample payload and, when webhooks were picked, with each of them. */
-function DryRunResult({ tenant, result }) {
+function DryRunResult({ tenant, result, goOn }) {
   return (
     <div class="dry-run-result" aria-live="polite">
       <h3>
         On the sample payload: <StatusBadge status={result.test.status} />
       </h3>
       {result.test.error && <p class="problem">{result.test.error.message}</p>}
+      <GoOn key={result.run} result={result} goOn={goOn} />
       <div class="two-columns">
         <div>
           <h4>Step by step</h4>
