@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
 import { CatalogueService } from '../src/catalogue/catalogue.service.js';
+import { OrderProductObject1765700000000 } from '../src/database/migrations/1765700000000-order-product-object.js';
 import { InstancesService, type InstanceDetail } from '../src/engine/instances.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
@@ -103,6 +105,32 @@ describe.each(databaseKinds())('the shipped example processes (%s)', (kind) => {
       ]);
       return orderId;
     };
+
+    it('a tenant made before OrderProduct was a default object gets it on upgrade (a tenant with its own keeps that)', async () => {
+      const { tenantId, apiKey } = await tenantRunning([ORDER_PROCESS]);
+      const own = await hookflow.newTenant();
+      const dataSource = hookflow.get(DataSource);
+      const p = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
+      // As the tenant was before the upgrade: no OrderProduct; the other has one of its own.
+      await dataSource.query(`DELETE FROM catalogue_columns WHERE tenant_id = ${p(1)} AND object_name = 'OrderProduct'`, [tenantId]);
+      await dataSource.query(`DELETE FROM catalogue_objects WHERE tenant_id = ${p(1)} AND name = 'OrderProduct'`, [tenantId]);
+      await dataSource.query(`UPDATE catalogue_objects SET caption = 'Our line items' WHERE tenant_id = ${p(1)} AND name = 'OrderProduct'`, [own.tenantId]);
+      const runner = dataSource.createQueryRunner();
+      try {
+        await new OrderProductObject1765700000000().up(runner);
+      } finally {
+        await runner.release();
+      }
+      const catalogue = hookflow.get(CatalogueService);
+      const upgraded = (await catalogue.listObjects(tenantId)).find((object) => object.name === 'OrderProduct');
+      expect(upgraded).toMatchObject({ caption: 'Order product', inWebhookLookup: true, displayColumn: 'Name' });
+      const fresh = (await catalogue.listObjects(own.tenantId)).find((object) => object.name === 'OrderProduct');
+      expect(fresh?.caption).toBe('Our line items');
+      expect(upgraded?.columns).toEqual(fresh?.columns);
+      const webhook = await hookflow.deliver(tenantId, apiKey, order);
+      expect(webhook).toMatchObject({ status: 'processed', reason: null });
+      await expectTheSampleWritten(tenantId);
+    });
 
     it('writes the orders/create sample as one Order and an Order product per line item, linked to it', async () => {
       const { tenantId, apiKey } = await tenantRunning([ORDER_PROCESS]);

@@ -15,6 +15,7 @@ import { BaseUpgradesUpsertKeys1765000000000 } from './migrations/1765000000000-
 import { ProcessInstances1765400000000 } from './migrations/1765400000000-process-instances.js';
 import { InstanceTriggers1765500000000 } from './migrations/1765500000000-instance-triggers.js';
 import { ApprovalTasks1765600000000 } from './migrations/1765600000000-approval-tasks.js';
+import { OrderProductObject1765700000000 } from './migrations/1765700000000-order-product-object.js';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   ProcessInstances1765400000000,
   InstanceTriggers1765500000000,
   ApprovalTasks1765600000000,
+  OrderProductObject1765700000000,
 ];
 
 /**
