@@ -323,6 +323,39 @@ describe('process instances in the console', () => {
     ]);
   });
 
+  it('shows what started an instance no webhook started: the record written by another instance, which it links to', async () => {
+    const onLead = {
+      id: 'contact-for-lead',
+      name: 'A Contact for every Lead with an e-mail',
+      version: 1,
+      activeByDefault: true,
+      trigger: { type: 'record', object: 'Lead', on: ['created'], condition: '$exists(Email)' },
+      steps: [{ id: 'contact', type: 'create-record', input: { object: 'Contact', values: { Name: 'Contact', Email: 'Email' } } }],
+    };
+    await processes().create(tenantId, onLead);
+    await processes().setActive(tenantId, FOLLOW_UP.id, false);
+    await processes().setActive(tenantId, DEFAULT_PROCESS, true);
+    const webhook = await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'Rec Ord', Email: 'rec@example.com' });
+    const [writer] = (await instances().list(tenantId, { webhookId: webhook.id }, 10)).filter((one) => one.processId === DEFAULT_PROCESS);
+    const lead = (await hookflow.records(tenantId, 'Lead')).find((record) => record.Email === 'rec@example.com')!;
+    let started: InstanceView | undefined;
+    for (let tries = 0; !started && tries < 100; tries++) {
+      [started] = await instances().list(tenantId, { processId: 'contact-for-lead' }, 10);
+      if (!started) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await page.goto(`${hookflow.url}/console/t/${tenantId}/instances/${started!.id}`);
+    await page.getByRole('heading', { name: 'Instance of contact-for-lead' }).waitFor();
+    expect(await text('[data-testid="started-by"]')).toBe(`Lead ${lead.Id} created by instance ${writer.id}`);
+    await page.locator('[data-testid="started-by"]').getByRole('link').click();
+    await page.getByRole('heading', { name: `Instance of ${DEFAULT_PROCESS}` }).waitFor();
+    expect(await text('[data-testid="started-by"]')).toBe(`webhook ${webhook.id}`);
+
+    // The process's page says what starts it.
+    await page.goto(`${hookflow.url}/console/t/${tenantId}/processes/contact-for-lead`);
+    await page.getByRole('heading', { name: 'Starts' }).waitFor();
+    expect(await text('h2:has-text("Starts") + p')).toBe('When a process creates a Lead record for which $exists(Email); $ is the record.');
+  });
+
   it('fits a narrow window and loads nothing from elsewhere', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

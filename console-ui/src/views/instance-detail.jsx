@@ -134,7 +134,9 @@ function InstanceSummary({ instance, tenantId, reload, canReadTasks }) {
         <dt>Finished</dt>
         <dd>{instance.finishedAt ? formatTime(instance.finishedAt) : 'not yet'}</dd>
         <dt>Started by</dt>
-        <dd>{webhook(instance.webhookId)}</dd>
+        <dd data-testid="started-by">
+          <StartedBy instance={instance} tenantId={tenantId} webhook={webhook} />
+        </dd>
         {instance.resumedBy && (
           <>
             <dt>Resumed by</dt>
@@ -271,4 +273,31 @@ function KeptState({ instance }) {
       </details>
     </>
   );
+}
+
+/** What started the instance: its webhook, a schedule's tick, the instance that called it, or the record whose write started it. */
+function StartedBy({ instance, tenantId, webhook }) {
+  const trigger = instance.trigger;
+  const other = (id) => (
+    <Link href={`/t/${tenantId}/instances/${id}`}>
+      instance <code>{id}</code>
+    </Link>
+  );
+  if (instance.webhookId) return webhook(instance.webhookId);
+  if (trigger?.type === 'schedule') return <>the schedule, its tick at {formatTime(trigger.at)}</>;
+  if (trigger?.type === 'process') {
+    return (
+      <>
+        {other(trigger.parentId)}, step <code>{trigger.step}</code> (call-process)
+      </>
+    );
+  }
+  if (trigger?.type === 'record') {
+    return (
+      <>
+        {trigger.object} <code>{trigger.recordId}</code> {trigger.action} by {other(trigger.writerId)}
+      </>
+    );
+  }
+  return 'unknown';
 }

@@ -7,6 +7,8 @@ export function StepList({ steps, trigger }) {
         <p>
           On the schedule <code>{trigger.cron}</code> ({trigger.timezone ?? 'UTC'}), once per tick.
         </p>
+      ) : trigger?.type === 'record' ? (
+        <RecordTrigger trigger={trigger} />
       ) : (
         <WebhookTrigger trigger={trigger} />
       )}
@@ -31,6 +33,21 @@ function WebhookTrigger({ trigger }) {
         .
       </p>
     </>
+  );
+}
+
+function RecordTrigger({ trigger }) {
+  return (
+    <p>
+      When a process {trigger.on.map((on) => (on === 'created' ? 'creates' : 'updates')).join(' or ')} a <code>{trigger.object}</code> record
+      {trigger.condition && (
+        <>
+          {' '}
+          for which <code>{trigger.condition}</code>
+        </>
+      )}
+      ; <code>$</code> is the record.
+    </p>
   );
 }
 
