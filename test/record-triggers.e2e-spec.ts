@@ -114,7 +114,7 @@ describe.each(databaseKinds())('record triggers (%s)', (kind) => {
     expect(byDepth[3].reason).toMatch(
       /^Not started: Lead \S+ was updated by an instance 3 deep in a chain of processes started by records or calls; at most 3 are allowed \(RECORD_TRIGGER_MAX_DEPTH\)$/,
     );
-    expect(byDepth[3].errorCode).toBe('PROCESS_FAILED');
+    expect(byDepth[3].errorCode).toBe('LIMIT_EXCEEDED');
     // Each link of the chain wrote once: the webhook's "n", then three updates.
     expect((await records(tenantId, 'Lead')).map((lead) => lead.Notes)).toEqual(['n+++']);
   });

@@ -27,6 +27,8 @@ export enum ErrorCode {
   HttpRejected = 'HTTP_REJECTED',
   /** A `fail` step of a process stopped the run on purpose. */
   ProcessFailed = 'PROCESS_FAILED',
+  /** A tenant's limit was reached: its waiting instances, a chain of processes started by records. */
+  LimitExceeded = 'LIMIT_EXCEEDED',
   /** A definition file or an unsaved definition breaks the schema or names an unknown step type. */
   InvalidDefinition = 'INVALID_DEFINITION',
   /** Database or network trouble that may pass: the job is retried. */
@@ -64,6 +66,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { status: number; failure: 
   [ErrorCode.Unmappable]: { status: 422, failure: 'webhook' },
   [ErrorCode.ExpressionFailed]: { status: 422, failure: 'webhook' },
   [ErrorCode.ProcessFailed]: { status: 422, failure: 'webhook' },
+  [ErrorCode.LimitExceeded]: { status: 422, failure: 'webhook' },
   [ErrorCode.HttpRejected]: { status: 502, failure: 'webhook' },
   [ErrorCode.InvalidDefinition]: { status: 400, failure: 'webhook' },
   [ErrorCode.Transient]: { status: 503, failure: 'transient' },

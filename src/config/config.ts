@@ -50,6 +50,7 @@ export interface AppConfig {
   /** How deep call-process steps may nest (a process calling itself stops there). */
   callProcessMaxDepth: number;
   recordTriggerMaxDepth: number;
+  waitingInstancesPerTenant: number;
   /** How often a worker brings the schedules of every tenant's processes in line with the database. */
   scheduleSyncMs: number;
   /** How long a worker holds a job before others may take it over (a crashed worker's jobs resume after it). */
@@ -138,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timerSweepMs: integer(env, 'TIMER_SWEEP_MS', 15_000, 100, 3_600_000),
     callProcessMaxDepth: integer(env, 'CALL_PROCESS_MAX_DEPTH', 5, 1, 50),
     recordTriggerMaxDepth: integer(env, 'RECORD_TRIGGER_MAX_DEPTH', 5, 1, 50),
+    waitingInstancesPerTenant: integer(env, 'WAITING_INSTANCES_PER_TENANT', 100_000, 1, 100_000_000),
     scheduleSyncMs: integer(env, 'SCHEDULE_SYNC_MS', 300_000, 1000, 86_400_000),
     workerLockMs: integer(env, 'WORKER_LOCK_MS', 30_000, 1000, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 10_000, 0, 600_000),

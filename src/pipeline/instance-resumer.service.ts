@@ -14,6 +14,7 @@ import { ProcessCalls } from './process-calls.service.js';
 import { summarize } from './webhook-runner.service.js';
 import { ApprovalTasks } from './approval-tasks.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
+import { InstanceLimits } from './instance-limits.service.js';
 
 /** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
 const EARLY_MS = 50;
@@ -41,6 +42,7 @@ export class InstanceResumer {
     private readonly calls: ProcessCalls,
     private readonly tasks: ApprovalTasks,
     private readonly recordTriggers: RecordTriggers,
+    private readonly limits: InstanceLimits,
   ) {}
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
@@ -70,7 +72,9 @@ export class InstanceResumer {
   async resume(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
     const instance = await this.instances.get(job.tenantId, job.instanceId);
     if (!instance || instance.status !== 'running' || instance.seq !== job.seq) return 'stale';
-    const outcome = await this.runOn(instance, lastAttempt);
+    const ran = await this.runOn(instance, lastAttempt);
+    // An instance that did not wait before (called, started by a record, retried) counts as a new wait.
+    const outcome = instance.waits === null ? await this.limits.newWait(instance.tenantId, ran) : ran;
     const waiting = outcome.status === 'waiting';
     const status = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
     const wakeAt = waiting ? earliestDue(outcome.waits) : null;

@@ -69,7 +69,7 @@ export class RecordTriggers {
     // A loop of processes writing each other's records, or a chain too long: refused, visibly.
     const reason = `Not started: ${write.object} ${write.recordId} was ${write.action} by an instance ${depth - 1} deep in a chain of processes started by records or calls; at most ${this.config.recordTriggerMaxDepth} are allowed (RECORD_TRIGGER_MAX_DEPTH)`;
     this.logger.warn({ msg: reason, tenantId: writer.tenantId, processId: process.definition.id, writerId: writer.id });
-    return Object.assign(instance, { status: 'failed', errorCode: ErrorCode.ProcessFailed, reason, finishedAt: instance.startedAt });
+    return Object.assign(instance, { status: 'failed', errorCode: ErrorCode.LimitExceeded, reason, finishedAt: instance.startedAt });
   }
 
   /** The trigger's condition on the record; one that cannot be evaluated starts nothing (and is logged). */

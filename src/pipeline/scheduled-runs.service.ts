@@ -7,6 +7,7 @@ import { ProcessRunner, type RunOutcome } from '../engine/process-runner.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
+import { InstanceLimits } from './instance-limits.service.js';
 import type { ScheduledRunJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { stableUuid } from './webhook-dispatcher.service.js';
@@ -32,6 +33,7 @@ export class ScheduledRuns {
     private readonly events: PipelineEvents,
     private readonly calls: ProcessCalls,
     private readonly recordTriggers: RecordTriggers,
+    private readonly limits: InstanceLimits,
   ) {}
 
   async run(job: Job<ScheduledRunJob>, lastAttempt: boolean): Promise<RunOutcome['status'] | 'unscheduled'> {
@@ -54,6 +56,7 @@ export class ScheduledRuns {
       if (!lastAttempt && failure.retryable) throw failure;
       outcome = failedOutcome(failure);
     }
+    outcome = await this.limits.newWait(tenantId, outcome);
     const { version } = effective.process.definition;
     const instance = newInstance({ id, tenantId, webhookId: null, processId, version, source: effective.source }, outcome, startedAt, {
       trigger: { type: 'schedule', at },

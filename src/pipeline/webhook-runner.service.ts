@@ -16,6 +16,7 @@ import { earliestDue } from '../engine/instance-state.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
+import { InstanceLimits } from './instance-limits.service.js';
 
 export interface WebhookOutcome {
   status: WebhookStatus;
@@ -44,6 +45,7 @@ export class WebhookRunnerService {
     private readonly waits: InstanceWaits,
     private readonly calls: ProcessCalls,
     private readonly recordTriggers: RecordTriggers,
+    private readonly limits: InstanceLimits,
   ) {}
 
   /**
@@ -80,6 +82,7 @@ export class WebhookRunnerService {
         outcome = failedOutcome(failure);
       }
     }
+    outcome = await this.limits.newWait(job.tenantId, outcome);
     const run = newInstance(
       { id: job.runId, tenantId: job.tenantId, webhookId: job.webhookId, processId: job.processId, version: job.version, source: job.source ?? null },
       outcome,

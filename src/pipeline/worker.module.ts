@@ -16,6 +16,7 @@ import { TimerSweeper } from './timer-sweeper.service.js';
 import { ScheduledRuns } from './scheduled-runs.service.js';
 import { ProcessCalls } from './process-calls.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
+import { InstanceLimits } from './instance-limits.service.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 
 /** The consumer side: a BullMQ worker that hands each webhook job to the pipeline. */
@@ -41,6 +42,7 @@ export class WorkerModule {
         ScheduledRuns,
         ProcessCalls,
         RecordTriggers,
+        InstanceLimits,
       ],
     };
   }
