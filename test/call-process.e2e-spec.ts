@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RecordsService } from '../src/catalogue/records.service.js';
 import { InstancesService, type InstanceDetail } from '../src/engine/instances.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
+import { InstanceControl } from '../src/pipeline/instance-control.service.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -105,6 +106,51 @@ describe.each(databaseKinds())('call-process (%s)', (kind) => {
     const [parent] = await settled(tenantId, 'new-lead');
     expect(parent.status).toBe('completed');
     expect(await leads(tenantId)).toEqual([`Not enriched: Process "enrich-lead" (instance ${child.id}) failed: no e-mail to enrich`]);
+  });
+
+  it("cancelling a caller that waits cancels the instance it waits for (and that one's), not one it called without waiting", async () => {
+    const slow = {
+      id: 'slow',
+      name: 'slow',
+      version: 1,
+      activeByDefault: false,
+      trigger: { type: 'webhook', apiKeys: ['nobody'] },
+      steps: [{ id: 'nap', type: 'wait', input: { duration: 'P1D' } }],
+    };
+    const middle = { ...caller('middle', { process: 'slow', wait: true }), activeByDefault: false, trigger: { type: 'webhook', apiKeys: ['nobody'] } };
+    const top = {
+      ...caller('top', { process: 'middle', wait: true }),
+      steps: [
+        { id: 'loose', type: 'call-process', input: { process: 'slow' } },
+        { id: 'call', type: 'call-process', input: { process: 'middle', wait: true } },
+      ],
+    };
+    const { tenantId, apiKey } = await tenantRunning(slow, middle, top);
+    const webhook = await hookflow.deliver(tenantId, apiKey, {});
+    const instances = hookflow.get(InstancesService);
+    const waitingAll = async () => {
+      for (const deadline = Date.now() + 10_000; ;) {
+        const list = await instances.list(tenantId, { status: 'waiting' }, 50);
+        if (list.length === 4) return list;
+        if (Date.now() > deadline) throw new Error(`waiting: ${JSON.stringify(list.map((one) => one.processId))}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const waiting = await waitingAll();
+    const [topInstance] = await instances.list(tenantId, { webhookId: webhook.id }, 5);
+    await hookflow.get(InstanceControl).cancel(tenantId, topInstance.id);
+    const after = await instances.list(tenantId, {}, 50);
+    const statusOf = (processId: string, parent?: string) =>
+      after
+        .filter((one) => one.processId === processId && (!parent || (one.trigger?.type === 'process' && one.trigger.parentId === parent)))
+        .map((one) => one.status);
+    const middleInstance = after.find((one) => one.processId === 'middle')!;
+    expect(waiting).toHaveLength(4);
+    expect(statusOf('top')).toEqual(['cancelled']);
+    expect(statusOf('middle')).toEqual(['cancelled']);
+    expect(statusOf('slow', middleInstance.id)).toEqual(['cancelled']);
+    // Called without waiting: it runs on its own.
+    expect(statusOf('slow', topInstance.id)).toEqual(['waiting']);
   });
 
   it('without wait, the caller goes on at once; the called instance runs on its own', async () => {

@@ -22,8 +22,9 @@ export class InstanceControl {
   ) {}
 
   /**
-   * Ends a waiting, running or failed instance for good. A run in progress finishes the step it
-   * is at (what it wrote stays) and then stops: its outcome is not stored.
+   * Ends a waiting, running or failed instance for good, and the instances it waits for
+   * (call-process with `wait`). A run in progress finishes the step it is at (what it wrote
+   * stays) and then stops: its outcome is not stored.
    */
   async cancel(tenantId: string, id: string): Promise<void> {
     const instance = await this.find(tenantId, id);
@@ -40,6 +41,21 @@ export class InstanceControl {
     if (!won) throw new AppError(ErrorCode.Conflict, `Instance ${id} moved on while it was being cancelled; look at it again`);
     await this.correlation.removeForInstance(id);
     await this.tasks.cancelled(id);
+    // The instances it waits for (call-process with wait) exist only for it: they end with it.
+    for (const wait of instance.waits ?? []) {
+      if (wait.kind !== 'process') continue;
+      const child = await this.instances.get(tenantId, wait.childId);
+      if (child && (child.status === 'waiting' || child.status === 'running')) await this.cancelIfLive(tenantId, child.id);
+    }
+  }
+
+  /** A called instance that ends just now is left as it ended. */
+  private async cancelIfLive(tenantId: string, id: string): Promise<void> {
+    try {
+      await this.cancel(tenantId, id);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === ErrorCode.Conflict)) throw error;
+    }
   }
 
   /** Runs a failed instance again from the step that failed: the steps before it are not run again. */
