@@ -127,4 +127,41 @@ describe.each(databaseKinds())('per-tenant overrides, versions and custom proces
     expect(await hookflow.records(tenantId, 'FormSubmit')).toEqual([]);
     expect((await processes.list(tenantId)).find((p) => p.id === DEFAULT_PROCESS)).toMatchObject({ source: 'base' });
   });
+
+  it('what-if runs drafts with loops and switches over stored orders, and says where a draft would wait', async () => {
+    const { tenantId, apiKey } = await hookflow.newTenant();
+    const small = await hookflow.deliver(tenantId, apiKey, { orderId: 'S-1', total: 20, line_items: [{ title: 'Mug' }] });
+    const large = await hookflow.deliver(tenantId, apiKey, { orderId: 'L-1', total: 900, line_items: [{ title: 'Desk' }, { title: 'Lamp' }] });
+    const draft = {
+      id: 'order-lines',
+      name: 'Order lines',
+      version: 1,
+      activeByDefault: false,
+      trigger: { type: 'webhook', condition: '$exists(line_items)' },
+      steps: [
+        {
+          id: 'size',
+          type: 'switch',
+          input: { value: "total > 500 ? 'large' : 'small'" },
+          cases: { large: [{ id: 'approve', type: 'wait-for-approval', input: { title: 'Approve a large order' } }] },
+          default: [],
+        },
+        {
+          id: 'lines',
+          type: 'for-each',
+          input: { items: 'line_items' },
+          steps: [{ id: 'line', type: 'create-record', input: { object: 'Lead', values: { Contact: "orderId & ' ' & $item.title" } } }],
+        },
+      ],
+    };
+    const report = await hookflow.get(WhatIfService).compare(tenantId, draft, { webhookIds: [small.id, large.id] });
+    const byWebhook = new Map(report.entries.map((entry) => [entry.webhook.id, entry.draft]));
+    expect(byWebhook.get(small.id)).toMatchObject({ status: 'completed', records: [{ action: 'create', object: 'Lead', values: { Contact: 'S-1 Mug' } }] });
+    expect(byWebhook.get(large.id)).toMatchObject({
+      status: 'waiting',
+      records: [],
+      waits: [{ step: 'approve', kind: 'approval', says: expect.stringContaining('would wait for a decision on the task "Approve a large order"') }],
+    });
+    expect(await hookflow.records(tenantId, 'Lead')).toEqual([]);
+  });
 });

@@ -266,7 +266,7 @@ function whatIfRow({ webhook, draft }: WhatIfEntry): object {
     was: webhook.status,
     draft: draft.status,
     wouldWrite: draft.records.map((record) => `${record.action} ${record.object}`).join(', '),
-    problem: draft.error?.message ?? '',
+    problem: draft.error?.message ?? draft.waits.map((wait) => `${wait.step}: ${wait.says}`).join('; '),
   };
 }
 

@@ -14,7 +14,8 @@ export interface WhatIfQuery {
 
 export interface WhatIfEntry {
   webhook: Pick<WebhookView, 'id' | 'receivedAt' | 'status' | 'reason' | 'recordIds'>;
-  draft: Pick<DryRunResult, 'started' | 'status' | 'error' | 'records'>;
+  /** `waits`: where the draft would wait for this webhook (a what-if goes no further than a wait). */
+  draft: Pick<DryRunResult, 'started' | 'status' | 'error' | 'records' | 'waits'>;
 }
 
 export interface WhatIfReport {
@@ -69,7 +70,7 @@ export class WhatIfService {
         const { id, receivedAt, status, reason, recordIds } = webhook;
         entries.push({
           webhook: { id, receivedAt, status, reason, recordIds },
-          draft: { started: result.started, status: result.status, error: result.error, records: result.records },
+          draft: { started: result.started, status: result.status, error: result.error, records: result.records, waits: result.waits },
         });
       }
       return {

@@ -201,6 +201,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
               status: 'completed',
               error: null,
               records: [expect.objectContaining({ action: 'create', object: 'FormSubmit', values: expect.objectContaining({ Name: 'Katherine Johnson' }) })],
+              waits: [],
             },
           },
         ],

@@ -99,7 +99,7 @@ describe.each(databaseKinds())('expressions cannot stall the service (%s)', (kin
     const entry = (id: string) => report.entries.find((item: Json) => item.webhook.id === id).draft;
     // The condition reads $webhook.apiKeyName: a what-if must pass the key's name, not an empty one.
     expect(entry(fromWebsite)).toMatchObject({ started: true, status: 'completed', records: [expect.objectContaining({ action: 'create', object: 'Lead' })] });
-    expect(entry(fromOther)).toEqual({ started: false, status: 'skipped', error: null, records: [] });
+    expect(entry(fromOther)).toEqual({ started: false, status: 'skipped', error: null, records: [], waits: [] });
     expect(report).toMatchObject({ compared: 2, complete: true, stoppedReason: null });
   });
 
