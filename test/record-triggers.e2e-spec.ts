@@ -86,6 +86,35 @@ describe.each(databaseKinds())('record triggers (%s)', (kind) => {
     expect(await records(tenantId, 'Contact')).toHaveLength(1);
   });
 
+  it('update-record enriches the very record that started the process; an Id of no record fails the step', async () => {
+    const enrich = {
+      id: 'enrich-lead',
+      name: 'Enrich a new Lead',
+      version: 1,
+      activeByDefault: true,
+      trigger: { type: 'record', object: 'Lead', on: ['created'] },
+      steps: [{ id: 'domain', type: 'update-record', input: { object: 'Lead', id: 'Id', values: { Website: "$substringAfter(Email, '@')" } } }],
+    };
+    const missing = {
+      id: 'update-missing',
+      name: 'Update a Lead that does not exist',
+      version: 1,
+      activeByDefault: true,
+      trigger: { type: 'webhook', condition: '$exists(missing)' },
+      steps: [{ id: 'nobody', type: 'update-record', input: { object: 'Lead', id: "'00000000-0000-4000-8000-000000000000'", values: { Notes: "'x'" } } }],
+    };
+    const { tenantId, apiKey } = await tenantWith(enrich, missing);
+    await hookflow.deliver(tenantId, apiKey, { EntityName: 'Lead', Contact: 'Cy', Email: 'cy@example.org' });
+    const [instance] = await ended(tenantId, 'enrich-lead', 1);
+    expect(instance.status).toBe('completed');
+    expect(await records(tenantId, 'Lead')).toEqual([expect.objectContaining({ Contact: 'Cy', Email: 'cy@example.org', Website: 'example.org' })]);
+
+    const failed = await hookflow.deliver(tenantId, apiKey, { missing: true });
+    const [run] = await ended(tenantId, 'update-missing', 1);
+    expect(run).toMatchObject({ status: 'failed', errorCode: 'UNMAPPABLE', reason: 'id: no Lead record has the Id 00000000-0000-4000-8000-000000000000' });
+    expect(failed.status).toBe('received');
+  });
+
   it('a process started by its own writes stops at RECORD_TRIGGER_MAX_DEPTH, failed with the reason', async () => {
     const upsert = {
       id: 'upsert-lead',

@@ -12,6 +12,7 @@ import { ResolveObjectStep } from './resolve-object.step.js';
 import { SetVariableStep } from './set-variable.step.js';
 import { StopStep } from './stop.step.js';
 import { UpsertRecordStep } from './upsert-record.step.js';
+import { UpdateRecordStep } from './update-record.step.js';
 import { WaitStep } from './wait.step.js';
 import { WaitForWebhookStep } from './wait-for-webhook.step.js';
 import { WaitForApprovalStep } from './wait-for-approval.step.js';
@@ -30,6 +31,7 @@ export const STEP_TYPES = [
   FindRecordStep,
   CreateRecordStep,
   UpsertRecordStep,
+  UpdateRecordStep,
   HttpRequestStep,
   WaitStep,
   WaitForWebhookStep,
