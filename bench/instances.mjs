@@ -100,7 +100,13 @@ async function atScale(redis, options, kind) {
     const setupStart = performance.now();
     const setup = await setUp(db.url, dir);
     console.log(`instances ${kind}: tenants, keys and processes made with the CLI in ${round((performance.now() - setupStart) / 1000, 1)} s`);
-    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: PREFIX };
+    // One tenant holds every waiting instance of the part: above the default WAITING_INSTANCES_PER_TENANT.
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: PREFIX,
+      WAITING_INSTANCES_PER_TENANT: String(options.waiting + options.timers + 10_000),
+    };
     const api = await startService({ ...env, ROLE: 'api' });
     started.push(api);
     const worker = await startService({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(options.concurrency) });

@@ -6,7 +6,13 @@ import { migrate } from '../src/database/migrate.js';
 import { initializeDataSource } from '../src/database/sqlite-lock-wait.js';
 import { RecordsRepository } from '../src/catalogue/records.repository.js';
 import { RecordEntity } from '../src/catalogue/record.entity.js';
+import Sqlite from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { ProcessInstance } from '../src/engine/process-instance.entity.js';
+import { ProcessInstancesRepository } from '../src/engine/process-instances.repository.js';
+import { CorrelationWait } from '../src/engine/correlation-wait.entity.js';
+import { WaitSubscription } from '../src/engine/wait-subscription.entity.js';
+import { CorrelationRepository } from '../src/engine/correlation.repository.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 
 describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
@@ -89,5 +95,58 @@ describe.each(databaseKinds())('records written together (%s)', (kind) => {
     expect(rows).toHaveLength(15);
     const byKey = new Map(rows.map((row) => [row.source_key, row.id]));
     expect(ids).toEqual(keys.map((key) => byKey.get(key)));
+  });
+});
+
+describe('the lookups of a resumed run use the index of what they look up (SQLite query plans)', () => {
+  let database: TestDatabase | undefined;
+  let dataSource: DataSource | undefined;
+
+  afterEach(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('reads a webhook’s instances, the instances a webhook resumed and the waits for a key without scanning the tenant', async () => {
+    database = await createDatabase('sqlite');
+    const statements: string[] = [];
+    const logger = {
+      logQuery: (query: string) => statements.push(query),
+      logQueryError() {},
+      logQuerySlow() {},
+      logSchemaBuild() {},
+      logMigration() {},
+      log() {},
+    };
+    dataSource = await initializeDataSource({
+      ...dataSourceOptions(parseDatabaseUrl(database.url)),
+      entities: [ProcessInstance, CorrelationWait, WaitSubscription],
+      logging: ['query'],
+      logger,
+    });
+    await migrate(dataSource);
+    const instances = new ProcessInstancesRepository(dataSource);
+    const correlation = new CorrelationRepository(dataSource);
+    statements.length = 0;
+    await instances.listByWebhook('tenant', 'webhook');
+    await instances.resumedBy('tenant', 'webhook');
+    await instances.get('tenant', 'instance');
+    await correlation.waiting('tenant', 'subscription', 'key', 10);
+    expect(statements).toHaveLength(4);
+    const sqlite = new Sqlite(database.url.slice('sqlite:'.length), { readonly: true });
+    for (const sql of statements) {
+      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.match(/\?/g) ?? []).map(() => 'x')) as Array<{ detail: string }>;
+      const details = plan.map((row) => row.detail).join(' | ');
+      // Each goes straight to its rows: by primary key, or by an index on what it looks up.
+      expect({ sql, details }).toEqual({
+        sql,
+        details: expect.stringMatching(
+          /^SEARCH \w+ USING (INDEX (sqlite_autoindex|ix_process_runs_webhook|ix_process_instances_resumed_by|ix_correlation_waits_key)|PRIMARY KEY)/,
+        ),
+      });
+      expect(details).not.toContain('ix_process_instances_started');
+      expect(details).not.toContain('SCAN');
+    }
+    sqlite.close();
   });
 });

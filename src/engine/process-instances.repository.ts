@@ -189,8 +189,14 @@ export class ProcessInstancesRepository {
     return old.length;
   }
 
-  listByWebhook(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {
-    return this.instances.find({ where: { tenantId, webhookId }, order: { startedAt: 'ASC' } });
+  /**
+   * A webhook's instances, oldest first. Sorted here, not in SQL: with ORDER BY started_at, SQLite
+   * reads the tenant's instances through (tenant_id, started_at) instead of the webhook's index —
+   * a scan of every instance of the tenant on each resumed run.
+   */
+  async listByWebhook(tenantId: string, webhookId: string): Promise<ProcessInstance[]> {
+    const instances = await this.instances.findBy({ tenantId, webhookId });
+    return instances.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
   }
 }
 
