@@ -240,6 +240,8 @@ describe('hookflow process validate and test', () => {
     'shopify-order.json': { status: 'completed', objects: ['Order', 'OrderProduct', 'OrderProduct', 'OrderProduct'] },
     // A dry run stops where the instance would wait for the shop's order.
     'lead-order-follow-up.json': { status: 'waiting', objects: ['Lead'] },
+    // A dry run sends no request: the pull finds no sign-ups to write.
+    'nightly-signups-pull.json': { status: 'completed', objects: [] },
   };
 
   it.each(shipped)('dry-runs %s against its sample payload without writing anything', async (file) => {

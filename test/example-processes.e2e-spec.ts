@@ -7,6 +7,7 @@ import { InstancesService, type InstanceDetail } from '../src/engine/instances.s
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { WebhookDispatcher } from '../src/pipeline/webhook-dispatcher.service.js';
 import { TenantSecretsService } from '../src/secrets/tenant-secrets.service.js';
+import { ScheduleSync } from '../src/pipeline/schedule-sync.service.js';
 import { apiRequest } from './support/admin-client.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startExternalSystem } from './support/external-system.js';
@@ -291,6 +292,58 @@ describe.each(databaseKinds())('the shipped example processes (%s)', (kind) => {
         due: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       });
       expect(await hookflow.records(tenantId, 'Contact')).toEqual([]);
+    });
+  });
+
+  describe('nightly-signups-pull', () => {
+    it('on each tick fetches the day before’s sign-ups with the tenant’s token and upserts a Contact for each', async () => {
+      const tenant = await tenantRunning([]);
+      const { tenantId } = tenant;
+      const day = (at: number) => new Date(at - 86_400_000).toISOString().slice(0, 10);
+      const signups = {
+        signups: [
+          { email: ' Ada@Example.com ', name: 'Ada Lovelace', phone: '+44 20 7946 0000' },
+          { email: 'grace@example.com', name: 'Grace Hopper' },
+        ],
+      };
+      // The tick may fall either side of midnight (UTC) while the test runs.
+      const now = Date.now();
+      const answers = Object.fromEntries([now, now + 10_000].map((at) => [`/signups?date=${day(at)}`, [[200, signups]]]));
+      const source = await startExternalSystem(answers as never);
+      try {
+        const definition = shipped('nightly-signups-pull.json');
+        const fetch = definition.steps.find((step: { id: string }) => step.id === 'fetch');
+        expect(fetch.input.urlFrom).toBe("'https://signups.example.com/api/signups?date=' & $vars.day");
+        fetch.input.urlFrom = `'${source.url}/signups?date=' & $vars.day`;
+        definition.trigger.cron = '* * * * * *';
+        await processes().override(tenantId, 'nightly-signups-pull', definition);
+        await processes().setActive(tenantId, 'nightly-signups-pull', true);
+        await hookflow.get(TenantSecretsService).set(tenantId, 'signups-api-token', 'signups-token-1');
+        await hookflow.get(ScheduleSync).syncTenant(tenantId);
+        let ticks: InstanceDetail[] = [];
+        for (let tries = 0; ticks.filter((one) => one.status === 'completed').length < 2 && tries < 200; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          ticks = await Promise.all(
+            (await instances().list(tenantId, { processId: 'nightly-signups-pull' }, 20)).map((one) => instances().get(tenantId, one.id)),
+          );
+        }
+        await processes().setActive(tenantId, 'nightly-signups-pull', false);
+        await hookflow.get(ScheduleSync).syncTenant(tenantId);
+        const done = ticks.filter((one) => one.status === 'completed');
+        expect(done.length).toBeGreaterThanOrEqual(2);
+        expect(done[0].trace.map((entry) => entry.step)).toEqual(['day', 'fetch', 'signups', 'signups[0].contact', 'signups[1].contact']);
+        const calls = source.received.filter((call) => call.url.startsWith('/signups'));
+        expect(calls[0]).toMatchObject({ method: 'GET', headers: expect.objectContaining({ authorization: 'Bearer signups-token-1' }) });
+        // Every tick upserts the same two Contacts: one record each, however many ticks ran.
+        const contacts = (await hookflow.records(tenantId, 'Contact')).filter((contact) => String(contact.Email).endsWith('example.com'));
+        expect(contacts.map((contact) => [contact.Email, contact.Name, contact.MobilePhone ?? null]).sort()).toEqual([
+          ['ada@example.com', 'Ada Lovelace', '+44 20 7946 0000'],
+          ['grace@example.com', 'Grace Hopper', null],
+        ]);
+        expect(contacts[0].Notes).toMatch(/^Signed up on \d{4}-\d{2}-\d{2}$/);
+      } finally {
+        await source.close();
+      }
     });
   });
 });
