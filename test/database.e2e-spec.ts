@@ -13,6 +13,7 @@ import { ProcessInstancesRepository } from '../src/engine/process-instances.repo
 import { CorrelationWait } from '../src/engine/correlation-wait.entity.js';
 import { WaitSubscription } from '../src/engine/wait-subscription.entity.js';
 import { CorrelationRepository } from '../src/engine/correlation.repository.js';
+import { InstanceWebhookIndex1765800000000 } from '../src/database/migrations/1765800000000-instance-webhook-index.js';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 
 describe.each(databaseKinds())('schema migrations (%s)', (kind) => {
@@ -141,12 +142,93 @@ describe('the lookups of a resumed run use the index of what they look up (SQLit
       expect({ sql, details }).toEqual({
         sql,
         details: expect.stringMatching(
-          /^SEARCH \w+ USING (INDEX (sqlite_autoindex|ix_process_runs_webhook|ix_process_instances_resumed_by|ix_correlation_waits_key)|PRIMARY KEY)/,
+          /^SEARCH \w+ USING (INDEX (sqlite_autoindex|ix_process_instances_webhook|ix_process_instances_resumed_by|ix_correlation_waits_key)|PRIMARY KEY)/,
         ),
       });
       expect(details).not.toContain('ix_process_instances_started');
       expect(details).not.toContain('SCAN');
     }
     sqlite.close();
+  });
+});
+
+describe.each(databaseKinds())('upgrading a database that has runs (%s)', (kind) => {
+  let database: TestDatabase | undefined;
+  const open: DataSource[] = [];
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((dataSource) => dataSource.destroy()));
+    await database?.drop();
+  });
+
+  it('keeps what each run was: its webhook, its end, and the index that finds a webhook’s instances', async () => {
+    database = await createDatabase(kind);
+    const options = dataSourceOptions(parseDatabaseUrl(database.url));
+    const upTo = MIGRATIONS.findIndex((migration) => migration.name === 'ProcessInstances1765400000000');
+    const before = await new DataSource({ ...options, migrations: MIGRATIONS.slice(0, upTo) }).initialize();
+    open.push(before);
+    await migrate(before);
+    const p = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
+    const finishedAt = new Date('2026-11-20T10:00:05.000Z');
+    const time = (at: Date) => (kind === 'postgres' ? at : at.toISOString());
+    await before.query(
+      `INSERT INTO process_runs (id, tenant_id, webhook_id, process_id, process_version, status, error_code, reason, trace, record_ids, started_at, finished_at)
+       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(p).join(', ')})`,
+      ['run-1', 'tenant-1', 'webhook-1', 'some-process', 1, 'succeeded', null, null, '[]', '[]', time(new Date('2026-11-20T10:00:00.000Z')), time(finishedAt)],
+    );
+    await before.destroy();
+    open.splice(0);
+
+    const after = await new DataSource(options).initialize();
+    open.push(after);
+    await migrate(after);
+    const [run] = await after.query(`SELECT webhook_id, status, finished_at FROM process_instances WHERE id = ${p(1)}`, ['run-1']);
+    expect({ webhookId: run.webhook_id, status: run.status, finishedAt: new Date(run.finished_at).toISOString() }).toEqual({
+      webhookId: 'webhook-1',
+      status: 'completed',
+      finishedAt: finishedAt.toISOString(),
+    });
+    const runner = after.createQueryRunner();
+    const table = await runner.getTable('process_instances');
+    await runner.release();
+    expect(table?.indices.map((index) => [index.name, index.columnNames]).find(([name]) => name === 'ix_process_instances_webhook')).toEqual([
+      'ix_process_instances_webhook',
+      ['tenant_id', 'webhook_id'],
+    ]);
+  });
+
+  it('on PostgreSQL, repairs what earlier upgrades lost: each instance’s webhook (from the webhooks’ run ids) and the end of ended ones', async () => {
+    if (kind !== 'postgres') return expect(kind).toBe('sqlite');
+    database = await createDatabase(kind);
+    const dataSource = await new DataSource(dataSourceOptions(parseDatabaseUrl(database.url))).initialize();
+    open.push(dataSource);
+    await migrate(dataSource);
+    const started = new Date('2026-11-20T10:00:00.000Z');
+    const processed = new Date('2026-11-20T10:00:02.000Z');
+    await dataSource.query(
+      `INSERT INTO webhooks (id, tenant_id, api_key_id, api_key_name, received_at, content_type, payload, status, record_ids, run_ids, processed_at)
+       VALUES ('webhook-1', 'tenant-1', 'key-1', 'Key', $1, 'application/json', '{}', 'processed', '[]', '["run-1","run-2"]', $2)`,
+      [started, processed],
+    );
+    for (const [id, status] of [
+      ['run-1', 'completed'],
+      ['run-2', 'waiting'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO process_instances (id, tenant_id, webhook_id, process_id, process_version, status, trace, record_ids, started_at, finished_at)
+         VALUES ($1, 'tenant-1', NULL, 'p', 1, $2, '[]', '[]', $3, NULL)`,
+        [id, status, started],
+      );
+    }
+    const runner = dataSource.createQueryRunner();
+    await new InstanceWebhookIndex1765800000000().up(runner);
+    await runner.release();
+    const rows = await dataSource.query(`SELECT id, webhook_id, finished_at FROM process_instances ORDER BY id`);
+    expect(
+      rows.map((row: { id: string; webhook_id: string; finished_at: Date | null }) => [row.id, row.webhook_id, row.finished_at?.toISOString() ?? null]),
+    ).toEqual([
+      ['run-1', 'webhook-1', processed.toISOString()],
+      ['run-2', 'webhook-1', null],
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import { ProcessInstances1765400000000 } from './migrations/1765400000000-proces
 import { InstanceTriggers1765500000000 } from './migrations/1765500000000-instance-triggers.js';
 import { ApprovalTasks1765600000000 } from './migrations/1765600000000-approval-tasks.js';
 import { OrderProductObject1765700000000 } from './migrations/1765700000000-order-product-object.js';
+import { InstanceWebhookIndex1765800000000 } from './migrations/1765800000000-instance-webhook-index.js';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   InstanceTriggers1765500000000,
   ApprovalTasks1765600000000,
   OrderProductObject1765700000000,
+  InstanceWebhookIndex1765800000000,
 ];
 
 /**

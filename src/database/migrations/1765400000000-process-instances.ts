@@ -14,7 +14,10 @@ export class ProcessInstances1765400000000 implements MigrationInterface {
     const nullable = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isNullable: true });
     await queryRunner.renameTable('process_runs', 'process_instances');
     await queryRunner.query(`UPDATE process_instances SET status = 'completed' WHERE status = 'succeeded'`);
-    await queryRunner.changeColumn('process_instances', 'finished_at', new TableColumn(nullable({ name: 'finished_at', type: timestamp })));
+    // On PostgreSQL, TypeORM's changeColumn drops and re-adds a column whose type it spells
+    // differently (timestamptz, "timestamp with time zone"): its values would be lost.
+    if (queryRunner.connection.options.type === 'postgres') await queryRunner.query('ALTER TABLE process_instances ALTER COLUMN finished_at DROP NOT NULL');
+    else await queryRunner.changeColumn('process_instances', 'finished_at', new TableColumn(nullable({ name: 'finished_at', type: timestamp })));
     await queryRunner.addColumns('process_instances', [
       new TableColumn(nullable(id('process_source', 16))),
       new TableColumn({ name: 'seq', type: 'integer', default: 0 }),

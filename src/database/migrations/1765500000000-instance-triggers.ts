@@ -8,7 +8,14 @@ export class InstanceTriggers1765500000000 implements MigrationInterface {
   name = 'InstanceTriggers1765500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.changeColumn('process_instances', 'webhook_id', new TableColumn({ name: 'webhook_id', type: 'varchar', length: '36', isNullable: true }));
+    // Not changeColumn on PostgreSQL: it drops and re-adds the column (its values and its index lost).
+    if (queryRunner.connection.options.type === 'postgres') await queryRunner.query('ALTER TABLE process_instances ALTER COLUMN webhook_id DROP NOT NULL');
+    else
+      await queryRunner.changeColumn(
+        'process_instances',
+        'webhook_id',
+        new TableColumn({ name: 'webhook_id', type: 'varchar', length: '36', isNullable: true }),
+      );
     await queryRunner.addColumns('process_instances', [
       new TableColumn({ name: 'trigger', type: 'text', isNullable: true }),
       new TableColumn({ name: 'payload', type: 'text', isNullable: true }),
@@ -22,6 +29,7 @@ export class InstanceTriggers1765500000000 implements MigrationInterface {
     await queryRunner.dropColumn('process_instances', 'payload');
     await queryRunner.dropColumn('process_instances', 'trigger');
     await queryRunner.query(`DELETE FROM process_instances WHERE webhook_id IS NULL`);
-    await queryRunner.changeColumn('process_instances', 'webhook_id', new TableColumn({ name: 'webhook_id', type: 'varchar', length: '36' }));
+    if (queryRunner.connection.options.type === 'postgres') await queryRunner.query('ALTER TABLE process_instances ALTER COLUMN webhook_id SET NOT NULL');
+    else await queryRunner.changeColumn('process_instances', 'webhook_id', new TableColumn({ name: 'webhook_id', type: 'varchar', length: '36' }));
   }
 }
