@@ -64,20 +64,26 @@ export class ApprovalTasks {
    * decision its state holds (a decision whose task update was cut short), as timed out, or as
    * cancelled (the instance ended elsewhere, e.g. a parallel branch failed).
    */
-  async settle(instance: Pick<ProcessInstance, 'id'>, waits: Wait[], state: InstanceState | null): Promise<void> {
+  async settle(instance: Pick<ProcessInstance, 'id' | 'waits'>, waits: Wait[], state: InstanceState | null): Promise<void> {
+    // Neither waited nor waits for a decision (most instances): it has no open task.
+    if (![...(instance.waits ?? []), ...waits].some((wait) => wait.kind === 'approval')) return;
+    await this.close(instance.id, waits, state);
+  }
+
+  /** A cancelled instance's open tasks. */
+  async cancelled(instanceId: string): Promise<void> {
+    await this.close(instanceId, [], null);
+  }
+
+  private async close(instanceId: string, waits: Wait[], state: InstanceState | null): Promise<void> {
     const pending = waits.filter((wait) => wait.kind === 'approval').map((wait) => wait.step);
-    await this.tasks.close(instance.id, pending, (task) => {
+    await this.tasks.close(instanceId, pending, (task) => {
       const output = state?.memo[task.step]?.output as ApprovalOutput | undefined;
       if (output?.decision) return { status: output.decision, decidedAt: new Date(output.at), decidedBy: output.by, comment: output.comment };
       const status = output?.timedOut ? 'timed-out' : 'cancelled';
       this.events.taskClosed({ status });
       return { status, decidedAt: new Date(), decidedBy: null, comment: null };
     });
-  }
-
-  /** A cancelled instance's open tasks. */
-  async cancelled(instanceId: string): Promise<void> {
-    await this.settle({ id: instanceId }, [], null);
   }
 
   /**

@@ -57,20 +57,18 @@ export class InstanceResumer {
       // Fired early (this machine's clock is behind the one that armed it): the job tries again.
       throw new AppError(ErrorCode.Transient, `Instance ${instance.id} is due at ${instance.wakeAt.toISOString()}, not yet`);
     }
-    const won = await this.instances.claim(instance.id, ['waiting'], instance.seq, {
-      status: 'running',
-      resumption: { by: 'timer', at: new Date().toISOString() },
-      wakeAt: null,
-    });
+    const claim = { status: 'running' as const, resumption: { by: 'timer' as const, at: new Date().toISOString() }, wakeAt: null };
+    const won = await this.instances.claim(instance.id, ['waiting'], instance.seq, claim);
     if (!won) return 'stale';
     this.events.instanceResumed({ by: 'timer', lagSeconds: Math.max(0, Date.now() - instance.wakeAt.getTime()) / 1000 });
-    await this.correlation.removeForInstance(instance.id);
-    return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt);
+    if (instance.waits?.some((wait) => wait.kind === 'webhook')) await this.correlation.removeForInstance(instance.id);
+    // What the claim made of it: no need to read it again.
+    return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, Object.assign(instance, claim, { seq: job.seq + 1 }));
   }
 
   /** Runs a claimed instance on. An error that may pass is rethrown (the job retries) unless this is the last attempt. */
-  async resume(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
-    const instance = await this.instances.get(job.tenantId, job.instanceId);
+  async resume(job: InstanceJob, lastAttempt: boolean, claimed?: ProcessInstance): Promise<ResumeResult> {
+    const instance = claimed ?? (await this.instances.get(job.tenantId, job.instanceId));
     if (!instance || instance.status !== 'running' || instance.seq !== job.seq) return 'stale';
     const ran = await this.runOn(instance, lastAttempt);
     // An instance that did not wait before (called, started by a record, retried) counts as a new wait.
@@ -101,7 +99,12 @@ export class InstanceResumer {
     await this.tasks.settle(instance, waiting ? outcome.waits : [], outcome.state);
     if (waiting) await this.waits.park({ ...instance, seq: job.seq, waits: outcome.waits, wakeAt });
     else {
-      await this.refreshWebhook(instance);
+      await this.refreshWebhook(instance, {
+        status,
+        errorCode: outcome.error?.code ?? null,
+        reason: outcome.error?.message ?? null,
+        recordIds: outcome.recordIds,
+      });
       await this.calls.ended(instance);
     }
     this.events.runStored({ tenantId: instance.tenantId, processId: instance.processId, status, trace: outcome.trace, recordIds: outcome.recordIds });
@@ -114,11 +117,17 @@ export class InstanceResumer {
    * The webhook that started the instance tells what became of it: once the instance has ended
    * (after a retry, say), the webhook's status, reason and records follow from its runs again.
    */
-  private async refreshWebhook(instance: ProcessInstance): Promise<void> {
+  private async refreshWebhook(instance: ProcessInstance, ended: Parameters<typeof summarize>[0][number]): Promise<void> {
     if (!instance.webhookId) return;
     const webhook = await this.log.find(instance.tenantId, instance.webhookId);
     if (!webhook?.runIds.includes(instance.id)) return;
-    const runs = new Map((await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]));
+    // The webhook's only run: what it ended as is at hand.
+    const runs =
+      webhook.runIds.length === 1
+        ? new Map([[instance.id, ended]])
+        : new Map<string, Parameters<typeof summarize>[0][number]>(
+            (await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]),
+          );
     if (!webhook.runIds.every((id) => runs.has(id))) return;
     const result = summarize(webhook.runIds.map((id) => runs.get(id)!));
     await this.log.finish(instance.tenantId, instance.webhookId, result.status, result.reason, result.recordIds);
