@@ -9,44 +9,10 @@ import { ConsoleClient } from './support/console-client.js';
 import { cliJson, runCli } from './support/cli.mjs';
 import { createDatabase, databaseKinds, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
+import { discountApproval } from './fixtures/approval-processes.js';
 
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
 const PASSWORD = 'correct horse battery';
-
-/** A discount request: a Lead, then a person decides; the decision picks the Lead's note. */
-function discountApproval(timeout = 'P3D') {
-  return {
-    id: 'discount-approval',
-    name: 'Discount approval',
-    version: 1,
-    activeByDefault: true,
-    trigger: { type: 'webhook' },
-    steps: [
-      { id: 'lead', type: 'create-record', input: { object: 'Lead', values: { Contact: 'Name', Email: 'Email' } } },
-      {
-        id: 'approve',
-        type: 'wait-for-approval',
-        input: { title: 'Approve the discount', details: "{ 'customer': Name, 'discount': Discount }", timeout },
-      },
-      {
-        id: 'decided',
-        type: 'switch',
-        input: { value: '$steps.approve.decision' },
-        cases: {
-          approved: [
-            {
-              id: 'yes',
-              type: 'create-record',
-              input: { object: 'Lead', values: { Contact: "'Approved by ' & $steps.approve.by & ': ' & $steps.approve.comment" } },
-            },
-          ],
-          rejected: [{ id: 'no', type: 'create-record', input: { object: 'Lead', values: { Contact: "'Rejected by ' & $steps.approve.by" } } }],
-        },
-        default: [{ id: 'none', type: 'create-record', input: { object: 'Lead', values: { Contact: "'No decision: ' & Name" } } }],
-      },
-    ],
-  };
-}
 
 /** Two approvals side by side (legal and finance), joined. */
 const TWO_APPROVALS = {
@@ -201,7 +167,7 @@ describe.each(databaseKinds())('approvals: wait-for-approval and the Tasks inbox
   });
 
   it('a task nobody decides times out: the instance takes the default branch and the task shows timed-out', async () => {
-    const { tenantId, apiKey, analyst, tasks } = await tenantRunning(discountApproval('PT1S'));
+    const { tenantId, apiKey, analyst, tasks } = await tenantRunning(discountApproval({ timeout: 'PT1S' }));
     const webhook = await hookflow.deliver(tenantId, apiKey, { Name: 'Cy' });
     const waiting = await instanceOf(tenantId, webhook.id);
     const done = await until(tenantId, waiting.id, (instance) => instance.status === 'completed');

@@ -9,6 +9,7 @@ import { ApprovalTasks } from '../src/pipeline/approval-tasks.service.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
+import { discountApproval } from './fixtures/approval-processes.js';
 
 /**
  * The console's Tasks inbox in a real browser (headless Chromium: see support/browser.ts) against
@@ -29,38 +30,7 @@ const COLLEAGUE = 'grace@example.com';
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
 const TITLE = 'Approve the discount';
 
-/** A discount request: a Lead, then a person decides; the decision picks the Lead's note (as in approvals.e2e-spec.ts). */
-const DISCOUNT_APPROVAL = {
-  id: 'discount-approval',
-  name: 'Discount approval',
-  version: 1,
-  activeByDefault: true,
-  trigger: { type: 'webhook' },
-  steps: [
-    { id: 'lead', type: 'create-record', input: { object: 'Lead', values: { Contact: 'Name', Email: 'Email' } } },
-    {
-      id: 'approve',
-      type: 'wait-for-approval',
-      input: { title: TITLE, details: "{ 'customer': Name, 'discount': Discount, 'lines': Lines }", timeout: 'P3D' },
-    },
-    {
-      id: 'decided',
-      type: 'switch',
-      input: { value: '$steps.approve.decision' },
-      cases: {
-        approved: [
-          {
-            id: 'yes',
-            type: 'create-record',
-            input: { object: 'Lead', values: { Contact: "'Approved by ' & $steps.approve.by & ': ' & $steps.approve.comment" } },
-          },
-        ],
-        rejected: [{ id: 'no', type: 'create-record', input: { object: 'Lead', values: { Contact: "'Rejected by ' & $steps.approve.by" } } }],
-      },
-      default: [{ id: 'none', type: 'create-record', input: { object: 'Lead', values: { Contact: "'No decision: ' & Name" } } }],
-    },
-  ],
-};
+const DISCOUNT_APPROVAL = discountApproval({ details: "{ 'customer': Name, 'discount': Discount, 'lines': Lines }" });
 
 describe('the Tasks inbox in the console', () => {
   let database: TestDatabase;

@@ -22,7 +22,7 @@ import {
 import { SCOPES } from '../auth/scopes.js';
 import { COLUMN_TYPES, LOOKUP_COLUMN_TYPES, type ColumnType } from '../catalogue/column-types/index.js';
 import { SCHEME_DEFINITIONS, SIGNATURE_SCHEMES, SIGNATURE_SETTINGS, type SignatureScheme, type SignatureSetting } from '../tenants/signature-schemes/index.js';
-import { MAX_TASK_COMMENT } from '../pipeline/approval-tasks.service.js';
+import { MAX_TASK_COMMENT } from '../engine/approval-task.entity.js';
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const IDENTIFIER_MESSAGE = '$property must be a letter then letters, digits or "_" (at most 64)';

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/config.js';
-import { TASK_STATUSES, type TaskStatus } from '../engine/approval-task.entity.js';
+import { MAX_TASK_COMMENT, TASK_STATUSES, type TaskStatus } from '../engine/approval-task.entity.js';
 import { TasksService, type TaskView } from '../engine/tasks.service.js';
-import { ApprovalTasks, MAX_TASK_COMMENT, type Decision } from '../pipeline/approval-tasks.service.js';
+import { ApprovalTasks, type Decision } from '../pipeline/approval-tasks.service.js';
 import { type CliCommand, type CliServices, type TenantOptions, printList, printObject, wholeNumber } from './common.js';
 
 type DecisionOptions = TenantOptions & { by: string; comment?: string };
@@ -51,7 +51,6 @@ export function addTasksCommands(program: CliCommand, { get, queued }: CliServic
 
 function decide(approvals: ApprovalTasks, taskId: string, decision: Decision, options: DecisionOptions): Promise<TaskView> {
   const comment = options.comment?.trim() || null;
-  if (comment && comment.length > MAX_TASK_COMMENT) throw new ConfigError(`--comment: at most ${MAX_TASK_COMMENT} characters`);
   const by = options.by.trim();
   if (!by || by.length > 254) throw new ConfigError('--by: a name of 1 to 254 characters');
   return approvals.decide(options.tenant, taskId, decision, by, comment);

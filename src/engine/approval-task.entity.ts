@@ -3,6 +3,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export const TASK_STATUSES = ['open', 'approved', 'rejected', 'timed-out', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** The longest comment a decision keeps (the column's length). */
+export const MAX_TASK_COMMENT = 2000;
+
 /**
  * A user task: an instance waiting at a wait-for-approval step until someone approves or
  * rejects it (the console's Tasks inbox, the admin API, the CLI). The row outlives the wait, so
@@ -50,6 +53,6 @@ export class ApprovalTask {
   @Column({ name: 'decided_by', type: 'varchar', length: 254, nullable: true })
   decidedBy: string | null;
 
-  @Column({ type: 'varchar', length: 2000, nullable: true })
+  @Column({ type: 'varchar', length: MAX_TASK_COMMENT, nullable: true })
   comment: string | null;
 }

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { CompiledStep } from './compiled-process.js';
+import { MAX_TASK_COMMENT } from './approval-task.entity.js';
 import { dueOutput, type ApprovalOutput, type Wait } from './instance-state.js';
 
 /**
@@ -78,7 +79,7 @@ function choiceKind(choice: unknown): 'timeout' | 'payload' | 'decision' | null 
   const value = choice as Record<string, unknown>;
   if (keys.length === 1 && typeof value.payload === 'object' && value.payload !== null && !Array.isArray(value.payload)) return 'payload';
   const decided = value.decision === 'approved' || value.decision === 'rejected';
-  const comment = value.comment === undefined || (typeof value.comment === 'string' && value.comment.length <= 2000);
+  const comment = value.comment === undefined || (typeof value.comment === 'string' && value.comment.length <= MAX_TASK_COMMENT);
   if (decided && comment && keys.every((key) => key === 'decision' || key === 'comment')) return 'decision';
   return null;
 }

@@ -33,6 +33,11 @@ export interface RunContext {
   depth?: number;
 }
 
+/** A context to evaluate an expression outside a run (a trigger's condition, a webhook's correlation key): it writes nothing. */
+export function expressionContext(base: Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { processId?: string }): RunContext {
+  return { processId: '', ...base, writeKey: '', outputs: {}, vars: {}, recordIds: [], writes: [], dryRun: true, plannedWrites: [] };
+}
+
 export interface RecordWrite {
   step: string;
   object: string;

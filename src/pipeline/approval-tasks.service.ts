@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { ApprovalTask } from '../engine/approval-task.entity.js';
+import { MAX_TASK_COMMENT, type ApprovalTask } from '../engine/approval-task.entity.js';
 import { ApprovalTasksRepository, type TaskDecision } from '../engine/approval-tasks.repository.js';
 import { TasksService, toTaskView, type TaskView } from '../engine/tasks.service.js';
 import { CorrelationRepository } from '../engine/correlation.repository.js';
@@ -12,9 +12,6 @@ import { stableUuid } from './webhook-dispatcher.service.js';
 import { WebhookQueue } from './webhook-queue.js';
 
 export type Decision = 'approved' | 'rejected';
-
-/** The longest comment a decision keeps. */
-export const MAX_TASK_COMMENT = 2000;
 
 /**
  * User tasks (wait-for-approval): opened when an instance parks at the step, decided by someone
@@ -93,6 +90,7 @@ export class ApprovalTasks {
    * in a moment).
    */
   async decide(tenantId: string, taskId: string, decision: Decision, by: string, comment: string | null): Promise<TaskView> {
+    if (comment && comment.length > MAX_TASK_COMMENT) throw new AppError(ErrorCode.InvalidArgument, `comment: at most ${MAX_TASK_COMMENT} characters`);
     const task = await this.find(tenantId, taskId);
     if (task.status !== 'open') throw this.decided(task);
     const instance = await this.instances.get(tenantId, task.instanceId);
@@ -115,7 +113,7 @@ export class ApprovalTasks {
     }
     const decided: TaskDecision = { status: decision, decidedAt: at, decidedBy: by, comment };
     await this.tasks.decide(task.id, decided);
-    await this.correlation.removeForInstance(instance.id);
+    if (instance.waits?.some((wait) => wait.kind === 'webhook')) await this.correlation.removeForInstance(instance.id);
     await this.queue.addResumes([{ tenantId, instanceId: instance.id, seq: instance.seq + 1 }]);
     this.events.instanceResumed({ by: 'approval' });
     this.events.taskClosed({ status: decision });

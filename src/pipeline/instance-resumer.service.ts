@@ -11,7 +11,7 @@ import { InstanceWaits } from './instance-waits.service.js';
 import type { InstanceJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
 import { ProcessCalls } from './process-calls.service.js';
-import { summarize } from './webhook-runner.service.js';
+import { failedOutcome, summarize } from './webhook-runner.service.js';
 import { ApprovalTasks } from './approval-tasks.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
 import { InstanceLimits } from './instance-limits.service.js';
@@ -197,5 +197,5 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
 }
 
 function failed(error: AppError, instance: ProcessInstance, state: InstanceState): RunOutcome {
-  return { status: 'failed', error, trace: [], recordIds: instance.recordIds, plannedWrites: [], writes: [], waits: [], calls: [], state };
+  return { ...failedOutcome(error), recordIds: instance.recordIds, state };
 }

@@ -7,7 +7,7 @@ import { EffectiveProcesses, type StartedProcess } from '../engine/effective-pro
 import { chainDepth } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
-import { evaluate, isTrue, type RecordWrite, type RunContext } from '../engine/step-type.js';
+import { evaluate, expressionContext, isTrue, type RecordWrite } from '../engine/step-type.js';
 import { startingInstance } from './process-calls.service.js';
 import { stableUuid } from './webhook-dispatcher.service.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -75,20 +75,7 @@ export class RecordTriggers {
   /** The trigger's condition on the record; one that cannot be evaluated starts nothing (and is logged). */
   private async conditionHolds(writer: Writer, process: StartedProcess, record: Record<string, unknown>): Promise<boolean> {
     if (!process.condition) return true;
-    const context: RunContext = {
-      tenantId: writer.tenantId,
-      webhookId: writer.id,
-      processId: process.definition.id,
-      writeKey: '',
-      payload: record,
-      webhook: null,
-      outputs: {},
-      vars: {},
-      recordIds: [],
-      writes: [],
-      dryRun: true,
-      plannedWrites: [],
-    };
+    const context = expressionContext({ tenantId: writer.tenantId, webhookId: writer.id, processId: process.definition.id, payload: record, webhook: null });
     try {
       return isTrue(await evaluate(context, process.condition));
     } catch (error) {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
-import { addIsoDuration, isoDurationSchema, parseIsoDuration, type IsoDuration } from '../../common/iso-duration.js';
+import { isoDurationSchema, parseIsoDuration, type IsoDuration } from '../../common/iso-duration.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Expression } from '../expression.js';
 import { compileExpression, evaluate, InputProblem, type StepCall, type StepResult, type StepType } from '../step-type.js';
-import { DEFAULT_WAIT_MAX_DAYS } from './wait.step.js';
+import { DEFAULT_WAIT_MAX_DAYS, timeoutOf } from './wait.step.js';
 
 interface Input {
   title: string;
@@ -68,12 +68,8 @@ export class WaitForApprovalStep implements StepType<Input, WaitForApprovalInput
         error: new AppError(ErrorCode.ExpressionFailed, `"details" gave ${size} characters of JSON; a task keeps at most ${MAX_APPROVAL_DETAILS_CHARS}`),
       };
     }
-    const now = new Date();
-    const timeoutAt = input.timeout ? addIsoDuration(now, input.timeout) : new Date(now.getTime() + this.maxMs);
-    if (timeoutAt.getTime() - now.getTime() > this.maxMs) {
-      const days = Math.round(this.maxMs / DAY_MS);
-      return { ok: false, error: new AppError(ErrorCode.ProcessFailed, `A timeout of more than ${days} days (WAIT_MAX_DAYS) is not allowed`) };
-    }
+    const timeoutAt = timeoutOf(input.timeout, this.maxMs);
+    if (timeoutAt instanceof AppError) return { ok: false, error: timeoutAt };
     return {
       ok: true,
       wait: { kind: 'approval', title: input.title, details, timeoutAt },

@@ -1,11 +1,21 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
-import { addIsoDuration, isoDurationSchema, parseIsoDuration, type IsoDuration } from '../../common/iso-duration.js';
+import { isoDurationSchema, parseIsoDuration, type IsoDuration } from '../../common/iso-duration.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Expression } from '../expression.js';
-import { compileExpression, evaluate, InputProblem, isTrue, type RunContext, type StepCall, type StepResult, type StepType } from '../step-type.js';
-import { DEFAULT_WAIT_MAX_DAYS } from './wait.step.js';
+import {
+  compileExpression,
+  evaluate,
+  expressionContext,
+  InputProblem,
+  isTrue,
+  type RunContext,
+  type StepCall,
+  type StepResult,
+  type StepType,
+} from '../step-type.js';
+import { DEFAULT_WAIT_MAX_DAYS, timeoutOf } from './wait.step.js';
 
 interface Input {
   key: string;
@@ -78,12 +88,8 @@ export class WaitForWebhookStep implements StepType<Input, WaitForWebhookInput> 
         ),
       };
     }
-    const now = new Date();
-    const timeoutAt = input.timeout ? addIsoDuration(now, input.timeout) : new Date(now.getTime() + this.maxMs);
-    if (timeoutAt.getTime() - now.getTime() > this.maxMs) {
-      const days = Math.round(this.maxMs / DAY_MS);
-      return { ok: false, error: new AppError(ErrorCode.ProcessFailed, `A timeout of more than ${days} days (WAIT_MAX_DAYS) is not allowed`) };
-    }
+    const timeoutAt = timeoutOf(input.timeout, this.maxMs);
+    if (timeoutAt instanceof AppError) return { ok: false, error: timeoutAt };
     return { ok: true, wait: { kind: 'webhook', key, timeoutAt }, trace: { waitsForWebhook: { key, timeoutAt: timeoutAt.toISOString() } } };
   }
 }
@@ -99,7 +105,7 @@ export async function webhookCorrelationKey(
 ): Promise<string | null> {
   const key = webhook.webhook;
   if (input.apiKeys && !input.apiKeys.includes(key.apiKeyName) && !input.apiKeys.includes(key.apiKeyId)) return null;
-  const context: RunContext = { ...webhook, processId: '', writeKey: '', outputs: {}, vars: {}, recordIds: [], writes: [], dryRun: true, plannedWrites: [] };
+  const context = expressionContext(webhook);
   try {
     if (input.condition && !isTrue(await evaluate(context, input.condition))) return null;
     return correlationKey(await evaluate(context, input.webhookKey));

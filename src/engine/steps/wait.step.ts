@@ -13,6 +13,16 @@ interface Input {
 
 type Compiled = { duration: IsoDuration } | { until: Expression };
 
+/**
+ * When a wait with a timeout step (wait-for-webhook, wait-for-approval) times out: after its
+ * `timeout`, or after WAIT_MAX_DAYS without one; a timeout longer than that is an error.
+ */
+export function timeoutOf(timeout: IsoDuration | null, maxMs: number, now = new Date()): Date | AppError {
+  const at = timeout ? addIsoDuration(now, timeout) : new Date(now.getTime() + maxMs);
+  if (at.getTime() - now.getTime() <= maxMs) return at;
+  return new AppError(ErrorCode.ProcessFailed, `A timeout of more than ${Math.round(maxMs / DAY_MS)} days (WAIT_MAX_DAYS) is not allowed`);
+}
+
 /** Used when the configuration is not at hand (definitions compiled without a service). */
 export const DEFAULT_WAIT_MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
