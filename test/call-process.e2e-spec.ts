@@ -28,7 +28,7 @@ function caller(id: string, input: Record<string, unknown>, after: Record<string
     activeByDefault: true,
     trigger: { type: 'webhook' },
     steps: [
-      { id: 'call', type: 'call-process', input, onError: [{ id: 'why', type: 'set-variable', input: { name: 'why', value: '$error.message' } }] },
+      { id: 'call', type: 'call-process', input, onError: [{ id: 'why', type: 'set-variable', input: { name: 'why', value: "$error.code & ': ' & $error.message" } }] },
       ...after,
     ],
   };
@@ -105,7 +105,7 @@ describe.each(databaseKinds())('call-process (%s)', (kind) => {
     expect(child).toMatchObject({ status: 'failed', errorCode: 'PROCESS_FAILED', reason: 'no e-mail to enrich' });
     const [parent] = await settled(tenantId, 'new-lead');
     expect(parent.status).toBe('completed');
-    expect(await leads(tenantId)).toEqual([`Not enriched: Process "enrich-lead" (instance ${child.id}) failed: no e-mail to enrich`]);
+    expect(await leads(tenantId)).toEqual([`Not enriched: PROCESS_FAILED: Process "enrich-lead" (instance ${child.id}) failed: no e-mail to enrich`]);
   });
 
   it("cancelling a caller that waits cancels the instance it waits for (and that one's), not one it called without waiting", async () => {
@@ -176,7 +176,7 @@ describe.each(databaseKinds())('call-process (%s)', (kind) => {
     const chain = await settled(tenantId, 'recursive', 4);
     expect(chain).toHaveLength(4);
     const deepest = chain.find((one) => one.trigger?.type === 'process' && one.trigger.depth === 3)!;
-    expect(deepest.vars).toEqual({ why: 'Calling "recursive" would nest processes 4 deep; at most 3 are allowed (CALL_PROCESS_MAX_DEPTH)' });
+    expect(deepest.vars).toEqual({ why: 'LIMIT_EXCEEDED: Calling "recursive" would nest processes 4 deep; at most 3 are allowed (CALL_PROCESS_MAX_DEPTH)' });
     expect(chain.every((one) => one.status === 'completed')).toBe(true);
     const [nothing] = await settled(tenantId, 'calls-nothing');
     expect(nothing.trace[0]).toMatchObject({ step: 'call', status: 'failed', error: 'The tenant has no process "no-such-process" to call' });

@@ -215,6 +215,10 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
       ['lead', 'ok'],
     ]);
     expect(await leads(tenantId)).toEqual(['Version 1']);
+    // The webhook's log entry says what its instance ended with: the record it wrote after the wait.
+    const entry = (await admin.get(`/api/tenants/${tenantId}/webhooks/${started.id}`)).body;
+    expect(entry).toMatchObject({ status: 'processed', reason: null, recordIds: done.recordIds });
+    expect(done.recordIds).toHaveLength(1);
   });
 
   it('a cancelled instance is resumed by nothing; cancelling it again is a conflict', async () => {

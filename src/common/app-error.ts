@@ -27,7 +27,7 @@ export enum ErrorCode {
   HttpRejected = 'HTTP_REJECTED',
   /** A `fail` step of a process stopped the run on purpose. */
   ProcessFailed = 'PROCESS_FAILED',
-  /** A tenant's limit was reached: its waiting instances, a chain of processes started by records. */
+  /** A limit was reached: a tenant's waiting instances, a chain of processes started by records or calls, a loop's items, a wait's length. */
   LimitExceeded = 'LIMIT_EXCEEDED',
   /** A definition file or an unsaved definition breaks the schema or names an unknown step type. */
   InvalidDefinition = 'INVALID_DEFINITION',

@@ -103,7 +103,7 @@ describe('for-each', () => {
   it('refuses more items than FOR_EACH_MAX_ITEMS, saying so, and runs none of them', async () => {
     const outcome = await run(lines, order, compilerWith(new ForEachStep({ forEachMaxItems: 1 } as AppConfig)));
     expect(outcome.status).toBe('failed');
-    expect(outcome.error?.message).toBe('"items" has 2 items; a for-each takes at most 1 (FOR_EACH_MAX_ITEMS)');
+    expect(outcome.error).toMatchObject({ code: 'LIMIT_EXCEEDED', message: '"items" has 2 items; a for-each takes at most 1 (FOR_EACH_MAX_ITEMS)' });
     expect(outcome.trace.map((entry) => entry.step)).toEqual(['lines']);
   });
 
@@ -288,5 +288,19 @@ describe('parallel', () => {
     );
     expect(handled.status).toBe('completed');
     expect(handled.trace.at(-1)).toMatchObject({ step: 'note', output: 'first branch failed' });
+  });
+});
+
+describe('limits of waits', () => {
+  it('refuses a wait longer than WAIT_MAX_DAYS with LIMIT_EXCEEDED, saying so', async () => {
+    const outcome = await run([{ id: 'later', type: 'wait', input: { until: 'dueAt' } }], { dueAt: '2999-01-01T00:00:00Z' });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ code: 'LIMIT_EXCEEDED', message: 'A wait until 2999-01-01T00:00:00.000Z is longer than 366 days (WAIT_MAX_DAYS)' });
+  });
+
+  it('refuses a wait-for-webhook timeout longer than WAIT_MAX_DAYS with LIMIT_EXCEEDED', async () => {
+    const wait = { id: 'order', type: 'wait-for-webhook', input: { key: "'k'", webhookKey: 'id', timeout: 'P400D' } };
+    const outcome = await run([wait], {});
+    expect(outcome.error).toMatchObject({ code: 'LIMIT_EXCEEDED', message: 'A timeout of more than 366 days (WAIT_MAX_DAYS) is not allowed' });
   });
 });

@@ -2,8 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { LIVE_STATUSES, type InstanceStatus, type Wait } from './instance-state.js';
 import { ProcessInstance } from './process-instance.entity.js';
-import { Webhook } from '../webhooks/webhook.entity.js';
+import { Webhook, type WebhookStatus } from '../webhooks/webhook.entity.js';
+
+/** What a webhook's log entry says once its runs ended. */
+export interface WebhookEnd {
+  tenantId: string;
+  id: string;
+  status: WebhookStatus;
+  reason: string | null;
+  recordIds: string[];
+}
 import { StatementBatcher } from '../database/statement-batcher.js';
+import { updateReturning } from '../database/update-returning.js';
 
 @Injectable()
 export class ProcessInstancesRepository {
@@ -104,15 +114,66 @@ export class ProcessInstancesRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * A timer's claim: the instance, if it still waits at `seq` and is due by `dueBy`, becomes
+   * running (seq bumped). Answers the instance as claimed, read by the claim itself, or null
+   * when there was nothing to claim (the caller reads the instance to tell why).
+   */
+  async claimDue(tenantId: string, id: string, seq: number, dueBy: Date, changes: InstanceChanges): Promise<ProcessInstance | null> {
+    const update = this.instances
+      .createQueryBuilder()
+      .update(ProcessInstance)
+      .set({ ...changes, seq: seq + 1, updatedAt: new Date() } as QueryDeepPartialEntity<ProcessInstance>)
+      .where("tenant_id = :tenantId AND id = :id AND seq = :seq AND status = 'waiting' AND wake_at <= :dueBy", { tenantId, id, seq, dueBy });
+    const [claimed] = await updateReturning(this.instances, update);
+    return claimed ?? null;
+  }
+
   /** Stores what a resumed run did, unless the instance was cancelled (or moved on) meanwhile. */
   async saveRun(id: string, seq: number, changes: InstanceChanges): Promise<boolean> {
-    const result = await this.instances
+    const result = await this.runUpdate(id, seq, changes).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * saveRun for the only run of a webhook, with the webhook's outcome: the log entry is updated
+   * only if the run was stored, on PostgreSQL in the same statement (the run's update is a
+   * data-modifying CTE), so an ended resumption costs one round trip.
+   */
+  async saveRunWithWebhook(id: string, seq: number, changes: InstanceChanges, webhook: WebhookEnd): Promise<boolean> {
+    // Unless a replay gave the webhook other runs meanwhile.
+    const outcome = this.webhookOutcome(webhook).andWhere('run_ids = :runIds', { runIds: JSON.stringify([id]) });
+    if (this.dataSource.options.type !== 'postgres') {
+      const stored = await this.saveRun(id, seq, changes);
+      if (stored) await outcome.execute();
+      return stored;
+    }
+    const [runSql, runParameters] = this.runUpdate(id, seq, changes).getQueryAndParameters();
+    const [webhookSql, webhookParameters] = outcome.andWhere('EXISTS (SELECT 1 FROM run)').getQueryAndParameters();
+    // The webhook's placeholders follow the run's.
+    const shifted = webhookSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + runParameters.length}`);
+    const rows: Array<{ stored: number | string }> = await this.dataSource.query(
+      `WITH run AS (${runSql} RETURNING 1), webhook AS (${shifted}) SELECT COUNT(*) AS stored FROM run`,
+      [...runParameters, ...webhookParameters],
+    );
+    return Number(rows[0]?.stored) > 0;
+  }
+
+  private runUpdate(id: string, seq: number, changes: InstanceChanges) {
+    return this.instances
       .createQueryBuilder()
       .update(ProcessInstance)
       .set({ ...changes, updatedAt: new Date() } as QueryDeepPartialEntity<ProcessInstance>)
-      .where("id = :id AND seq = :seq AND status = 'running'", { id, seq })
-      .execute();
-    return (result.affected ?? 0) > 0;
+      .where("id = :id AND seq = :seq AND status = 'running'", { id, seq });
+  }
+
+  private webhookOutcome({ tenantId, id, status, reason, recordIds }: WebhookEnd) {
+    return this.dataSource
+      .getRepository(Webhook)
+      .createQueryBuilder()
+      .update(Webhook)
+      .set({ status, reason, recordIds, processedAt: new Date(), nextAttemptAt: null } as QueryDeepPartialEntity<Webhook>)
+      .where('tenant_id = :tenantId AND id = :id', { tenantId, id });
   }
 
   /** Waiting instances due before a time, soonest first, across tenants (the sweeper). */

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { CorrelationRepository } from '../engine/correlation.repository.js';
 import { EffectiveProcesses } from '../engine/effective-processes.js';
-import { dueAt, dueOutput, earliestDue, type InstanceState, type Wait } from '../engine/instance-state.js';
+import { dueAt, dueOutput, earliestDue, type InstanceState, type InstanceStatus, type Wait } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { ProcessRunner, type RunInput, type RunOutcome } from '../engine/process-runner.js';
-import { WebhookLogService } from '../webhooks/webhook-log.service.js';
+import { WebhookLogService, type WebhookDetail } from '../webhooks/webhook-log.service.js';
 import { InstanceWaits } from './instance-waits.service.js';
 import type { InstanceJob } from './job-contracts.js';
 import { PipelineEvents } from './pipeline-events.js';
@@ -47,50 +47,59 @@ export class InstanceResumer {
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
   async wake(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
+    const now = Date.now();
+    const claim = { status: 'running' as const, resumption: { by: 'timer' as const, at: new Date(now).toISOString() }, wakeAt: null };
+    // The claim reads the instance it claims; only a job that claims nothing reads it to tell why.
+    const claimed = await this.instances.claimDue(job.tenantId, job.instanceId, job.seq, new Date(now + EARLY_MS), claim);
+    if (!claimed) return this.unclaimed(job, lastAttempt);
+    this.events.instanceResumed({ by: 'timer', lagSeconds: job.dueAt ? Math.max(0, now - Date.parse(job.dueAt)) / 1000 : undefined });
+    if (claimed.waits?.some((wait) => wait.kind === 'webhook')) await this.correlation.removeForInstance(claimed.id);
+    return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, claimed);
+  }
+
+  /** A timer that found its instance not waiting for it at that seq, or not due yet. */
+  private async unclaimed(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
     const instance = await this.instances.get(job.tenantId, job.instanceId);
     // This job claimed it in an attempt that did not finish (a worker died): it goes on with it.
     if (instance?.status === 'running' && instance.seq === job.seq + 1 && instance.resumption?.by === 'timer') {
-      return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt);
+      return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, instance);
     }
-    if (!instance || instance.status !== 'waiting' || instance.seq !== job.seq || !instance.wakeAt) return 'stale';
-    if (instance.wakeAt.getTime() > Date.now() + EARLY_MS) {
+    if (instance?.status === 'waiting' && instance.seq === job.seq && instance.wakeAt && instance.wakeAt.getTime() > Date.now() + EARLY_MS) {
       // Fired early (this machine's clock is behind the one that armed it): the job tries again.
       throw new AppError(ErrorCode.Transient, `Instance ${instance.id} is due at ${instance.wakeAt.toISOString()}, not yet`);
     }
-    const claim = { status: 'running' as const, resumption: { by: 'timer' as const, at: new Date().toISOString() }, wakeAt: null };
-    const won = await this.instances.claim(instance.id, ['waiting'], instance.seq, claim);
-    if (!won) return 'stale';
-    this.events.instanceResumed({ by: 'timer', lagSeconds: Math.max(0, Date.now() - instance.wakeAt.getTime()) / 1000 });
-    if (instance.waits?.some((wait) => wait.kind === 'webhook')) await this.correlation.removeForInstance(instance.id);
-    // What the claim made of it: no need to read it again.
-    return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, Object.assign(instance, claim, { seq: job.seq + 1 }));
+    return 'stale';
   }
 
   /** Runs a claimed instance on. An error that may pass is rethrown (the job retries) unless this is the last attempt. */
   async resume(job: InstanceJob, lastAttempt: boolean, claimed?: ProcessInstance): Promise<ResumeResult> {
     const instance = claimed ?? (await this.instances.get(job.tenantId, job.instanceId));
     if (!instance || instance.status !== 'running' || instance.seq !== job.seq) return 'stale';
-    const ran = await this.runOn(instance, lastAttempt);
+    const webhook = instance.webhookId ? await this.log.find(instance.tenantId, instance.webhookId) : null;
+    const ran = await this.runOn(instance, webhook, lastAttempt);
     // An instance that did not wait before (called, started by a record, retried) counts as a new wait.
     const outcome = instance.waits === null ? await this.limits.newWait(instance.tenantId, ran) : ran;
     const waiting = outcome.status === 'waiting';
-    const status = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
+    const status: InstanceStatus = waiting ? 'waiting' : outcome.status === 'failed' ? 'failed' : 'completed';
     const wakeAt = waiting ? earliestDue(outcome.waits) : null;
     await this.calls.start(instance, outcome.calls);
     await this.recordTriggers.start(instance, outcome.writes);
-    const stored = await this.instances.saveRun(instance.id, job.seq, {
-      status,
-      errorCode: outcome.error?.code ?? null,
-      reason: outcome.error?.message ?? null,
+    const ended = { status, errorCode: outcome.error?.code ?? null, reason: outcome.error?.message ?? null, recordIds: outcome.recordIds };
+    const changes = {
+      ...ended,
       trace: [...instance.trace, ...outcome.trace],
-      recordIds: outcome.recordIds,
       // A called instance keeps its outputs: they are its caller's step output.
       state: status === 'completed' && instance.trigger?.type !== 'process' ? null : outcome.state,
       waits: waiting ? outcome.waits : null,
       wakeAt,
       resumption: null,
       finishedAt: waiting ? null : new Date(),
-    });
+    };
+    // The webhook's only run: what the webhook became follows from this run alone, and is written with it.
+    const onlyRun = !waiting && webhook?.runIds.length === 1 && webhook.runIds[0] === instance.id;
+    const stored = onlyRun
+      ? await this.instances.saveRunWithWebhook(instance.id, job.seq, changes, { tenantId: instance.tenantId, id: webhook.id, ...summarize([ended]) })
+      : await this.instances.saveRun(instance.id, job.seq, changes);
     const line = { webhookId: instance.webhookId, instanceId: instance.id, tenantId: instance.tenantId, processId: instance.processId };
     if (!stored) {
       this.logger.warn({ msg: 'Instance was cancelled while it ran: what it did is kept, its outcome is not', ...line });
@@ -99,12 +108,7 @@ export class InstanceResumer {
     await this.tasks.settle(instance, waiting ? outcome.waits : [], outcome.state);
     if (waiting) await this.waits.park({ ...instance, seq: job.seq, waits: outcome.waits, wakeAt });
     else {
-      await this.refreshWebhook(instance, {
-        status,
-        errorCode: outcome.error?.code ?? null,
-        reason: outcome.error?.message ?? null,
-        recordIds: outcome.recordIds,
-      });
+      if (!onlyRun) await this.refreshWebhook(instance);
       await this.calls.ended(instance);
     }
     this.events.runStored({ tenantId: instance.tenantId, processId: instance.processId, status, trace: outcome.trace, recordIds: outcome.recordIds });
@@ -117,37 +121,20 @@ export class InstanceResumer {
    * The webhook that started the instance tells what became of it: once the instance has ended
    * (after a retry, say), the webhook's status, reason and records follow from its runs again.
    */
-  private async refreshWebhook(instance: ProcessInstance, ended: Parameters<typeof summarize>[0][number]): Promise<void> {
+  private async refreshWebhook(instance: ProcessInstance): Promise<void> {
     if (!instance.webhookId) return;
     const webhook = await this.log.find(instance.tenantId, instance.webhookId);
     if (!webhook?.runIds.includes(instance.id)) return;
-    // The webhook's only run: what it ended as is at hand.
-    const runs =
-      webhook.runIds.length === 1
-        ? new Map([[instance.id, ended]])
-        : new Map<string, Parameters<typeof summarize>[0][number]>(
-            (await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]),
-          );
+    const runs = new Map((await this.instances.listByWebhook(instance.tenantId, instance.webhookId)).map((run) => [run.id, run]));
     if (!webhook.runIds.every((id) => runs.has(id))) return;
     const result = summarize(webhook.runIds.map((id) => runs.get(id)!));
     await this.log.finish(instance.tenantId, instance.webhookId, result.status, result.reason, result.recordIds);
   }
 
-  /** The instance's `$` and `$webhook`: its webhook's (from the log), or its own when no webhook started it. */
-  private async startedBy(instance: ProcessInstance): Promise<Pick<RunInput, 'payload' | 'webhook'> | null> {
-    if (!instance.webhookId) return { payload: instance.payload ?? {}, webhook: null };
-    const webhook = await this.log.find(instance.tenantId, instance.webhookId);
-    if (!webhook) return null;
-    return {
-      payload: webhook.payload,
-      webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: webhook.apiKeyName, receivedAt: webhook.receivedAt },
-    };
-  }
-
-  private async runOn(instance: ProcessInstance, lastAttempt: boolean): Promise<RunOutcome> {
+  private async runOn(instance: ProcessInstance, webhook: WebhookDetail | null, lastAttempt: boolean): Promise<RunOutcome> {
     const state: InstanceState = instance.state ?? { writeKey: `${instance.webhookId ?? instance.id}:${instance.processId}`, vars: {}, outputs: {}, memo: {} };
     const process = await this.processes.pinned(instance.tenantId, instance.processId, instance.processVersion, instance.processSource ?? undefined);
-    const started = await this.startedBy(instance);
+    const started = startedBy(instance, webhook);
     if (!started) return failed(new AppError(ErrorCode.NotFound, `The webhook that started instance ${instance.id} is no longer stored`), instance, state);
     if (!process) {
       return failed(
@@ -176,6 +163,16 @@ export class InstanceResumer {
       return failed(failure, instance, state);
     }
   }
+}
+
+/** The instance's `$` and `$webhook`: its webhook's (from the log), or its own when no webhook started it; null when its webhook is gone. */
+function startedBy(instance: ProcessInstance, webhook: WebhookDetail | null): Pick<RunInput, 'payload' | 'webhook'> | null {
+  if (!instance.webhookId) return { payload: instance.payload ?? {}, webhook: null };
+  if (!webhook) return null;
+  return {
+    payload: webhook.payload,
+    webhook: { id: webhook.id, apiKeyId: webhook.apiKeyId, apiKeyName: webhook.apiKeyName, receivedAt: webhook.receivedAt },
+  };
 }
 
 /**

@@ -61,6 +61,8 @@ export interface InstanceJob {
   tenantId: string;
   instanceId: string;
   seq: number;
+  /** A timer's: when the instance is due (ISO 8601), for the timer lag. */
+  dueAt?: string;
 }
 
 /** One tick of a schedule: the process runs as it is now for the tenant. */

@@ -132,7 +132,7 @@ export class WebhookQueue implements OnModuleInit {
     await this.queue.addBulk(
       wakes.map(({ at, ...job }) => ({
         name: JOB_WAKE_INSTANCE,
-        data: job,
+        data: { ...job, dueAt: at.toISOString() },
         opts: { jobId: `wake-${job.instanceId}-${job.seq}`, delay: Math.max(0, at.getTime() - now), priority: 1 },
       })),
     );

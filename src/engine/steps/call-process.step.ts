@@ -63,7 +63,7 @@ export class CallProcessStep implements StepType<Input, Compiled> {
     const depth = (run.depth ?? 0) + 1;
     if (depth > this.maxDepth) {
       const message = `Calling "${input.process}" would nest processes ${depth} deep; at most ${this.maxDepth} are allowed (CALL_PROCESS_MAX_DEPTH)`;
-      return { ok: false, error: new AppError(ErrorCode.ProcessFailed, message) };
+      return { ok: false, error: new AppError(ErrorCode.LimitExceeded, message) };
     }
     const processes = this.modules?.get(EffectiveProcesses, { strict: false });
     const known = processes ? (await processes.forTenant(run.tenantId)).some((entry) => entry.process.definition.id === input.process) : true;

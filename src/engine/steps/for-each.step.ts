@@ -43,7 +43,7 @@ export class ForEachStep implements StepType<Input, Expression> {
     // JSONata answers a one-item sequence as the item itself and an empty one as nothing.
     const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
     if (items.length > this.maxItems) {
-      const error = new AppError(ErrorCode.ProcessFailed, `"items" has ${items.length} items; a for-each takes at most ${this.maxItems} (FOR_EACH_MAX_ITEMS)`);
+      const error = new AppError(ErrorCode.LimitExceeded, `"items" has ${items.length} items; a for-each takes at most ${this.maxItems} (FOR_EACH_MAX_ITEMS)`);
       return { ok: false, error };
     }
     return { ok: true, output: { items: items.length }, items };

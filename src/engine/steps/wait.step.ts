@@ -20,7 +20,7 @@ type Compiled = { duration: IsoDuration } | { until: Expression };
 export function timeoutOf(timeout: IsoDuration | null, maxMs: number, now = new Date()): Date | AppError {
   const at = timeout ? addIsoDuration(now, timeout) : new Date(now.getTime() + maxMs);
   if (at.getTime() - now.getTime() <= maxMs) return at;
-  return new AppError(ErrorCode.ProcessFailed, `A timeout of more than ${Math.round(maxMs / DAY_MS)} days (WAIT_MAX_DAYS) is not allowed`);
+  return new AppError(ErrorCode.LimitExceeded, `A timeout of more than ${Math.round(maxMs / DAY_MS)} days (WAIT_MAX_DAYS) is not allowed`);
 }
 
 /** Used when the configuration is not at hand (definitions compiled without a service). */
@@ -75,7 +75,7 @@ export class WaitStep implements StepType<Input, Compiled> {
     }
     if (until.getTime() - now.getTime() > this.maxMs) {
       const days = Math.round(this.maxMs / DAY_MS);
-      return { ok: false, error: new AppError(ErrorCode.ProcessFailed, `A wait until ${until.toISOString()} is longer than ${days} days (WAIT_MAX_DAYS)`) };
+      return { ok: false, error: new AppError(ErrorCode.LimitExceeded, `A wait until ${until.toISOString()} is longer than ${days} days (WAIT_MAX_DAYS)`) };
     }
     const output = { until: until.toISOString() };
     if (until <= now) return { ok: true, output };
