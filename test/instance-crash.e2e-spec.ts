@@ -233,6 +233,13 @@ describe.each(databaseKinds())('waiting instances across a worker killed with SI
       ).toEqual({ duplicates: [], missing: [], unexpected: [] });
       expect(leads).toHaveLength(COUNT);
       expect(new Set(leads.map((lead) => lead.Id))).toEqual(new Set(instances.flatMap((instance) => instance.recordIds)));
+      // Each webhook's log entry tells what its instance ended with: processed, with the Lead written after the wait.
+      const recordsOf = new Map(instances.map((instance) => [instance.webhookId, instance.recordIds]));
+      const entries = await api.get(WebhookLogService).search(tenantId, {}, 2 * COUNT);
+      expect(entries).toHaveLength(COUNT);
+      expect(
+        entries.filter((entry) => entry.status !== 'processed' || entry.recordIds.length !== 1 || entry.recordIds[0] !== recordsOf.get(entry.id)?.[0]),
+      ).toEqual([]);
     } finally {
       await stop(worker);
       await api.close();

@@ -26,18 +26,38 @@ class LockWaitingQueryRunner extends BetterSqlite3QueryRunner {
   // `any`: the signature TypeORM's QueryRunner.query declares, which this overrides.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override async query(query: string, parameters?: unknown[] | ObjectLiteral, useStructuredResult?: boolean): Promise<any> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await super.query(query, parameters, useStructuredResult);
-      } catch (error) {
-        // SQLITE_BUSY_SNAPSHOT and the like cannot be cured by trying the statement again.
-        const left = deadline - Date.now();
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || left <= 0) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(PAUSES_MS[attempt] ?? LONGEST_PAUSE_MS, left)));
-      }
+    return waitingForLock(() => super.query(query, parameters, useStructuredResult), this.timeoutMs);
+  }
+}
+
+/** Tries `attempt` until it does not fail with SQLITE_BUSY or the busy timeout has passed, pausing on timers in between. */
+async function waitingForLock<T>(attempt: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      // SQLITE_BUSY_SNAPSHOT and the like cannot be cured by trying the statement again.
+      const left = deadline - Date.now();
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || left <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(PAUSES_MS[tries] ?? LONGEST_PAUSE_MS, left)));
     }
   }
+}
+
+/**
+ * Runs `work` in one SQLite transaction, its statements (as TypeORM's query builders make them)
+ * executed synchronously: the process's jobs share the one connection, so with awaits between
+ * the statements another job's statements would fall inside the transaction. Waits for the
+ * write lock as every query does. `run` answers the rows a statement changed.
+ */
+export function inOneSqliteTransaction<T>(dataSource: DataSource, work: (run: (sql: string, parameters: unknown[]) => number) => T): Promise<T> {
+  const driver = dataSource.driver as BetterSqlite3Driver;
+  const database = driver.databaseConnection;
+  const run = (sql: string, parameters: unknown[]) =>
+    database.prepare(sql).run(...parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value))).changes;
+  const transaction = database.transaction(() => work(run));
+  return waitingForLock(() => transaction(), (driver.options as { timeout?: number }).timeout ?? 0);
 }
 
 /** Opens the data source; on SQLite, lock waits then happen between statements, on timers. */

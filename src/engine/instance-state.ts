@@ -16,6 +16,9 @@ export function chainDepth(trigger: InstanceTrigger | null | undefined): number 
 export type InstanceStatus = 'running' | 'waiting' | 'completed' | 'skipped' | 'failed' | 'cancelled';
 
 /** The statuses of instances that have not ended: retention keeps them, and their webhooks. */
+/** A timer may fire this much before its instance's wake time (clocks of machines differ a little). */
+export const TIMER_EARLY_MS = 50;
+
 export const LIVE_STATUSES: readonly InstanceStatus[] = ['running', 'waiting'];
 
 /**

@@ -1,8 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
-import { LIVE_STATUSES, type InstanceStatus, type Wait } from './instance-state.js';
+import { LIVE_STATUSES, TIMER_EARLY_MS, type InstanceStatus, type Wait } from './instance-state.js';
 import { ProcessInstance } from './process-instance.entity.js';
 import { Webhook, type WebhookStatus } from '../webhooks/webhook.entity.js';
+import { StatementBatcher } from '../database/statement-batcher.js';
+import { updateReturning } from '../database/update-returning.js';
+import { inOneSqliteTransaction } from '../database/sqlite-lock-wait.js';
+
+interface DueClaim {
+  tenantId: string;
+  id: string;
+  seq: number;
+}
+
+/** What an ended resumption stores: nothing waits any more. */
+export type EndedChanges = Pick<ProcessInstance, 'status' | 'errorCode' | 'reason' | 'trace' | 'recordIds' | 'state'> & { finishedAt: Date };
+
+interface EndedRun {
+  id: string;
+  seq: number;
+  changes: EndedChanges;
+  webhook: WebhookEnd;
+}
+
+/**
+ * The ended runs (a JSON array, $1) stored where each is still running at its seq, and the log
+ * entry of each stored one given its outcome while the entry still names that run alone.
+ * Answers the ids of the runs stored.
+ */
+const ENDED_RUNS_SQL = `
+WITH ended AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(
+    id varchar, seq integer, status varchar, error_code varchar, reason text, trace text, record_ids text, state text,
+    finished_at timestamptz, tenant_id varchar, webhook_id varchar, webhook_status varchar, webhook_reason text,
+    webhook_record_ids text, run_ids text)
+), run AS (
+  UPDATE process_instances AS i
+  SET status = e.status, error_code = e.error_code, reason = e.reason, trace = e.trace, record_ids = e.record_ids,
+      state = e.state, waits = NULL, wake_at = NULL, resumption = NULL, finished_at = e.finished_at, updated_at = $2
+  FROM ended e
+  WHERE i.id = e.id AND i.seq = e.seq AND i.status = 'running'
+  RETURNING i.id
+), webhook AS (
+  UPDATE webhooks AS w
+  SET status = e.webhook_status, reason = e.webhook_reason, record_ids = e.webhook_record_ids, processed_at = $2, next_attempt_at = NULL
+  FROM ended e JOIN run ON run.id = e.id
+  WHERE w.tenant_id = e.tenant_id AND w.id = e.webhook_id AND w.run_ids = e.run_ids
+)
+SELECT id FROM run`;
 
 /** What a webhook's log entry says once its runs ended. */
 export interface WebhookEnd {
@@ -12,8 +57,6 @@ export interface WebhookEnd {
   reason: string | null;
   recordIds: string[];
 }
-import { StatementBatcher } from '../database/statement-batcher.js';
-import { updateReturning } from '../database/update-returning.js';
 
 @Injectable()
 export class ProcessInstancesRepository {
@@ -28,6 +71,15 @@ export class ProcessInstancesRepository {
       return items.map(() => undefined);
     },
     (item) => this.writeFinished([item.run], [item.webhook]),
+  );
+
+  private readonly dueClaims = new StatementBatcher<DueClaim, ProcessInstance | null>(
+    (claims) => this.claimDueMany(claims),
+    async (claim) => (await this.claimDueMany([claim]))[0],
+  );
+  private readonly endedRuns = new StatementBatcher<EndedRun, boolean>(
+    (runs) => this.saveEndedMany(runs),
+    async (run) => (await this.saveEndedMany([run]))[0],
   );
 
   constructor(private readonly dataSource: DataSource) {
@@ -115,18 +167,40 @@ export class ProcessInstancesRepository {
   }
 
   /**
-   * A timer's claim: the instance, if it still waits at `seq` and is due by `dueBy`, becomes
+   * A timer's claim: the instance, if it still waits at `seq` and is due (TIMER_EARLY_MS), becomes
    * running (seq bumped). Answers the instance as claimed, read by the claim itself, or null
-   * when there was nothing to claim (the caller reads the instance to tell why).
+   * when there was nothing to claim (the caller reads the instance to tell why). The claims of
+   * timers that fire together go in one statement.
    */
-  async claimDue(tenantId: string, id: string, seq: number, dueBy: Date, changes: InstanceChanges): Promise<ProcessInstance | null> {
+  claimDue(tenantId: string, id: string, seq: number): Promise<ProcessInstance | null> {
+    return this.dueClaims.send({ tenantId, id, seq });
+  }
+
+  private async claimDueMany(claims: DueClaim[]): Promise<Array<ProcessInstance | null>> {
+    const now = new Date();
+    const keys = claims.map((_, i) => `(:tenant${i}, :id${i}, :seq${i})`).join(', ');
+    const parameters = Object.fromEntries(
+      claims.flatMap((claim, i) => [
+        [`tenant${i}`, claim.tenantId],
+        [`id${i}`, claim.id],
+        [`seq${i}`, claim.seq],
+      ]),
+    );
     const update = this.instances
       .createQueryBuilder()
       .update(ProcessInstance)
-      .set({ ...changes, seq: seq + 1, updatedAt: new Date() } as QueryDeepPartialEntity<ProcessInstance>)
-      .where("tenant_id = :tenantId AND id = :id AND seq = :seq AND status = 'waiting' AND wake_at <= :dueBy", { tenantId, id, seq, dueBy });
-    const [claimed] = await updateReturning(this.instances, update);
-    return claimed ?? null;
+      .set({ status: 'running', resumption: { by: 'timer', at: now.toISOString() }, wakeAt: null, seq: () => 'seq + 1', updatedAt: now })
+      .where(`status = 'waiting' AND wake_at <= :dueBy AND (tenant_id, id, seq) IN (${keys})`, {
+        dueBy: new Date(now.getTime() + TIMER_EARLY_MS),
+        ...parameters,
+      });
+    const claimed = new Map((await updateReturning(this.instances, update)).map((row) => [row.id, row]));
+    // A row goes to one claim only, should two jobs claim the same instance at the same seq.
+    return claims.map(({ id }) => {
+      const row = claimed.get(id) ?? null;
+      claimed.delete(id);
+      return row;
+    });
   }
 
   /** Stores what a resumed run did, unless the instance was cancelled (or moved on) meanwhile. */
@@ -137,26 +211,51 @@ export class ProcessInstancesRepository {
 
   /**
    * saveRun for the only run of a webhook, with the webhook's outcome: the log entry is updated
-   * only if the run was stored, on PostgreSQL in the same statement (the run's update is a
-   * data-modifying CTE), so an ended resumption costs one round trip.
+   * only if the run was stored (and the webhook was not replayed meanwhile). On PostgreSQL the
+   * runs that end together are stored with their log entries in one statement.
    */
-  async saveRunWithWebhook(id: string, seq: number, changes: InstanceChanges, webhook: WebhookEnd): Promise<boolean> {
-    // Unless a replay gave the webhook other runs meanwhile.
-    const outcome = this.webhookOutcome(webhook).andWhere('run_ids = :runIds', { runIds: JSON.stringify([id]) });
+  saveRunWithWebhook(id: string, seq: number, changes: EndedChanges, webhook: WebhookEnd): Promise<boolean> {
+    return this.endedRuns.send({ id, seq, changes, webhook });
+  }
+
+  private async saveEndedMany(runs: EndedRun[]): Promise<boolean[]> {
     if (this.dataSource.options.type !== 'postgres') {
-      const stored = await this.saveRun(id, seq, changes);
-      if (stored) await outcome.execute();
-      return stored;
+      // The runs and their log entries in one transaction, so a crash cannot leave an entry behind its run.
+      const statements = runs.map(({ id, seq, changes, webhook }) => ({
+        run: this.runUpdate(id, seq, { ...changes, waits: null, wakeAt: null, resumption: null }).getQueryAndParameters(),
+        webhook: this.webhookOutcome(webhook)
+          .andWhere('run_ids = :runIds', { runIds: JSON.stringify([id]) })
+          .getQueryAndParameters(),
+      }));
+      return inOneSqliteTransaction(this.dataSource, (run) =>
+        statements.map((statement) => {
+          const stored = run(...statement.run) > 0;
+          if (stored) run(...statement.webhook);
+          return stored;
+        }),
+      );
     }
-    const [runSql, runParameters] = this.runUpdate(id, seq, changes).getQueryAndParameters();
-    const [webhookSql, webhookParameters] = outcome.andWhere('EXISTS (SELECT 1 FROM run)').getQueryAndParameters();
-    // The webhook's placeholders follow the run's.
-    const shifted = webhookSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + runParameters.length}`);
-    const rows: Array<{ stored: number | string }> = await this.dataSource.query(
-      `WITH run AS (${runSql} RETURNING 1), webhook AS (${shifted}) SELECT COUNT(*) AS stored FROM run`,
-      [...runParameters, ...webhookParameters],
-    );
-    return Number(rows[0]?.stored) > 0;
+    // One JSON parameter holds every row; simple-json columns are text, written as TypeORM would.
+    const rows = runs.map(({ id, seq, changes, webhook }) => ({
+      id,
+      seq,
+      status: changes.status,
+      error_code: changes.errorCode,
+      reason: changes.reason,
+      trace: JSON.stringify(changes.trace),
+      record_ids: JSON.stringify(changes.recordIds),
+      state: changes.state === null ? null : JSON.stringify(changes.state),
+      finished_at: changes.finishedAt.toISOString(),
+      tenant_id: webhook.tenantId,
+      webhook_id: webhook.id,
+      webhook_status: webhook.status,
+      webhook_reason: webhook.reason,
+      webhook_record_ids: JSON.stringify(webhook.recordIds),
+      run_ids: JSON.stringify([id]),
+    }));
+    const stored: Array<{ id: string }> = await this.dataSource.query(ENDED_RUNS_SQL, [JSON.stringify(rows), new Date()]);
+    const ids = new Set(stored.map((row) => row.id));
+    return runs.map((run) => ids.has(run.id));
   }
 
   private runUpdate(id: string, seq: number, changes: InstanceChanges) {

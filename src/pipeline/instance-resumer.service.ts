@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { CorrelationRepository } from '../engine/correlation.repository.js';
 import { EffectiveProcesses } from '../engine/effective-processes.js';
-import { dueAt, dueOutput, earliestDue, type InstanceState, type InstanceStatus, type Wait } from '../engine/instance-state.js';
+import { TIMER_EARLY_MS, dueAt, dueOutput, earliestDue, type InstanceState, type InstanceStatus, type Wait } from '../engine/instance-state.js';
 import type { ProcessInstance } from '../engine/process-instance.entity.js';
 import { ProcessInstancesRepository } from '../engine/process-instances.repository.js';
 import { ProcessRunner, type RunInput, type RunOutcome } from '../engine/process-runner.js';
@@ -15,9 +15,6 @@ import { failedOutcome, summarize } from './webhook-runner.service.js';
 import { ApprovalTasks } from './approval-tasks.service.js';
 import { RecordTriggers } from './record-triggers.service.js';
 import { InstanceLimits } from './instance-limits.service.js';
-
-/** A timer job may fire this much before the instance's wake time (clocks of machines differ a little). */
-const EARLY_MS = 50;
 
 export type ResumeResult = 'waiting' | 'completed' | 'failed' | 'stale';
 
@@ -47,12 +44,11 @@ export class InstanceResumer {
 
   /** A waiting instance's timer: claims the instance if it still waits at that seq, then runs it. */
   async wake(job: InstanceJob, lastAttempt: boolean): Promise<ResumeResult> {
-    const now = Date.now();
-    const claim = { status: 'running' as const, resumption: { by: 'timer' as const, at: new Date(now).toISOString() }, wakeAt: null };
     // The claim reads the instance it claims; only a job that claims nothing reads it to tell why.
-    const claimed = await this.instances.claimDue(job.tenantId, job.instanceId, job.seq, new Date(now + EARLY_MS), claim);
+    const claimed = await this.instances.claimDue(job.tenantId, job.instanceId, job.seq);
     if (!claimed) return this.unclaimed(job, lastAttempt);
-    this.events.instanceResumed({ by: 'timer', lagSeconds: job.dueAt ? Math.max(0, now - Date.parse(job.dueAt)) / 1000 : undefined });
+    const lagSeconds = job.dueAt ? Math.max(0, Date.now() - Date.parse(job.dueAt)) / 1000 : undefined;
+    this.events.instanceResumed({ by: 'timer', lagSeconds });
     if (claimed.waits?.some((wait) => wait.kind === 'webhook')) await this.correlation.removeForInstance(claimed.id);
     return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, claimed);
   }
@@ -64,7 +60,7 @@ export class InstanceResumer {
     if (instance?.status === 'running' && instance.seq === job.seq + 1 && instance.resumption?.by === 'timer') {
       return this.resume({ ...job, seq: job.seq + 1 }, lastAttempt, instance);
     }
-    if (instance?.status === 'waiting' && instance.seq === job.seq && instance.wakeAt && instance.wakeAt.getTime() > Date.now() + EARLY_MS) {
+    if (instance?.status === 'waiting' && instance.seq === job.seq && instance.wakeAt && instance.wakeAt.getTime() > Date.now() + TIMER_EARLY_MS) {
       // Fired early (this machine's clock is behind the one that armed it): the job tries again.
       throw new AppError(ErrorCode.Transient, `Instance ${instance.id} is due at ${instance.wakeAt.toISOString()}, not yet`);
     }
@@ -97,9 +93,15 @@ export class InstanceResumer {
     };
     // The webhook's only run: what the webhook became follows from this run alone, and is written with it.
     const onlyRun = !waiting && webhook?.runIds.length === 1 && webhook.runIds[0] === instance.id;
-    const stored = onlyRun
-      ? await this.instances.saveRunWithWebhook(instance.id, job.seq, changes, { tenantId: instance.tenantId, id: webhook.id, ...summarize([ended]) })
-      : await this.instances.saveRun(instance.id, job.seq, changes);
+    const stored =
+      onlyRun && changes.finishedAt
+        ? await this.instances.saveRunWithWebhook(
+            instance.id,
+            job.seq,
+            { ...changes, finishedAt: changes.finishedAt },
+            { tenantId: instance.tenantId, id: webhook.id, ...summarize([ended]) },
+          )
+        : await this.instances.saveRun(instance.id, job.seq, changes);
     const line = { webhookId: instance.webhookId, instanceId: instance.id, tenantId: instance.tenantId, processId: instance.processId };
     if (!stored) {
       this.logger.warn({ msg: 'Instance was cancelled while it ran: what it did is kept, its outcome is not', ...line });
@@ -186,7 +188,7 @@ function settle(waits: Wait[], claimed: Record<string, unknown>, now: number): {
   for (const wait of waits) {
     if (wait.step in resolved) continue;
     const due = dueAt(wait);
-    if (due === null || Date.parse(due) > now + EARLY_MS) pending.push(wait);
+    if (due === null || Date.parse(due) > now + TIMER_EARLY_MS) pending.push(wait);
     // A retry that is due is no wait any more: the step, not done, runs again.
     else if (wait.kind !== 'retry' && wait.kind !== 'process') resolved[wait.step] = dueOutput(wait);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { insertOnce } from '../database/insert-once.js';
+import { StatementBatcher } from '../database/statement-batcher.js';
 import { Webhook, WebhookStatus } from './webhook.entity.js';
 
 export interface WebhookFilter {
@@ -14,6 +15,22 @@ export interface WebhookFilter {
 @Injectable()
 export class WebhooksRepository {
   private readonly webhooks: Repository<Webhook>;
+  // Entries that concurrent jobs read at about the same time (resumed instances, runs) come in one statement.
+  private readonly reads = new StatementBatcher<{ tenantId: string; id: string }, Webhook | null>(
+    async (keys) => {
+      const found = new Map((await this.webhooks.findBy({ id: In([...new Set(keys.map((key) => key.id))]) })).map((row) => [row.id, row]));
+      const given = new Set<string>();
+      // Only an entry of the reader's own tenant; a second reader of the same entry gets a copy of its own.
+      return keys.map(({ tenantId, id }) => {
+        const row = found.get(id);
+        if (row?.tenantId !== tenantId) return null;
+        if (given.has(id)) return this.webhooks.create(structuredClone(row));
+        given.add(id);
+        return row;
+      });
+    },
+    ({ tenantId, id }) => this.webhooks.findOneBy({ tenantId, id }),
+  );
 
   constructor(dataSource: DataSource) {
     this.webhooks = dataSource.getRepository(Webhook);
@@ -64,7 +81,7 @@ export class WebhooksRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Webhook | null> {
-    return this.webhooks.findOneBy({ tenantId, id });
+    return this.reads.send({ tenantId, id });
   }
 
   /** Newest first: by ids, status, key and time, after a cursor (the time and id of the last one seen). */
