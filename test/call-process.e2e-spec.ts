@@ -28,7 +28,12 @@ function caller(id: string, input: Record<string, unknown>, after: Record<string
     activeByDefault: true,
     trigger: { type: 'webhook' },
     steps: [
-      { id: 'call', type: 'call-process', input, onError: [{ id: 'why', type: 'set-variable', input: { name: 'why', value: "$error.code & ': ' & $error.message" } }] },
+      {
+        id: 'call',
+        type: 'call-process',
+        input,
+        onError: [{ id: 'why', type: 'set-variable', input: { name: 'why', value: "$error.code & ': ' & $error.message" } }],
+      },
       ...after,
     ],
   };

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiOkResponse, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiAdminErrors, ApiErrors } from '../common/api-docs.decorator.js';
 import { ErrorCode } from '../common/app-error.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
@@ -8,6 +9,7 @@ import { adminValidationPipe } from '../common/validation.pipe.js';
 import { ScheduleSync } from '../pipeline/schedule-sync.service.js';
 import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService, type DryRunResult } from '../engine/dry-run.service.js';
+import { ProcessBpmn } from '../engine/process-bpmn.service.js';
 import { ProcessesService, type ProcessDetail, type ProcessView } from '../engine/processes.service.js';
 import { WhatIfService, type WhatIfReport } from '../engine/what-if.service.js';
 import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, ValidateDefinitionDto, WhatIfDto } from './dto.js';
@@ -46,6 +48,7 @@ export class ProcessesController {
     private readonly whatIf: WhatIfService,
     private readonly compiler: DefinitionCompiler,
     private readonly schedules: ScheduleSync,
+    private readonly bpmn: ProcessBpmn,
   ) {}
 
   /** A change of the tenant's processes, then their schedules as they are after it. */
@@ -123,6 +126,30 @@ export class ProcessesController {
       tenantId,
       current.source === 'custom' ? this.processes.update(tenantId, id, body.definition) : this.processes.override(tenantId, id, body.definition),
     );
+  }
+
+  @Get(':id/bpmn')
+  @RequireScope('processes:read')
+  @ApiProduces('application/xml')
+  @ApiOperation({ summary: 'The definition that runs, as a BPMN 2.0 document with its diagram (opens in other BPMN tools)' })
+  @ApiOkResponse({ description: 'BPMN 2.0 XML', schema: { type: 'string' } })
+  async exportBpmn(@Param('tenantId') tenantId: string, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const xml = await this.bpmn.export(tenantId, id);
+    // Set once there is a document: an error is answered as JSON, as everywhere.
+    reply.type('application/xml; charset=utf-8');
+    return xml;
+  }
+
+  @Put(':id/bpmn')
+  @RequireScope('processes:write')
+  @ApiConsumes('application/xml')
+  @ApiBody({ description: 'BPMN 2.0 XML whose process id is :id', schema: { type: 'string' } })
+  @ApiOperation({
+    summary:
+      "Save a BPMN document as the tenant's process: an override of a base process, a new version of a custom one, or a new custom process; an element the engine cannot run is refused (INVALID_DEFINITION, with its id and name)",
+  })
+  importBpmn(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: unknown): Promise<ProcessView> {
+    return this.synced(tenantId, this.bpmn.import(tenantId, body, id));
   }
 
   @Delete(':id')

@@ -72,13 +72,16 @@ export function rateLimit(raw: string, min: number): number | null {
   return Number(raw);
 }
 
-export function readJson(path: string): unknown {
-  let text: string;
+export function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
   }
+}
+
+export function readJson(path: string): unknown {
+  const text = readText(path);
   try {
     return JSON.parse(text);
   } catch (error) {

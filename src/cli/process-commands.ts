@@ -1,17 +1,29 @@
 import { CommanderError } from 'commander';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { compileFile } from '../engine/base-definitions.js';
 import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService } from '../engine/dry-run.service.js';
 import { buildProcessSchema } from '../engine/process-schema.js';
+import { ProcessBpmn } from '../engine/process-bpmn.service.js';
 import { ProcessesService, type BaseUpgradeView } from '../engine/processes.service.js';
 import { StepRegistry } from '../engine/step-registry.js';
 import { WhatIfService, type WhatIfEntry } from '../engine/what-if.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { WebhookStatus } from '../webhooks/webhook.entity.js';
-import { type CliCommand, type CliServices, type JsonOptions, type TenantOptions, cell, printList, printObject, readJson, wholeNumber } from './common.js';
+import {
+  type CliCommand,
+  type CliServices,
+  type JsonOptions,
+  type TenantOptions,
+  cell,
+  printList,
+  printObject,
+  readJson,
+  readText,
+  wholeNumber,
+} from './common.js';
 
 /** `hookflow process …`: a tenant's business processes, and tools for definitions before they run. */
 export function addProcessCommands(program: CliCommand, services: CliServices): void {
@@ -19,6 +31,7 @@ export function addProcessCommands(program: CliCommand, services: CliServices): 
   addViewCommands(processCommand, services);
   addOverrideCommands(processCommand, services);
   addCustomProcessCommands(processCommand, services);
+  addExchangeCommands(processCommand, services);
   addValidateCommand(processCommand, services);
   addDryRunCommands(processCommand, services);
   addSchemaCommand(processCommand, services);
@@ -85,6 +98,40 @@ function addOverrideCommands(processCommand: CliCommand, { get }: CliServices): 
     .action(async (processId: string, options: TenantOptions & { toVersion: string }) => {
       const processes = await get(ProcessesService);
       printObject(await processes.rollback(options.tenant, processId, wholeNumber(options.toVersion, '--to-version')), options.json);
+    });
+}
+
+/** A process to and from a file: its definition (JSON) or a BPMN 2.0 document that other BPMN tools open. */
+function addExchangeCommands(processCommand: CliCommand, { get }: CliServices): void {
+  processCommand
+    .command('export <processId>')
+    .description('the definition that runs for the tenant, as JSON or as a BPMN 2.0 document with its diagram')
+    .tenantOption()
+    .option('--format <format>', 'json or bpmn', 'json')
+    .option('--out <file>', 'write it to this file instead of standard output')
+    .action(async (processId: string, options: TenantOptions & { format: string; out?: string }) => {
+      if (options.format !== 'json' && options.format !== 'bpmn') throw new ConfigError(`--format must be json or bpmn, not "${options.format}"`);
+      const text =
+        options.format === 'bpmn'
+          ? await (await get(ProcessBpmn)).export(options.tenant, processId)
+          : `${JSON.stringify((await (await get(ProcessesService)).get(options.tenant, processId)).definition, null, 2)}\n`;
+      if (options.out) writeFileSync(options.out, text);
+      else process.stdout.write(text);
+    });
+  processCommand
+    .command('import <file>')
+    .description(
+      "save a definition (.json) or a BPMN 2.0 document (.bpmn, .xml) as the tenant's process of its id: an override of a base process, a new version of a custom one, or a new custom process",
+    )
+    .tenantOption()
+    .jsonOption()
+    .action(async (file: string, options: TenantOptions) => {
+      const text = readText(file);
+      const saved =
+        /\.(bpmn|xml)$/i.test(file) || text.trimStart().startsWith('<')
+          ? await (await get(ProcessBpmn)).import(options.tenant, text)
+          : await (await get(ProcessesService)).save(options.tenant, readJson(file));
+      printObject(saved, options.json);
     });
 }
 

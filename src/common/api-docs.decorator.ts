@@ -21,7 +21,8 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.ExpressionFailed]: 'An expression of a definition failed while running',
   [ErrorCode.HttpRejected]: 'An external system refused a request of an http-request step',
   [ErrorCode.ProcessFailed]: 'A fail step stopped the run on purpose',
-  [ErrorCode.LimitExceeded]: 'A limit was reached (waiting instances, a chain of processes started by records or calls, the items of a loop, the length of a wait)',
+  [ErrorCode.LimitExceeded]:
+    'A limit was reached (waiting instances, a chain of processes started by records or calls, the items of a loop, the length of a wait)',
   [ErrorCode.InvalidDefinition]: 'A definition breaks the schema or names an unknown step type',
   [ErrorCode.Transient]: 'Database or network trouble that may pass; try again',
   [ErrorCode.Internal]: 'A fault of the service (its log has the details)',

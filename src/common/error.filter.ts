@@ -15,6 +15,9 @@ export interface ErrorBody {
 
 const logger = new Logger('HttpError');
 
+/** What a request with a body of a type the endpoint does not take is told (webhooks take these three). */
+export const UNSUPPORTED_CONTENT_TYPE = 'Unsupported Content-Type: send application/json, multipart/form-data or application/x-www-form-urlencoded';
+
 /** Turns anything thrown while serving a request into the one error shape of the API. */
 export function toErrorResponse(error: unknown): { body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof AppError) {
@@ -83,11 +86,7 @@ function fastifyErrorBody(error: FastifyError, status: number): ErrorBody {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return bodyOf(status, ErrorCode.PayloadTooLarge, 'Request body is larger than the limit of this endpoint');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return bodyOf(
-        status,
-        ErrorCode.UnsupportedMediaType,
-        'Unsupported Content-Type: send application/json, multipart/form-data or application/x-www-form-urlencoded',
-      );
+      return bodyOf(status, ErrorCode.UnsupportedMediaType, UNSUPPORTED_CONTENT_TYPE);
     default:
       // The other content-parser errors (empty body, bad Content-Length…) are about the body.
       return bodyOf(status, error.code.startsWith('FST_ERR_CTP_') && status === 400 ? ErrorCode.InvalidBody : codeForStatus(status), error.message);

@@ -7,6 +7,16 @@ export interface ProcessDefinition {
   activeByDefault: boolean;
   trigger: TriggerDefinition;
   steps: StepDefinition[];
+  /** Where a BPMN designer draws the process (see src/engine/bpmn); never read when running. */
+  diagram?: ProcessDiagram;
+}
+
+/** Positions of the BPMN view's elements, by BPMN element id (a step's element has the step's id). */
+export interface ProcessDiagram {
+  /** Tasks, events, gateways and sub-processes: their bounds. */
+  shapes?: Record<string, { x: number; y: number; width: number; height: number }>;
+  /** Sequence flows: their waypoints, [x, y] each. */
+  edges?: Record<string, Array<[number, number]>>;
 }
 
 export type TriggerDefinition = WebhookTrigger | ScheduleTrigger | RecordTrigger;

@@ -26,6 +26,7 @@ import { BaseDefinitions } from './base-definitions.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProcessInstancesRepository } from './process-instances.repository.js';
 import { ProcessesService } from './processes.service.js';
+import { ProcessBpmn } from './process-bpmn.service.js';
 import { InstancesService } from './instances.service.js';
 import { StepRegistry } from './step-registry.js';
 import type { StepType } from './step-type.js';
@@ -67,6 +68,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     ApprovalTasksRepository,
     EffectiveProcesses,
     ProcessesService,
+    ProcessBpmn,
     InstancesService,
     TasksService,
     DryRunService,
@@ -74,6 +76,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
   ],
   exports: [
     ProcessesService,
+    ProcessBpmn,
     InstancesService,
     TasksService,
     DryRunService,

@@ -34,8 +34,51 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
       },
       trigger: triggerSchema(),
       steps: { description: 'Run in order.', type: 'array', minItems: 1, maxItems: 100, items: stepRef },
+      diagram: diagramSchema(),
     },
     definitions: { step: stepSchema(stepTypes, stepRef) },
+  };
+}
+
+/** Bounds of a saved BPMN diagram: far more than a designer draws, little enough to store with every version. */
+export const DIAGRAM_LIMITS = { elements: 2000, coordinate: 1_000_000, waypoints: 100 } as const;
+
+/** Positions for the BPMN view (src/engine/bpmn), by element id; the engine never reads them. */
+function diagramSchema(): Record<string, unknown> {
+  const coordinate = { type: 'number', minimum: -DIAGRAM_LIMITS.coordinate, maximum: DIAGRAM_LIMITS.coordinate };
+  const size = { type: 'number', minimum: 0, maximum: DIAGRAM_LIMITS.coordinate };
+  const elementId = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,199}$' };
+  return {
+    description:
+      "Where the BPMN designer draws each element, by BPMN element id (a step's element has the step's id). Written by BPMN import; ignored when the process runs.",
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      shapes: {
+        description: 'Tasks, events, gateways and sub-processes: their bounds.',
+        type: 'object',
+        maxProperties: DIAGRAM_LIMITS.elements,
+        propertyNames: elementId,
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['x', 'y', 'width', 'height'],
+          properties: { x: coordinate, y: coordinate, width: size, height: size },
+        },
+      },
+      edges: {
+        description: 'Sequence flows: their waypoints, [x, y] each.',
+        type: 'object',
+        maxProperties: DIAGRAM_LIMITS.elements,
+        propertyNames: elementId,
+        additionalProperties: {
+          type: 'array',
+          minItems: 2,
+          maxItems: DIAGRAM_LIMITS.waypoints,
+          items: { type: 'array', minItems: 2, maxItems: 2, items: coordinate },
+        },
+      },
+    },
   };
 }
 

@@ -181,6 +181,16 @@ export class ProcessesService implements OnApplicationBootstrap {
     return this.saveVersion(tenantId, processId, raw, 'custom', current.active, null, null);
   }
 
+  /**
+   * A definition saved as the tenant's, by its id: a new version of the tenant's custom process
+   * or override, an override of a base process, or a new custom process.
+   */
+  async save(tenantId: string, raw: unknown): Promise<ProcessView> {
+    const id = this.compile(raw).id;
+    if ((await this.settings.find(tenantId, id))?.source === 'custom') return this.update(tenantId, id, raw);
+    return this.base.get(id) ? this.override(tenantId, id, raw) : this.create(tenantId, raw);
+  }
+
   async remove(tenantId: string, processId: string): Promise<void> {
     const current = await this.find(tenantId, processId);
     if (current.source !== 'custom') {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import { parse as secureParse } from 'secure-json-parse';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { UNSUPPORTED_CONTENT_TYPE } from '../common/error.filter.js';
 import { jsonErrorPosition } from '../common/json-error-position.js';
 
 export interface BodyLimits {
@@ -13,7 +14,8 @@ export interface BodyLimits {
 export const MULTIPART_LIMITS = { fieldNameSize: 200, fieldSize: 64 * 1024, fields: 1000, files: 1, parts: 1001, headerPairs: 100 };
 
 /**
- * The body parsers of the service: JSON, urlencoded and multipart only (anything else is 415).
+ * The body parsers of the service: JSON, urlencoded and multipart (anything else is 415), and
+ * XML for the admin API's BPMN documents only.
  * JSON errors say what is wrong and where; keys that would reach object prototypes are refused.
  */
 export async function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits): Promise<void> {
@@ -37,7 +39,15 @@ export async function registerBodyParsers(fastify: FastifyInstance, limits: Body
     else done(null, fields);
   });
   await fastify.register(multipart, { limits: { ...MULTIPART_LIMITS, fileSize: 1 } });
+  // As text, parsed by the BPMN converter; a webhook in XML stays a 415 like any other type.
+  fastify.addContentTypeParser(XML_TYPES, { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (request, body, done) => {
+    if (BPMN_ROUTE.test(request.url)) done(null, body);
+    else done(new AppError(ErrorCode.UnsupportedMediaType, UNSUPPORTED_CONTENT_TYPE), undefined);
+  });
 }
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
+const BPMN_ROUTE = /^\/api\/tenants\/[^/?]+\/processes\/[^/?]+\/bpmn(\?|$)/;
 
 export type RawBodyRequest = FastifyRequest & { rawBody?: Buffer };
 
