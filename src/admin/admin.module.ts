@@ -18,6 +18,7 @@ import { DriftController } from './drift.controller.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ColumnTypesController } from './column-types.controller.js';
+import { StepTypesController } from './step-types.controller.js';
 import { OAuthController } from './oauth.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { TasksController } from './tasks.controller.js';
@@ -32,6 +33,7 @@ import { TasksController } from './tasks.controller.js';
     ApiKeysController,
     CatalogueController,
     ColumnTypesController,
+    StepTypesController,
     ProcessesController,
     WebhookLogController,
     InstancesController,

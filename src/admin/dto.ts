@@ -162,6 +162,21 @@ export class ColumnTypeDto {
   takesLookup: boolean;
 }
 
+/** A step type as GET /api/step-types answers it. */
+export class StepTypeDto {
+  @ApiProperty({ example: 'create-record' })
+  type: string;
+
+  @ApiProperty({ example: 'Creates a record of an object from expressions on the webhook.' })
+  description: string;
+
+  @ApiProperty({ description: "JSON Schema of the step's input, as definitions are validated with", type: 'object', additionalProperties: true })
+  inputSchema: Record<string, unknown>;
+
+  @ApiProperty({ description: 'The properties of the step that hold nested steps (every step takes onError)', example: ['then', 'else', 'onError'] })
+  branches: string[];
+}
+
 export class CreateObjectDto {
   @ApiProperty({ example: 'Ticket' })
   @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })

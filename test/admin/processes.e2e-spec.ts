@@ -34,6 +34,25 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       expectError(await api.admin.get(`/api/tenants/${tenantId}/processes/nothing-like-it`), 404, 'nothing-like-it');
     });
 
+    it('GET step-types lists every step type with the input schema definitions are checked with', async () => {
+      const response = await api.admin.get('/api/step-types');
+      expect(response.status).toBe(200);
+      const types = response.body as Array<{ type: string; description: string; inputSchema: Json; branches: string[] }>;
+      expect(types.map((entry) => entry.type)).toEqual(
+        expect.arrayContaining(['create-record', 'condition', 'for-each', 'wait', 'wait-for-webhook', 'wait-for-approval', 'call-process']),
+      );
+      const condition = types.find((entry) => entry.type === 'condition')!;
+      expect(condition.branches).toEqual(['then', 'else', 'onError']);
+      expect(condition.inputSchema).toMatchObject({ type: 'object', required: ['if'] });
+      // The schema is the one a save is checked with: an input it refuses is refused on save, at that path.
+      const tenantId = await api.createTenant('Step types');
+      const saved = await api.admin.post(`/api/tenants/${tenantId}/processes`, {
+        definition: { ...base, id: 'no-if', steps: [{ id: 'check', type: 'condition', input: {}, then: [{ id: 'end', type: 'stop' }] }] },
+      });
+      expect(saved.status).toBe(400);
+      expect(saved.body.details.problems).toContainEqual(expect.objectContaining({ path: '/steps/0/input' }));
+    });
+
     it('deactivate and activate switch a process for the tenant, and webhooks follow', async () => {
       const tenantId = await api.createTenant('Switching');
       const key = await api.createKey(tenantId);
