@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { fromBpmn } from './bpmn/bpmn-to-definition.js';
 import { toBpmn } from './bpmn/definition-to-bpmn.js';
+import { elementIdOfPath } from './bpmn/element-ids.js';
+import type { DefinitionProblem } from './definition-compiler.js';
+import type { ProcessDefinition } from './definition-types.js';
 import { ProcessesService, type ProcessView } from './processes.service.js';
 
 /** A tenant's processes as BPMN 2.0 documents: the definition that runs, drawn; a drawn one saved as the tenant's. */
@@ -27,6 +30,19 @@ export class ProcessBpmn {
       const problem = { path: '/id', message: `the document's process is "${definition.id}", not "${processId}"` };
       throw new AppError(ErrorCode.InvalidDefinition, `Invalid process definition: ${problem.message}`, {}, { problems: [problem] });
     }
-    return this.processes.save(tenantId, definition);
+    try {
+      return await this.processes.save(tenantId, definition);
+    } catch (error) {
+      throw withElements(error, definition);
+    }
   }
+}
+
+/** A definition's problems (JSON paths) also name the diagram element each belongs to, for the designer to mark. */
+function withElements(error: unknown, definition: ProcessDefinition): unknown {
+  if (!(error instanceof AppError) || error.code !== ErrorCode.InvalidDefinition) return error;
+  const problems = error.details?.problems;
+  if (!Array.isArray(problems)) return error;
+  const located = (problems as DefinitionProblem[]).map((problem) => ({ ...problem, elementId: elementIdOfPath(definition, problem.path) }));
+  return new AppError(error.code, error.message, error.headers, { ...error.details, problems: located });
 }
