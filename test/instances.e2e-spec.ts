@@ -221,6 +221,43 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
     expect(done.recordIds).toHaveLength(1);
   });
 
+  it("the process's diagram counts, per element, the instances waiting there, failed there and gone through it", async () => {
+    const { tenantId, forms, shop } = await tenantRunning(followUp('P2D'));
+    const [ada] = await Promise.all(
+      ['Ada', 'Grace', 'Katherine'].map((name) => hookflow.deliver(tenantId, forms, { Name: name, Email: `${name}@example.com` })),
+    );
+    const [adaInstance] = await instancesOf(tenantId, ada.id);
+    await hookflow.deliver(tenantId, shop, { id: 'A-1', customer: { email: 'ada@example.com' } });
+    await until(tenantId, adaInstance.id, 'completed');
+    // One fails at the lead: a Name that is no text is no Contact.
+    await hookflow.deliver(tenantId, forms, { Name: { first: 'Nobody' }, Email: 'nobody@example.com' });
+
+    const counts = await admin.get(`/api/tenants/${tenantId}/processes/lead-follow-up/element-counts`);
+    expect(counts.status).toBe(200);
+    expect(counts.body).toMatchObject({ instances: 4, complete: true });
+    expect(counts.body.elements).toEqual({
+      'Start-process': { waiting: 0, failed: 0, completed: 4 },
+      email: { waiting: 0, failed: 0, completed: 4 },
+      lead: { waiting: 0, failed: 1, completed: 3 },
+      order: { waiting: 2, failed: 0, completed: 1 },
+      ordered: { waiting: 0, failed: 0, completed: 1 },
+      won: { waiting: 0, failed: 0, completed: 1 },
+      'End-process': { waiting: 0, failed: 0, completed: 1 },
+    });
+    // Those ids are the elements of the process's BPMN diagram.
+    const xml = (await admin.get(`/api/tenants/${tenantId}/processes/lead-follow-up/bpmn`)).text;
+    for (const id of Object.keys(counts.body.elements)) expect(xml).toContain(`id="${id}"`);
+
+    const before = await admin.get(`/api/tenants/${tenantId}/processes/lead-follow-up/element-counts`, { to: '2020-01-01T00:00:00Z' });
+    expect(before.body).toMatchObject({ instances: 0, elements: {} });
+    const backwards = await admin.get(`/api/tenants/${tenantId}/processes/lead-follow-up/element-counts`, {
+      from: '2030-01-01T00:00:00Z',
+      to: '2020-01-01T00:00:00Z',
+    });
+    expect(backwards).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT' } });
+    expect((await admin.get(`/api/tenants/${tenantId}/processes/no-such/element-counts`)).status).toBe(404);
+  });
+
   it('a cancelled instance is resumed by nothing; cancelling it again is a conflict', async () => {
     const { tenantId, forms, shop } = await tenantRunning(followUp('P2D'));
     const started = await hookflow.deliver(tenantId, forms, { Name: 'Cancelled', Email: 'c@example.com' });

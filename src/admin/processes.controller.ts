@@ -1,19 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiAdminErrors, ApiErrors } from '../common/api-docs.decorator.js';
-import { ErrorCode } from '../common/app-error.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
 import { ScheduleSync } from '../pipeline/schedule-sync.service.js';
 import { DefinitionCompiler } from '../engine/definition-compiler.js';
 import { DryRunService, type DryRunResult } from '../engine/dry-run.service.js';
+import { InstancesService, type ElementCounts } from '../engine/instances.service.js';
 import { ProcessBpmn } from '../engine/process-bpmn.service.js';
 import { ProcessesService, type ProcessDetail, type ProcessView } from '../engine/processes.service.js';
 import { WhatIfService, type WhatIfReport } from '../engine/what-if.service.js';
 import { ProcessDefinitionDto, RollbackDto, TestDefinitionDto, TestProcessDto, ValidateDefinitionDto, WhatIfDto } from './dto.js';
 import { timeParam } from './query.js';
+
+/** The diagram's counts look this far back unless asked otherwise. */
+const COUNTS_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 /** ProcessView, for clients generated from the OpenAPI document. */
 const PROCESS_VIEW_SCHEMA: SchemaObject = {
@@ -49,6 +54,7 @@ export class ProcessesController {
     private readonly compiler: DefinitionCompiler,
     private readonly schedules: ScheduleSync,
     private readonly bpmn: ProcessBpmn,
+    private readonly instances: InstancesService,
   ) {}
 
   /** A change of the tenant's processes, then their schedules as they are after it. */
@@ -150,6 +156,24 @@ export class ProcessesController {
   })
   importBpmn(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: unknown): Promise<ProcessView> {
     return this.synced(tenantId, this.bpmn.import(tenantId, body, id));
+  }
+
+  @Get(':id/element-counts')
+  @RequireScope('processes:read')
+  @ApiOperation({
+    summary:
+      "Per BPMN element of the process's diagram: its instances started in the period (from, to; the last 7 days by default) waiting there, failed there and gone through it",
+  })
+  async elementCounts(
+    @Param('tenantId') tenantId: string,
+    @Param('id') id: string,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<ElementCounts> {
+    await this.processes.get(tenantId, id);
+    const to = timeParam('to', query.to) ?? new Date();
+    const from = timeParam('from', query.from) ?? new Date(to.getTime() - COUNTS_DAYS * DAY_MS);
+    if (from >= to) throw new AppError(ErrorCode.InvalidArgument, `from: ${from.toISOString()} must be before to: ${to.toISOString()}`);
+    return this.instances.elementCounts(tenantId, id, from, to);
   }
 
   @Delete(':id')

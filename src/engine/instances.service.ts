@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { PROCESS_END, PROCESS_START } from './bpmn/element-ids.js';
 import type { InstanceStatus } from './instance-state.js';
 import type { ProcessInstance } from './process-instance.entity.js';
 import { ProcessInstancesRepository, type InstanceFilter } from './process-instances.repository.js';
@@ -21,6 +22,30 @@ export interface InstanceOutcome {
   status: InstanceStatus;
   /** Whether the webhook started the instance (a trigger) or resumed it (a wait-for-webhook). */
   how: 'started' | 'resumed';
+}
+
+/** The most instances the diagram's counts go through; beyond, they are those of the newest (`complete: false`). */
+export const ELEMENT_COUNT_INSTANCES = 10_000;
+
+export interface ElementCount {
+  waiting: number;
+  failed: number;
+  completed: number;
+}
+
+export interface ElementCounts {
+  from: string;
+  to: string;
+  instances: number;
+  /** False when the period had more instances than were counted. */
+  complete: boolean;
+  /** By BPMN element id. */
+  elements: Record<string, ElementCount>;
+}
+
+/** A step's id from its place in a trace (`lines[2].lead` → `lead`). */
+function stepIdOf(tracePath: string): string {
+  return tracePath.slice(tracePath.lastIndexOf('.') + 1);
 }
 
 /** The process instances of a tenant, as the webhook log, the admin API and the CLI show them. */
@@ -51,6 +76,29 @@ export class InstancesService {
   async counts(tenantId: string): Promise<{ waiting: number; failed: number }> {
     const [waiting, failed] = await Promise.all([this.instances.countByStatus(tenantId, 'waiting'), this.instances.countByStatus(tenantId, 'failed')]);
     return { waiting, failed };
+  }
+
+  /**
+   * Per diagram element (a step's element id is the step id; the start and end events have
+   * their own), how many of the process's instances started in the period wait there, failed
+   * there and went through it. At most ELEMENT_COUNT_INSTANCES instances, the newest.
+   */
+  async elementCounts(tenantId: string, processId: string, from: Date, to: Date): Promise<ElementCounts> {
+    const instances = await this.instances.paths(tenantId, processId, from, to, ELEMENT_COUNT_INSTANCES + 1);
+    const counted = instances.slice(0, ELEMENT_COUNT_INSTANCES);
+    const elements: Record<string, ElementCount> = {};
+    const count = (id: string, what: keyof ElementCount) => ((elements[id] ??= { waiting: 0, failed: 0, completed: 0 })[what] += 1);
+    for (const { status, trace, waits } of counted) {
+      if (status === 'skipped') continue;
+      count(PROCESS_START, 'completed');
+      // Once per instance, however often a loop ran the step.
+      for (const step of new Set(trace.filter((entry) => entry.status === 'ok').map((entry) => stepIdOf(entry.step)))) count(step, 'completed');
+      if (status === 'completed') count(PROCESS_END, 'completed');
+      if (status === 'waiting') for (const step of new Set((waits ?? []).map((wait) => wait.stepId))) count(step, 'waiting');
+      const failedAt = status === 'failed' ? trace.findLast((entry) => entry.status === 'failed') : undefined;
+      if (failedAt) count(stepIdOf(failedAt.step), 'failed');
+    }
+    return { from: from.toISOString(), to: to.toISOString(), instances: counted.length, complete: instances.length <= ELEMENT_COUNT_INSTANCES, elements };
   }
 
   async get(tenantId: string, id: string): Promise<InstanceDetail> {

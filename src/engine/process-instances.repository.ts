@@ -138,6 +138,22 @@ export class ProcessInstancesRepository {
     return this.instances.findOneBy({ tenantId, id });
   }
 
+  /** Status, timeline and waits of a process's instances started in a period, newest first (the diagram's counts). */
+  paths(tenantId: string, processId: string, from: Date, to: Date, limit: number): Promise<Array<Pick<ProcessInstance, 'status' | 'trace' | 'waits'>>> {
+    return this.instances
+      .createQueryBuilder('instance')
+      .select(['instance.status', 'instance.trace', 'instance.waits'])
+      .where('instance.tenant_id = :tenantId AND instance.process_id = :processId AND instance.started_at >= :from AND instance.started_at < :to', {
+        tenantId,
+        processId,
+        from,
+        to,
+      })
+      .orderBy('instance.started_at', 'DESC')
+      .take(limit)
+      .getMany();
+  }
+
   /** Newest first. `waitingFor` matches the kind of any of an instance's waits. */
   list(tenantId: string, filter: InstanceFilter, limit: number): Promise<ProcessInstance[]> {
     const query = this.instances.createQueryBuilder('instance').where('instance.tenant_id = :tenantId', { tenantId });
