@@ -113,12 +113,20 @@ describe.each(databaseKinds())('processes as BPMN documents (%s)', (kind) => {
     expect(refused.body.code).toBe('INVALID_DEFINITION');
     expect(refused.body.details.problems).toContainEqual(expect.objectContaining({ elementId: 'big', elementName: 'A company with more than 50 people?' }));
 
+    // What saving finds by JSON path (a step type the engine does not know) names its element too, for a designer to mark.
+    const unknownType = await putBpmn(tenantId, TRIAGE.id, xml.replace('<hookflow:step type="create-record">', '<hookflow:step type="no-such-step">'));
+    expect(unknownType).toMatchObject({ status: 400, body: { code: 'INVALID_DEFINITION' } });
+    expect(unknownType.body.details.problems).toContainEqual(
+      expect.objectContaining({ path: expect.stringMatching(/^\/steps\/0\/then\/0/), elementId: 'lead', elementName: 'lead' }),
+    );
     // A step input the schema refuses: the problem has its JSON path and the element it belongs to.
     const badInput = xml.replaceAll('employees &gt; 50', 'employees &gt;');
     expect(badInput).not.toBe(xml);
     const unparsable = await putBpmn(tenantId, TRIAGE.id, badInput);
     expect(unparsable).toMatchObject({ status: 400, body: { code: 'INVALID_DEFINITION' } });
-    expect(unparsable.body.details.problems).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/^\/steps\/0\/input/), elementId: 'big' }));
+    expect(unparsable.body.details.problems).toContainEqual(
+      expect.objectContaining({ path: expect.stringMatching(/^\/steps\/0\/input/), elementId: 'big', elementName: 'A company with more than 50 people?' }),
+    );
 
     // Another process's document under this id, malformed XML, and JSON instead of XML.
     const other = await putBpmn(tenantId, DEFAULT_PROCESS, xml);

@@ -13,21 +13,25 @@ export function whenSignedOut(callback) {
   onSignedOut = callback;
 }
 
+/** An answer other than 2xx: its status, and the error body's code and details when it has them. */
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, body) {
     super(message);
     this.status = status;
+    this.code = body?.code;
+    this.details = body?.details;
   }
 }
 
-export async function api(method, path, body) {
+/** A request to the admin API; a body of another content type than JSON is sent as the text it is. */
+export async function api(method, path, body, contentType = 'application/json') {
   const headers = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = contentType;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || contentType !== 'application/json' ? body : JSON.stringify(body),
     credentials: 'same-origin',
   });
   const text = await response.text();
@@ -42,7 +46,7 @@ export async function api(method, path, body) {
   if (!response.ok) {
     if (response.status === 401 && path !== '/api/session') onSignedOut();
     const message = (data && data.message) || `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, data && typeof data === 'object' ? data : null);
   }
   return data;
 }
@@ -88,5 +92,14 @@ export function tasksApi(tenantId) {
     get: (id) => get(one(id)),
     approve: (id, comment) => decide(id, 'approve', comment),
     reject: (id, comment) => decide(id, 'reject', comment),
+  };
+}
+
+/** A process as a BPMN 2.0 document: the one that runs (XML text), and a drawn one saved as the tenant's (answers the process). */
+export function processBpmnApi(tenantId, processId) {
+  const path = tenantApi(tenantId)(`/processes/${encodeURIComponent(processId)}/bpmn`);
+  return {
+    get: () => api('GET', path),
+    save: (xml) => api('PUT', path, xml, 'application/xml'),
   };
 }

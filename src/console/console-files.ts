@@ -15,6 +15,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.woff2': 'font/woff2',
+  // The designer's icon font (bpmn-js) comes in every format its CSS names.
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
   '.txt': 'text/plain; charset=utf-8',
 };
 

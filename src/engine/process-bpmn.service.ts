@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { fromBpmn } from './bpmn/bpmn-to-definition.js';
 import { toBpmn } from './bpmn/definition-to-bpmn.js';
-import { elementIdOfPath } from './bpmn/element-ids.js';
+import { elementIdOfPath, forEachStep, processElementId } from './bpmn/element-ids.js';
 import type { DefinitionProblem } from './definition-compiler.js';
 import type { ProcessDefinition } from './definition-types.js';
 import { ProcessesService, type ProcessView } from './processes.service.js';
@@ -38,11 +38,18 @@ export class ProcessBpmn {
   }
 }
 
-/** A definition's problems (JSON paths) also name the diagram element each belongs to, for the designer to mark. */
+/**
+ * The problems that saving found in the definition a document draws (each by its JSON path), each
+ * with the element it belongs to, as the document's own problems have: a designer marks them there.
+ */
 function withElements(error: unknown, definition: ProcessDefinition): unknown {
-  if (!(error instanceof AppError) || error.code !== ErrorCode.InvalidDefinition) return error;
-  const problems = error.details?.problems;
-  if (!Array.isArray(problems)) return error;
-  const located = (problems as DefinitionProblem[]).map((problem) => ({ ...problem, elementId: elementIdOfPath(definition, problem.path) }));
+  const problems = error instanceof AppError && error.code === ErrorCode.InvalidDefinition ? error.details?.problems : undefined;
+  if (!(error instanceof AppError) || !Array.isArray(problems)) return error;
+  const labels = new Map<string, string>([[processElementId(definition), definition.name]]);
+  forEachStep(definition.steps, (step) => labels.set(step.id, step.description ?? step.id));
+  const located = (problems as DefinitionProblem[]).map((problem) => {
+    const elementId = elementIdOfPath(definition, problem.path);
+    return { ...problem, elementId, elementName: labels.get(elementId) ?? '' };
+  });
   return new AppError(error.code, error.message, error.headers, { ...error.details, problems: located });
 }

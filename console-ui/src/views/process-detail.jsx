@@ -3,6 +3,7 @@ import { get, post, tenantApi } from '../api.js';
 import { ErrorNote, Loading, Switch, useAction, useLoad } from '../components.jsx';
 import { pretty } from '../json-tools.js';
 import { Link } from '../router.jsx';
+import { DesignerTab } from './process/designer.jsx';
 import { Diff, ThreeWayDiff } from './process/diff.jsx';
 import { Editor } from './process/editor.jsx';
 import { History } from './process/history.jsx';
@@ -10,12 +11,13 @@ import { StepList } from './process/steps.jsx';
 
 const TABS = [
   ['steps', 'Steps'],
+  ['designer', 'Designer'],
   ['edit', 'Edit and test'],
   ['diff', 'Diff against base'],
   ['history', 'History'],
 ];
 
-/** One process: its header and switch, and its steps, editor, diff and history as tabs. */
+/** One process: its header and switch, and its steps, designer, editor, diff and history as tabs. */
 export function ProcessDetail({ tenant, can, processId }) {
   const path = tenantApi(tenant.id);
   const processPath = (suffix = '') => path(`/processes/${encodeURIComponent(processId)}${suffix}`);
@@ -28,6 +30,12 @@ export function ProcessDetail({ tenant, can, processId }) {
   useEffect(() => {
     if (state.data && draft === null) setDraft(pretty(state.data.definition));
   }, [state.data]);
+
+  // Saved from the designer: the editor shows what now runs.
+  const savedDrawn = async () => {
+    setDraft(pretty((await get(processPath())).definition));
+    await state.reload();
+  };
 
   // Switching on or off keeps the draft being edited; revert and rollback show what now runs.
   const act = (suffix, body) =>
@@ -46,6 +54,7 @@ export function ProcessDetail({ tenant, can, processId }) {
           <Tabs detail={detail} tab={tab} setTab={setTab} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tab-panel">
             {tab === 'steps' && <StepList steps={detail.definition.steps} trigger={detail.definition.trigger} />}
+            {tab === 'designer' && <DesignerTab tenant={tenant} detail={detail} writable={writable} saved={savedDrawn} />}
             {tab === 'edit' && draft !== null && (
               <Editor
                 tenant={tenant}
