@@ -202,15 +202,17 @@ describe('the process designer in the console', () => {
     await shape(page, 'fields').waitFor();
     expect(await position(page, 'fields')).toEqual(moved);
 
-    // The side panel shows the selected task's step, its input as JSON.
+    // The side panel shows the selected task's step, its input in a form made from the step type's schema.
     await shape(page, 'record').click();
     const panel = page.getByRole('complementary', { name: 'Selected element' });
     await panel.getByText('create-record', { exact: true }).waitFor();
     const facts = (await panel.locator('dl').innerText()).replace(/\s+/g, ' ');
     expect(facts).toContain('Id record');
     expect(facts).toContain('BPMN element ServiceTask');
-    const input = await panel.getByLabel('Input of step record').innerText();
-    expect(JSON.parse(input)).toEqual(saved.definition.steps[2].input);
+    expect(saved.definition.steps[2].input).toEqual({ objectFrom: '$steps.object.name', valuesFrom: '$steps.fields' });
+    expect(await panel.getByLabel('objectFrom', { exact: true }).inputValue()).toBe('$steps.object.name');
+    expect(await panel.getByLabel('valuesFrom', { exact: true }).inputValue()).toBe('$steps.fields');
+    expect(await panel.getByLabel('object', { exact: true }).inputValue()).toBe('');
     await screenshot('designer');
   });
 

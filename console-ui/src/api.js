@@ -103,3 +103,12 @@ export function processBpmnApi(tenantId, processId) {
     save: (xml) => api('PUT', path, xml, 'application/xml'),
   };
 }
+
+/** The registered step types: type, description, the JSON Schema of the input (what forms are made from), nested step lists. */
+export const stepTypes = () => get('/api/step-types');
+
+/** Per diagram element, a process's instances started since `from` (until now) waiting there, failed there and gone through it. */
+export function elementCountsApi(tenantId, processId) {
+  const path = tenantApi(tenantId)(`/processes/${encodeURIComponent(processId)}/element-counts`);
+  return (from) => get(`${path}?${new URLSearchParams({ from })}`);
+}

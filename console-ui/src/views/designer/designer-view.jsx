@@ -1,13 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { processBpmnApi } from '../../api.js';
-import { ErrorNote, JsonBlock, useAction } from '../../components.jsx';
+import { elementCountsApi, processBpmnApi, stepTypes as loadStepTypes } from '../../api.js';
+import { ErrorNote, useAction } from '../../components.jsx';
+import { CountsControls, CountsSummary, useCounts } from './counts.jsx';
+import { ElementPanel } from './element-panel.jsx';
 import { clearProblems, createModeler, describeElement, download, markProblems, showDocument, showElement } from './modeler.js';
 
 /**
  * The process as a BPMN diagram in bpmn-js's Modeler: the analyst moves, connects and deletes
  * with bpmn-js's own palette and context pad, saves the document as the tenant's process (the
  * server keeps the positions in the definition's diagram), exports and imports .bpmn files. What
- * the server refuses is marked on its element and listed. Loaded only with the Designer tab.
+ * the server refuses is marked on its element and listed. The side panel edits the selected
+ * step (its type, its input as a form of its schema); "Show counts" puts the instances of a period
+ * on the elements. Loaded only with the Designer tab.
  */
 export function DesignerView({ tenant, detail, writable, saved }) {
   const bpmn = processBpmnApi(tenant.id, detail.id);
@@ -16,11 +20,14 @@ export function DesignerView({ tenant, detail, writable, saved }) {
   const [problems, setProblems] = useState([]);
   const [note, setNote] = useState(null);
   const action = useAction();
+  const types = useStepTypes();
+  const counts = useCounts(modeler, elementCountsApi(tenant.id, detail.id), action.perform);
 
   const show = async (xml) => {
     clearProblems(modeler.current);
     setProblems([]);
     await showDocument(modeler.current, xml);
+    counts.apply();
   };
   const showSaved = async () => {
     await show(await bpmn.get());
@@ -66,16 +73,18 @@ export function DesignerView({ tenant, detail, writable, saved }) {
   return (
     <div class="designer">
       <Toolbar detail={detail} writable={writable} busy={action.busy} dirty={dirty} save={save} exportFile={exportFile} importFile={importFile} />
+      <CountsControls view={counts} />
       {note && (
         <p class="ok-note" role="status">
           {note}
         </p>
       )}
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error ?? types.error} />
       <ProblemList problems={problems} show={(id) => showElement(modeler.current, id)} />
+      <CountsSummary view={counts} modeler={modeler} />
       <div class="designer-body">
         <div class="designer-canvas" ref={container} role="group" aria-label={`Diagram of ${detail.name}`} />
-        <ElementPanel selected={selected} />
+        <ElementPanel selected={selected} stepTypes={types.list} writable={writable} modeler={modeler} />
       </div>
       <p class="muted designer-keys">
         Tab into the diagram to use the keyboard there: arrow keys move the selection (Shift: further), Ctrl+arrow keys scroll, Delete removes, Ctrl+Z undoes,
@@ -156,49 +165,25 @@ function Toolbar({ detail, writable, busy, dirty, save, exportFile, importFile }
   );
 }
 
-/** The selected element: id, name, BPMN type, and the step it is, with its input as JSON (read only for now). */
-function ElementPanel({ selected }) {
-  return (
-    <aside class="designer-panel" aria-labelledby="designer-panel-title" aria-live="polite">
-      <h2 id="designer-panel-title">Selected element</h2>
-      {!selected ? (
-        <p class="muted">Select an element in the diagram to see its step.</p>
-      ) : (
-        <>
-          <dl class="facts" data-testid="selected-element">
-            <dt>Id</dt>
-            <dd>
-              <code>{selected.id}</code>
-            </dd>
-            <dt>Name</dt>
-            <dd>{selected.name || '—'}</dd>
-            <dt>BPMN element</dt>
-            <dd>{selected.bpmnType}</dd>
-            {selected.step && (
-              <>
-                <dt>Step type</dt>
-                <dd>
-                  <code>{selected.step.type}</code>
-                </dd>
-              </>
-            )}
-          </dl>
-          {selected.step?.input && (
-            <>
-              <h3>Input</h3>
-              {'value' in selected.step.input ? (
-                <JsonBlock value={selected.step.input.value} label={`Input of step ${selected.id}`} />
-              ) : (
-                <pre class="json" tabIndex={0} aria-label={`Input of step ${selected.id} (not JSON)`}>
-                  {selected.step.input.text}
-                </pre>
-              )}
-            </>
-          )}
-        </>
-      )}
-    </aside>
-  );
+/** The registered step types (GET /api/step-types), fetched once with the view; an empty list when they did not come. */
+function useStepTypes() {
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let gone = false;
+    loadStepTypes().then(
+      (answer) => !gone && setList(answer),
+      (failed) => {
+        if (gone) return;
+        setList([]);
+        setError(new Error(`The step types did not load (${failed.message}): step inputs are shown as JSON.`));
+      },
+    );
+    return () => {
+      gone = true;
+    };
+  }, []);
+  return { list, error };
 }
 
 /** What the server refused: each problem on a drawn element with a button that shows it, the others by their place in the definition. */

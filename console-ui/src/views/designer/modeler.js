@@ -3,10 +3,13 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
-import { extensionOf, HOOKFLOW_PACKAGE } from '../../../../src/engine/bpmn/hookflow-moddle.ts';
+import { extensionOf, HOOKFLOW_PACKAGE, jsonText } from '../../../../src/engine/bpmn/hookflow-moddle.ts';
 import './designer.css';
 
 const PROBLEM = 'hf-problem';
+const COUNTS = 'hf-counts';
+/** The elements the engine reads as a step of the type their hookflow:step names (bpmn-to-definition's TASKS). */
+const TASKS = new Set(['Task', 'ServiceTask', 'SendTask', 'ReceiveTask', 'UserTask', 'ManualTask', 'ScriptTask', 'BusinessRuleTask', 'CallActivity']);
 
 /**
  * A bpmn-js Modeler that knows the `hookflow:` extension the service writes (a step's type and
@@ -44,12 +47,62 @@ export function describeElement(element) {
   const target = element.labelTarget ?? element;
   const business = target.businessObject;
   const step = extensionOf(business, 'hookflow:Step');
+  const bpmnType = business.$type.replace(/^bpmn:/, '');
   return {
     id: target.id,
     name: business.name ?? '',
-    bpmnType: business.$type.replace(/^bpmn:/, ''),
+    bpmnType,
+    isTask: TASKS.has(bpmnType),
     step: step && { type: step.type, input: inputOf(step) },
   };
+}
+
+/**
+ * Gives a task the step type: a hookflow:step in its extension elements (created when it has
+ * none). Through bpmn-js's modeling, so that Ctrl+Z undoes it and the diagram counts as changed.
+ */
+export function setStepType(modeler, id, type) {
+  const element = modeler.get('elementRegistry').get(id);
+  if (!element) return;
+  const modeling = modeler.get('modeling');
+  const moddle = modeler.get('moddle');
+  const business = element.businessObject;
+  const step = extensionOf(business, 'hookflow:Step');
+  if (step) {
+    modeling.updateModdleProperties(element, step, { type });
+    return;
+  }
+  const created = moddle.create('hookflow:Step', { type });
+  const extensions = business.extensionElements;
+  if (extensions) {
+    modeling.updateModdleProperties(element, extensions, { values: [...(extensions.values ?? []), created] });
+    created.$parent = extensions;
+  } else {
+    const made = moddle.create('bpmn:ExtensionElements', { values: [created] });
+    created.$parent = made;
+    made.$parent = business;
+    modeling.updateProperties(element, { extensionElements: made });
+  }
+}
+
+/** Writes a step's input (an object; undefined: none) into its hookflow:input, as the JSON text the service reads. */
+export function setStepInput(modeler, id, input) {
+  const element = modeler.get('elementRegistry').get(id);
+  const step = element && extensionOf(element.businessObject, 'hookflow:Step');
+  if (!step) return;
+  const modeling = modeler.get('modeling');
+  if (input === undefined || Object.keys(input).length === 0) {
+    if (step.input) modeling.updateModdleProperties(element, step, { input: undefined });
+    return;
+  }
+  const json = jsonText(input);
+  if (step.input) {
+    if (step.input.json !== json) modeling.updateModdleProperties(element, step.input, { json });
+    return;
+  }
+  const created = modeler.get('moddle').create('hookflow:Input', { json });
+  created.$parent = step;
+  modeling.updateModdleProperties(element, step, { input: created });
 }
 
 /** The step's input: JSON in the document, shown as its text when it is not JSON (the server says why on save). */
@@ -91,6 +144,48 @@ export function clearProblems(modeler) {
   const canvas = modeler.get('canvas');
   for (const element of modeler.get('elementRegistry').getAll()) canvas.removeMarker(element, PROBLEM);
   modeler.get('overlays').remove({ type: PROBLEM });
+}
+
+/**
+ * Badges on each element counted in the period (GET …/element-counts): how many instances wait
+ * there, failed there and went through it, the ones that are not zero. Replaces earlier ones.
+ */
+export function showCounts(modeler, elements) {
+  clearCounts(modeler);
+  const registry = modeler.get('elementRegistry');
+  const overlays = modeler.get('overlays');
+  for (const [id, count] of Object.entries(elements)) {
+    const element = registry.get(id);
+    if (!element) continue;
+    const badges = document.createElement('span');
+    badges.className = 'hf-counts';
+    badges.dataset.element = id;
+    for (const [what, label] of COUNT_KINDS) {
+      if (!count[what]) continue;
+      const badge = document.createElement('span');
+      badge.className = `hf-count hf-count-${what}`;
+      badge.textContent = String(count[what]);
+      badge.title = `${count[what]} ${label}`;
+      badges.append(badge);
+    }
+    if (badges.childElementCount > 0) overlays.add(element, COUNTS, { position: { top: -22, left: 0 }, html: badges });
+  }
+}
+
+const COUNT_KINDS = [
+  ['waiting', 'waiting here'],
+  ['failed', 'failed here'],
+  ['completed', 'went through'],
+];
+
+export function clearCounts(modeler) {
+  modeler.get('overlays').remove({ type: COUNTS });
+}
+
+/** The name an element has on the diagram (its id when it has none), for texts about it. */
+export function elementLabel(modeler, id) {
+  const element = modeler.get('elementRegistry').get(id);
+  return element?.businessObject?.name || id;
 }
 
 /** Selects an element, scrolls it into view and gives the canvas the focus, so the keyboard acts on it. */
