@@ -84,7 +84,7 @@ describe('editing steps and counting instances in the process designer', () => {
   async function apiGet(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
     return page.evaluate(async (url) => {
       const response = await fetch(url, { credentials: 'same-origin' });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     }, path);
   }
 

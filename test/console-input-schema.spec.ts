@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-// @ts-expect-error The console's modules are plain JavaScript, checked by these tests.
 import {
   choicesOf,
   fieldsOf,
@@ -10,6 +9,7 @@ import {
   rowsOf,
   valueOfText,
   withValue,
+  // @ts-expect-error The console's modules are plain JavaScript, checked by these tests.
 } from '../console-ui/src/views/designer/input-schema.js';
 import { CreateRecordStep } from '../src/engine/steps/create-record.step.js';
 import { FindRecordStep } from '../src/engine/steps/find-record.step.js';
