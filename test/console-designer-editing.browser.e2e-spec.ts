@@ -5,7 +5,7 @@ import { InstancesService } from '../src/engine/instances.service.js';
 import { ProcessBpmn } from '../src/engine/process-bpmn.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -103,11 +103,7 @@ describe('editing steps and counting instances in the process designer', () => {
     page.on('request', (request) => {
       if (!request.url().startsWith(hookflow.url)) external.push(request.url());
     });
-    await page.goto(`${hookflow.url}/console/`);
-    await page.getByLabel('Email').fill(ANALYST.email);
-    await page.getByLabel('Password').fill(ANALYST.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    await signIn(page, hookflow.url, ANALYST);
   }, 60_000);
 
   afterAll(async () => {

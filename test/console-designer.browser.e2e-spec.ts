@@ -7,7 +7,7 @@ import { UsersService } from '../src/auth/users.service.js';
 import type { ProcessDefinition } from '../src/engine/definition-types.js';
 import { ProcessBpmn } from '../src/engine/process-bpmn.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, signIn as signInAs } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -66,13 +66,7 @@ describe('the process designer in the console', () => {
     return opened;
   }
 
-  async function signIn(on: Page, user: { email: string; password: string }): Promise<void> {
-    await on.goto(`${hookflow.url}/console/`);
-    await on.getByLabel('Email').fill(user.email);
-    await on.getByLabel('Password').fill(user.password);
-    await on.getByRole('button', { name: 'Sign in' }).click();
-    await on.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
-  }
+  const signIn = (on: Page, user: { email: string; password: string }) => signInAs(on, hookflow.url, user);
 
   /** A process's page, on its Steps tab (the designer not opened yet). */
   async function openProcess(on: Page, processId: string): Promise<void> {

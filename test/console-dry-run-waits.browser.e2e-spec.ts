@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -118,11 +118,7 @@ describe('dry runs that go on past waits in the console', () => {
   }, 60_000);
 
   it('stops where the run would wait for the order and says for what; the wait is no failure', async () => {
-    await page.goto(`${hookflow.url}/console/`);
-    await page.getByLabel('Email').fill(ANALYST.email);
-    await page.getByLabel('Password').fill(ANALYST.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    await signIn(page, hookflow.url, ANALYST);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Processes', exact: true }).click();
     await page.getByRole('link', { name: PROCESS_NAME }).click();
     await page.getByRole('heading', { name: PROCESS_NAME }).waitFor();

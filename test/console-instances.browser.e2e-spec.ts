@@ -6,7 +6,7 @@ import { InstancesService, type InstanceView } from '../src/engine/instances.ser
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { InstanceControl } from '../src/pipeline/instance-control.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -153,11 +153,7 @@ describe('process instances in the console', () => {
     expect(waiting.status).toBe('waiting');
     const until = waiting.waits?.[0].kind === 'timer' ? waiting.waits[0].until : 'a timer wait';
 
-    await page.goto(`${hookflow.url}/console/`);
-    await page.getByLabel('Email').fill(ANALYST.email);
-    await page.getByLabel('Password').fill(ANALYST.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
+    await signIn(page, hookflow.url, ANALYST);
 
     await open('Instances');
     await page.getByRole('heading', { name: 'Instances' }).waitFor();

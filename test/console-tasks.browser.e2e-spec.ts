@@ -6,7 +6,7 @@ import { InstancesService, type InstanceView } from '../src/engine/instances.ser
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { TasksService, type TaskView } from '../src/engine/tasks.service.js';
 import { ApprovalTasks } from '../src/pipeline/approval-tasks.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, signIn as signInAs } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { discountApproval } from './fixtures/approval-processes.js';
@@ -58,13 +58,7 @@ describe('the Tasks inbox in the console', () => {
     return opened;
   }
 
-  async function signIn(on: Page, user: { email: string; password: string }): Promise<void> {
-    await on.goto(`${hookflow.url}/console/`);
-    await on.getByLabel('Email').fill(user.email);
-    await on.getByLabel('Password').fill(user.password);
-    await on.getByRole('button', { name: 'Sign in' }).click();
-    await on.getByRole('heading', { name: 'Dashboard — Acme' }).waitFor();
-  }
+  const signIn = (on: Page, user: { email: string; password: string }) => signInAs(on, hookflow.url, user);
 
   /** The nav's Tasks link, whatever count it shows. */
   const tasksLink = (on: Page) => on.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Tasks/ });

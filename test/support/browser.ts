@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 /**
@@ -26,3 +27,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Signs a user in on the console's sign-in page and waits for the dashboard of their tenant. */
+export async function signIn(page: Page, serviceUrl: string, user: { email: string; password: string }, tenantName = 'Acme'): Promise<void> {
+  await page.goto(`${serviceUrl}/console/`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: `Dashboard — ${tenantName}` }).waitFor();
+}
