@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
 import type { ProcessDefinition } from '../src/engine/definition-types.js';
 import { ProcessBpmn } from '../src/engine/process-bpmn.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable, signIn as signInAs } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, screenshot, signIn as signInAs } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -24,7 +22,6 @@ declare const document: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's types are not in this compilation
 declare const window: any;
 
-const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
 const ANALYST = { email: 'ada@example.com', password: 'analyst passphrase 1' };
 const VIEWER = { email: 'victor@example.com', password: 'viewer passphrase 1' };
 const DEFAULT_PROCESS = 'create-object-records-from-webhook';
@@ -111,12 +108,6 @@ describe('the process designer in the console', () => {
       .getByRole('status')
       .filter({ hasText: `${name} is shown as a draft: Save stores it.` })
       .waitFor();
-  }
-
-  async function screenshot(name: string): Promise<void> {
-    if (process.env.SCREENSHOTS !== '1') return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
   beforeAll(async () => {
@@ -207,7 +198,7 @@ describe('the process designer in the console', () => {
     expect(await panel.getByLabel('objectFrom', { exact: true }).inputValue()).toBe('$steps.object.name');
     expect(await panel.getByLabel('valuesFrom', { exact: true }).inputValue()).toBe('$steps.fields');
     expect(await panel.getByLabel('object', { exact: true }).inputValue()).toBe('');
-    await screenshot('designer');
+    await screenshot(page, 'designer');
   });
 
   it('Export, Import and Save of every shipped process through the designer gives the same definition', async () => {
@@ -245,7 +236,7 @@ describe('the process designer in the console', () => {
     await item.getByRole('button').click();
     await page.getByRole('complementary', { name: 'Selected element' }).getByText('InclusiveGateway').waitFor();
     expect(await processes().get(tenantId, FOLLOW_UP)).toMatchObject({ version: before.version });
-    await screenshot('designer-problem');
+    await screenshot(page, 'designer-problem');
     // The button gave the canvas the focus, with the element selected: bpmn-js's keys act on it.
     expect(await page.evaluate(() => document.activeElement?.closest('.designer-canvas') !== null)).toBe(true);
     await page.keyboard.press('Delete');

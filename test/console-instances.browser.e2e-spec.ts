@@ -6,7 +6,7 @@ import { InstancesService, type InstanceView } from '../src/engine/instances.ser
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { InstanceControl } from '../src/pipeline/instance-control.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable, signIn } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, screenshot, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -271,6 +271,77 @@ describe('process instances in the console', () => {
 
     const leads = await hookflow.get(RecordsService).list(tenantId, 'Lead');
     expect(leads.map((lead) => lead.Contact)).toEqual(['Lin']);
+    expect((await instances().get(tenantId, failed.id)).status).toBe('completed');
+  });
+
+  /** The elements of the path list under the diagram, as shown: name and outcome. */
+  async function pathList(): Promise<string[]> {
+    const items = await page.locator('.path-list li').allInnerTexts();
+    return items.map((item) => item.replace(/\s+/g, ' ').trim());
+  }
+
+  it("draws a failed instance's path on its diagram; the failed step's retry from there completes it, also from its webhook", async () => {
+    // needs-owner is the active process since the test before.
+    const webhook = await hookflow.deliver(tenantId, apiKey, { Name: 'Mae', owner: 'chief@example.com' });
+    const failed = await startedBy(webhook.id);
+    expect(failed.status).toBe('failed');
+    await openFromList(failed.id, 'failed');
+
+    await page.locator('.path-list li[data-element="owner"]').waitFor();
+    expect(await pathList()).toEqual(['✓ Webhook went through', '✓ lead went through', '✗ owner failed here']);
+    // On the diagram: the failed step marked as failed, the step before it as gone through, the one after it not reached.
+    const marked = (id: string) => page.locator(`.djs-element[data-element-id="${id}"]`).getAttribute('class');
+    expect(await marked('owner')).toContain('hf-path-failed');
+    expect(await marked('lead')).toContain('hf-path-completed');
+    expect(await marked('ownerName')).not.toMatch(/hf-path-/);
+    expect(await marked('Flow-lead')).toContain('hf-path-taken');
+    await screenshot(page, 'instance-path');
+
+    await page.locator('.path-list li[data-element="owner"]').getByRole('button').click();
+    const element = page.getByTestId('path-element');
+    expect(await element.getByRole('heading').innerText()).toBe('owner owner');
+    expect(await element.innerText()).toContain('no Contact record has Email "chief@example.com"');
+    await element.getByText('Input of the step (find-record)').click();
+    expect(JSON.parse(await element.getByLabel('Input of owner').innerText())).toEqual(NEEDS_OWNER.steps[1].input);
+    // Clicking an element on the diagram selects it too.
+    await page.locator('.djs-element[data-element-id="lead"]').click();
+    expect(await element.getByRole('heading').innerText()).toBe('lead lead');
+    expect(await element.getByRole('button', { name: 'Retry from here' }).count()).toBe(0);
+
+    await hookflow.get(RecordsService).create(tenantId, 'Contact', { Name: 'Chief', Email: 'chief@example.com' });
+    await page.locator('.path-list li[data-element="owner"]').getByRole('button').click();
+    await element.getByRole('button', { name: 'Retry from here' }).click();
+    await page.locator('.title-row .badge').filter({ hasText: 'completed' }).waitFor({ timeout: 20_000 });
+    await page.locator('.path-list li[data-element="End-process"]').waitFor();
+    expect(await pathList()).toEqual([
+      '✓ Webhook went through',
+      '✓ lead went through',
+      '✓ owner went through',
+      '✓ ownerName went through',
+      '✓ End went through',
+    ]);
+    expect((await instances().get(tenantId, failed.id)).status).toBe('completed');
+
+    // The webhook's detail draws the same path.
+    await page.getByRole('link', { name: `webhook ${webhook.id}` }).click();
+    await page.getByRole('heading', { name: /^Webhook of / }).waitFor();
+    const run = page.locator(`.run[data-instance="${failed.id}"]`);
+    await run.getByRole('button', { name: 'Show the path on the diagram' }).click();
+    await run.locator('.path-list li[data-element="ownerName"][data-outcome="completed"]').waitFor();
+    expect(await run.locator('.djs-element.hf-path-failed').count()).toBe(0);
+  });
+
+  it("retries a failed instance from its webhook's diagram", async () => {
+    const webhook = await hookflow.deliver(tenantId, apiKey, { Name: 'Ida', owner: 'head@example.com' });
+    const failed = await startedBy(webhook.id);
+    expect(failed.status).toBe('failed');
+    await page.goto(`${hookflow.url}/console/t/${tenantId}/webhooks/${webhook.id}`);
+    const run = page.locator(`.run[data-instance="${failed.id}"]`);
+    await run.getByRole('button', { name: 'Show the path on the diagram' }).click();
+    await run.locator('.path-list li[data-element="owner"][data-outcome="failed"]').getByRole('button').click();
+    await hookflow.get(RecordsService).create(tenantId, 'Contact', { Name: 'Head', Email: 'head@example.com' });
+    await run.getByRole('button', { name: 'Retry from here' }).click();
+    await run.locator('h3 .badge').filter({ hasText: 'completed' }).waitFor({ timeout: 20_000 });
     expect((await instances().get(tenantId, failed.id)).status).toBe('completed');
   });
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { COLUMN_TYPES } from '../src/catalogue/column-types/index.js';
 import { AdminApi, apiRequest, pollUntil, requestToken, sendWebhook, settledWebhook } from './support/admin-client.js';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/browser.js';
+import { CHROMIUM_ARGS, chromiumExecutable, screenshot } from './support/browser.js';
 import { cliJson } from './support/cli.mjs';
 import { forwardingProcess, startExternalSystem } from './support/external-system.js';
 import { freePort } from './support/redis-server.mjs';
@@ -26,7 +26,6 @@ declare const document: any;
 declare const window: any;
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
 const ADMIN = { id: 'browser-admin', secret: 'browser-admin-secret-0123456789' };
 const ANALYST = { email: 'ada@example.com', password: 'analyst passphrase 1' };
 const VIEWER = { email: 'victor@example.com', password: 'viewer passphrase 1' };
@@ -47,12 +46,6 @@ describe('web console in a browser', () => {
   let crm: Awaited<ReturnType<typeof startExternalSystem>>;
   const external: string[] = [];
   const pageErrors: string[] = [];
-
-  async function screenshot(name: string): Promise<void> {
-    if (process.env.SCREENSHOTS !== '1') return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  }
 
   async function open(section: string): Promise<void> {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section, exact: true }).click();
@@ -198,7 +191,7 @@ describe('web console in a browser', () => {
     await open('Processes');
     await toggle.click();
     await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute('aria-checked') === 'true', `${PROCESS_NAME} active`);
-    await screenshot('processes');
+    await screenshot(page, 'processes');
   });
 
   it('edits an override: a schema error is marked at its line and path, the fix is saved and diffed against the base', async () => {
@@ -216,7 +209,7 @@ describe('web console in a browser', () => {
     expect((await problem.innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`^Line ${line} /steps/2/type: unknown step type "create-recrod"`));
     expect(await page.locator('.gutter .error-line').innerText()).toBe(String(line));
     expect(await page.getByRole('button', { name: 'Save override' }).isDisabled()).toBe(true);
-    await screenshot('process-editor-error');
+    await screenshot(page, 'process-editor-error');
 
     // The marker leads to the line.
     await problem.getByRole('button', { name: `Line ${line}` }).click();
@@ -233,7 +226,7 @@ describe('web console in a browser', () => {
     await page.getByRole('tab', { name: 'Diff against base' }).click();
     expect(await text('.diff-added')).toContain('(Acme override)');
     expect(await page.locator('.diff-removed').count()).toBeGreaterThan(0);
-    await screenshot('process-diff');
+    await screenshot(page, 'process-diff');
     const saved = (await admin.get(`/api/tenants/${tenantId}/processes/${PROCESS}`)).body;
     expect({ source: saved.source, version: saved.version }).toEqual({ source: 'override', version: 2 });
   });
@@ -252,7 +245,7 @@ describe('web console in a browser', () => {
     expect(shown).toContain('new_user@gmail.com');
     expect(shown).toContain('1 compared; 1 kept without record would now write records');
     expect((await admin.get(`/api/tenants/${tenantId}/records/Lead`)).body.items).toEqual([]);
-    await screenshot('dry-run');
+    await screenshot(page, 'dry-run');
 
     // Satisfied: save and replay the picked webhook in one action; its record is written.
     await page.getByRole('button', { name: 'Save, activate and replay 1 selected' }).click();
@@ -311,10 +304,10 @@ describe('web console in a browser', () => {
       expect.stringContaining('failed Object "Ticket" is not in'),
       expect.stringMatching(/completed.*record create-record/),
     ]);
-    await screenshot('webhook-detail');
+    await screenshot(page, 'webhook-detail');
     await open('Webhook log');
     await page.locator('table.log').waitFor();
-    await screenshot('webhook-log');
+    await screenshot(page, 'webhook-log');
     expect((await admin.get(`/api/tenants/${tenantId}/records/Ticket`)).body.items).toEqual([expect.objectContaining({ Subject: 'Printer on fire' })]);
   });
 
@@ -327,7 +320,7 @@ describe('web console in a browser', () => {
     expect(await text('tr[data-parameter="Contact"]')).toContain('maps');
     expect(await text('tr[data-parameter="Country"]')).toContain('maps (lookup by name) CountryId');
     expect(await text('tr[data-parameter="utm_source"]')).toContain('matches no column');
-    await screenshot('field-mapping');
+    await screenshot(page, 'field-mapping');
   });
 
   it('rotates an API key: the new key and its webhook URL are shown once and work; last use is shown', async () => {
@@ -347,7 +340,7 @@ describe('web console in a browser', () => {
     expect(await page.getByLabel('Webhook URL').inputValue()).toBe(`${url}/webhooks/${newKey}`);
     // The new key is shown at once; the table is read again from the API after it.
     await row.getByText('old key works until').waitFor();
-    await screenshot('keys');
+    await screenshot(page, 'keys');
     await page.getByRole('button', { name: 'Done' }).click();
     const id = await sendWebhook(url, newKey, { EntityName: 'Lead', Contact: 'New key' });
     expect((await settledWebhook(admin, tenantId, id)).status).toBe('processed');
@@ -357,7 +350,7 @@ describe('web console in a browser', () => {
     await page.locator('.chart svg rect').first().waitFor();
     expect(await text('.cards')).toContain('Webhooks, last 24 h 3');
     expect(await text('.cards')).toContain('Kept without record, last 24 h 0');
-    await screenshot('dashboard');
+    await screenshot(page, 'dashboard');
   });
 
   it('saves a secret for processes: listed by name, its value never shown again', async () => {
@@ -371,7 +364,7 @@ describe('web console in a browser', () => {
     expect(await page.content()).not.toContain('browser-secret-value-1');
     const listed = await admin.get(`/api/tenants/${tenantId}/secrets`);
     expect(listed.body.map((secret: { name: string }) => secret.name)).toEqual(['crm']);
-    await screenshot('secrets');
+    await screenshot(page, 'secrets');
   });
 
   it("sets a key's rate limit on the key screen, and empties it back to the tenant's", async () => {

@@ -293,6 +293,18 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
     const started = await hookflow.deliver(tenantId, forms, { Name: 'Lin', owner: 'boss@example.com' });
     const [failed] = await instancesOf(tenantId, started.id);
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'UNMAPPABLE' });
+    // Its diagram: the version it ran, drawn, with the failed step marked and the steps after it not reached.
+    const diagram = `/api/tenants/${tenantId}/instances/${failed.id}/diagram`;
+    const drawn = await admin.get(diagram);
+    expect(drawn.status).toBe(200);
+    expect(drawn.body).toMatchObject({
+      processId: 'needs-owner',
+      processVersion: 1,
+      elements: { 'Start-process': 'completed', lead: 'completed', owner: 'failed' },
+    });
+    expect(Object.keys(drawn.body.elements)).toHaveLength(3);
+    expect(drawn.body.xml).toContain('<bpmn:serviceTask id="owner"');
+    expect((await admin.get(`/api/tenants/${tenantId}/instances/no-such/diagram`)).body).toMatchObject({ code: 'NOT_FOUND' });
     const retry = `/api/tenants/${tenantId}/instances/${failed.id}/retry`;
     expect((await admin.post(retry)).status).toBe(202);
     // Still no owner: it fails at the same step again, without a second Lead.
@@ -312,6 +324,13 @@ describe.each(databaseKinds())('process instances (%s)', (kind) => {
       ['note', 'ok'],
     ]);
     expect(done).toMatchObject({ errorCode: null, reason: null });
+    expect((await admin.get(diagram)).body.elements).toEqual({
+      'Start-process': 'completed',
+      lead: 'completed',
+      owner: 'completed',
+      note: 'completed',
+      'End-process': 'completed',
+    });
     // The webhook follows its instance: processed now, with both records.
     expect(await hookflow.get(WebhookLogService).get(tenantId, started.id)).toMatchObject({ status: 'processed', reason: null, recordIds: done.recordIds });
     expect(await leads(tenantId)).toEqual(['Lin', 'Owned by The Boss']);

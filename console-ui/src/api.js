@@ -75,6 +75,8 @@ export function instancesApi(tenantId) {
     get: (id) => get(one(id)),
     cancel: (id) => post(`${one(id)}/cancel`),
     retry: (id) => post(`${one(id)}/retry`),
+    /** The BPMN document of the version the instance ran, and each element's outcome on it. */
+    diagram: (id) => get(`${one(id)}/diagram`),
   };
 }
 

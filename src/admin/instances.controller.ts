@@ -4,7 +4,7 @@ import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
 import { adminValidationPipe } from '../common/validation.pipe.js';
-import { InstancesService, type InstanceDetail, type InstanceView } from '../engine/instances.service.js';
+import { InstancesService, type InstanceDetail, type InstanceDiagram, type InstanceView } from '../engine/instances.service.js';
 import { InstanceControl } from '../pipeline/instance-control.service.js';
 import { limitParam, oneOfParam, timeParam } from './query.js';
 
@@ -59,6 +59,16 @@ export class InstancesController {
   @ApiOperation({ summary: 'One instance: its timeline (trace), what it waits for, its variables and step outputs' })
   get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<InstanceDetail> {
     return this.instances.get(tenantId, id);
+  }
+
+  @Get(':id/diagram')
+  @RequireScope('webhooks:read')
+  @ApiOperation({
+    summary:
+      'The BPMN 2.0 document (xml) of the process version the instance ran, and by element id where it went: completed, waiting or failed (the operations view)',
+  })
+  diagram(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<InstanceDiagram> {
+    return this.instances.diagram(tenantId, id);
   }
 
   @Post(':id/cancel')

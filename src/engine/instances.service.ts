@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { toBpmn } from './bpmn/definition-to-bpmn.js';
 import { PROCESS_END, PROCESS_START } from './bpmn/element-ids.js';
+import { EffectiveProcesses } from './effective-processes.js';
 import type { InstanceStatus } from './instance-state.js';
 import type { ProcessInstance } from './process-instance.entity.js';
 import { ProcessInstancesRepository, type InstanceFilter } from './process-instances.repository.js';
@@ -43,6 +45,17 @@ export interface ElementCounts {
   elements: Record<string, ElementCount>;
 }
 
+/** Where one instance went, per BPMN element: the element it failed at, those it waits at, those it went through. */
+export type ElementOutcome = 'completed' | 'failed' | 'waiting';
+
+/** One instance drawn: the BPMN document of the process version it ran, and each element's outcome on it. */
+export interface InstanceDiagram {
+  processId: string;
+  processVersion: number;
+  xml: string;
+  elements: Record<string, ElementOutcome>;
+}
+
 /** A step's id from its place in a trace (`lines[2].lead` → `lead`). */
 function stepIdOf(tracePath: string): string {
   return tracePath.slice(tracePath.lastIndexOf('.') + 1);
@@ -51,7 +64,10 @@ function stepIdOf(tracePath: string): string {
 /** The process instances of a tenant, as the webhook log, the admin API and the CLI show them. */
 @Injectable()
 export class InstancesService {
-  constructor(private readonly instances: ProcessInstancesRepository) {}
+  constructor(
+    private readonly instances: ProcessInstancesRepository,
+    private readonly processes: EffectiveProcesses,
+  ) {}
 
   async forWebhook(tenantId: string, webhookId: string): Promise<InstanceView[]> {
     return (await this.instances.listByWebhook(tenantId, webhookId)).map(toView);
@@ -88,26 +104,56 @@ export class InstancesService {
     const counted = instances.slice(0, ELEMENT_COUNT_INSTANCES);
     const elements: Record<string, ElementCount> = {};
     const count = (id: string, what: keyof ElementCount) => ((elements[id] ??= { waiting: 0, failed: 0, completed: 0 })[what] += 1);
-    for (const { status, trace, waits } of counted) {
-      if (status === 'skipped') continue;
-      count(PROCESS_START, 'completed');
-      // Once per instance, however often a loop ran the step.
-      for (const step of new Set(trace.filter((entry) => entry.status === 'ok').map((entry) => stepIdOf(entry.step)))) count(step, 'completed');
-      if (status === 'completed') count(PROCESS_END, 'completed');
-      if (status === 'waiting') for (const step of new Set((waits ?? []).map((wait) => wait.stepId))) count(step, 'waiting');
-      const failedAt = status === 'failed' ? trace.findLast((entry) => entry.status === 'failed') : undefined;
-      if (failedAt) count(stepIdOf(failedAt.step), 'failed');
+    for (const instance of counted) {
+      for (const [what, ids] of Object.entries(reachedBy(instance)) as Array<[keyof ElementCount, Set<string>]>) for (const id of ids) count(id, what);
     }
     return { from: from.toISOString(), to: to.toISOString(), instances: counted.length, complete: instances.length <= ELEMENT_COUNT_INSTANCES, elements };
   }
 
   async get(tenantId: string, id: string): Promise<InstanceDetail> {
+    const instance = await this.found(tenantId, id);
+    return { ...toView(instance), vars: instance.state?.vars ?? null, outputs: instance.state?.outputs ?? null };
+  }
+
+  /** The diagram of the version the instance ran (not the one that runs now), with the path it took on it. */
+  async diagram(tenantId: string, id: string): Promise<InstanceDiagram> {
+    const instance = await this.found(tenantId, id);
+    const { processId, processVersion } = instance;
+    const process = await this.processes.pinned(tenantId, processId, processVersion, instance.processSource ?? undefined);
+    if (!process) throw new AppError(ErrorCode.NotFound, `Process "${processId}" version ${processVersion}, which the instance ran, is no longer kept`);
+    return { processId, processVersion, xml: await toBpmn(process.definition), elements: outcomesOf(instance) };
+  }
+
+  private async found(tenantId: string, id: string): Promise<ProcessInstance> {
     const instance = await this.instances.get(tenantId, id);
     if (!instance) throw new AppError(ErrorCode.NotFound, `Instance ${id} does not exist in this tenant`);
-    return { ...toView(instance), vars: instance.state?.vars ?? null, outputs: instance.state?.outputs ?? null };
+    return instance;
   }
 }
 
+/**
+ * The elements an instance reached, by BPMN element id: those it went through (once, however
+ * often a loop ran them), those it waits at, the one it failed at (its last failure, when it
+ * failed). A skipped instance (no trigger matched) reached none.
+ */
+function reachedBy({ status, trace, waits }: Pick<ProcessInstance, 'status' | 'trace' | 'waits'>): Record<keyof ElementCount, Set<string>> {
+  const reached = { completed: new Set<string>(), waiting: new Set<string>(), failed: new Set<string>() };
+  if (status === 'skipped') return reached;
+  reached.completed.add(PROCESS_START);
+  for (const entry of trace) if (entry.status === 'ok') reached.completed.add(stepIdOf(entry.step));
+  if (status === 'completed') reached.completed.add(PROCESS_END);
+  if (status === 'waiting') for (const wait of waits ?? []) reached.waiting.add(wait.stepId);
+  const failedAt = status === 'failed' ? trace.findLast((entry) => entry.status === 'failed') : undefined;
+  if (failedAt) reached.failed.add(stepIdOf(failedAt.step));
+  return reached;
+}
+
+/** One outcome per element for a diagram of one instance: where it failed or waits tells more than that a loop went through it before. */
+function outcomesOf(instance: Pick<ProcessInstance, 'status' | 'trace' | 'waits'>): Record<string, ElementOutcome> {
+  const outcomes: Record<string, ElementOutcome> = {};
+  for (const [outcome, ids] of Object.entries(reachedBy(instance)) as Array<[ElementOutcome, Set<string>]>) for (const id of ids) outcomes[id] = outcome;
+  return outcomes;
+}
 function toView({ tenantId: _tenant, state: _state, resumption: _resumption, seq: _seq, ...instance }: ProcessInstance): InstanceView {
   return {
     ...instance,

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The Chromium the browser tests drive, found without an apt step: `CHROMIUM_PATH` when set,
@@ -35,4 +37,13 @@ export async function signIn(page: Page, serviceUrl: string, user: { email: stri
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: `Dashboard — ${tenantName}` }).waitFor();
+}
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
+
+/** With SCREENSHOTS=1 (`npm run screenshots`), the page as docs/screenshots/<name>.png; nothing otherwise. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

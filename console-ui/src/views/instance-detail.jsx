@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { instancesApi, tasksApi } from '../api.js';
 import { ErrorNote, formatTime, JsonBlock, Loading, short, StatusBadge, useAction, useLoad, Waits } from '../components.jsx';
 import { Link } from '../router.jsx';
+import { PathDiagram } from './path-diagram.jsx';
 import { TaskStatus } from './task-list.jsx';
 
 const CANCELLABLE = ['waiting', 'running', 'failed'];
@@ -51,6 +52,12 @@ export function InstanceDetail({ tenant, can, instanceId }) {
           <InstanceSummary instance={instance} tenantId={tenant.id} reload={state.reload} canReadTasks={can('tasks:read')} />
           {can('webhooks:write') && <InstanceActions instance={instance} control={control} />}
           <ErrorNote error={control.action.error} />
+          <h2>Path on the diagram</h2>
+          <PathDiagram
+            tenantId={tenant.id}
+            instance={instance}
+            retry={can('webhooks:write') && instance.status === 'failed' ? { busy: control.action.busy, run: control.retry } : null}
+          />
           <h2 id="timeline-title">Timeline</h2>
           <Timeline trace={instance.trace} />
           <h2>Variables and step outputs</h2>

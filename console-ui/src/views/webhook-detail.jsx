@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, get, instancesApi, post, tenantApi } from '../api.js';
 import { ErrorNote, formatTime, JsonBlock, Loading, PlannedRecords, StatusBadge, Trace, useAction, useLoad, Waits } from '../components.jsx';
 import { Link } from '../router.jsx';
+import { PathDiagram } from './path-diagram.jsx';
 
 /** Replays the webhook, then waits for the worker's outcome before showing it. */
 function useReplay(tenantId, webhookId, reload) {
@@ -38,7 +39,7 @@ export function WebhookDetail({ tenant, can, webhookId }) {
           <h2>Records created</h2>
           <PlannedRecords records={webhook.records.map(createdRecord)} empty="No record." />
           <h2>Runs</h2>
-          <Runs runs={webhook.runs} tenantId={tenant.id} />
+          <Runs runs={webhook.runs} tenantId={tenant.id} canRetry={can('webhooks:write')} reload={state.reload} />
           {webhook.resumedIds?.length > 0 && <ResumedInstances ids={webhook.resumedIds} tenantId={tenant.id} />}
           <PayloadAndHeaders webhook={webhook} />
         </section>
@@ -110,25 +111,46 @@ function ReplayActions({ webhook, replay }) {
   );
 }
 
-/** The instances the webhook started; each opens as an instance, with its timeline, cancel and retry. */
-function Runs({ runs, tenantId }) {
+/** The instances the webhook started; each opens as an instance, with its timeline, cancel and retry, and shows its path on the diagram. */
+function Runs({ runs, tenantId, canRetry, reload }) {
   if (runs.length === 0) return <p class="muted">No process ran.</p>;
   return (
     <>
       {runs.map((run) => (
-        <article class="run" data-instance={run.id}>
-          <h3>
-            <Link href={`/t/${tenantId}/instances/${run.id}`}>
-              {run.processId} v{run.processVersion}
-            </Link>{' '}
-            <StatusBadge status={run.status} />
-          </h3>
-          {run.reason && <p class="problem">{run.reason}</p>}
-          {run.status === 'waiting' && <Waits waits={run.waits} />}
-          <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
-        </article>
+        <Run key={run.id} run={run} tenantId={tenantId} canRetry={canRetry} reload={reload} />
       ))}
     </>
+  );
+}
+
+function Run({ run, tenantId, canRetry, reload }) {
+  const [diagram, setDiagram] = useState(false);
+  const action = useAction();
+  const retry = () =>
+    action.perform(async () => {
+      const instances = instancesApi(tenantId);
+      await instances.retry(run.id);
+      // The worker runs it again within moments; show its outcome.
+      for (let i = 0; i < 40 && (await instances.get(run.id)).status === 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 250));
+      await reload();
+    });
+  return (
+    <article class="run" data-instance={run.id}>
+      <h3>
+        <Link href={`/t/${tenantId}/instances/${run.id}`}>
+          {run.processId} v{run.processVersion}
+        </Link>{' '}
+        <StatusBadge status={run.status} />
+      </h3>
+      {run.reason && <p class="problem">{run.reason}</p>}
+      {run.status === 'waiting' && <Waits waits={run.waits} />}
+      <Trace trace={run.trace} label={`Steps of ${run.processId}`} />
+      <button type="button" class="secondary" aria-expanded={diagram ? 'true' : 'false'} onClick={() => setDiagram(!diagram)}>
+        {diagram ? 'Hide the path' : 'Show the path on the diagram'}
+      </button>
+      <ErrorNote error={action.error} />
+      {diagram && <PathDiagram tenantId={tenantId} instance={run} retry={canRetry && run.status === 'failed' ? { busy: action.busy, run: retry } : null} />}
+    </article>
   );
 }
 
