@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { isoDurationSchema } from '../common/iso-duration.js';
+import { DIAGRAM_LIMITS } from './diagram-limits.js';
 import type { StepType } from './step-type.js';
 
 /**
@@ -39,9 +40,6 @@ export function buildProcessSchema(stepTypes: StepType<never, unknown>[]): Recor
     definitions: { step: stepSchema(stepTypes, stepRef) },
   };
 }
-
-/** Bounds of a saved BPMN diagram: far more than a designer draws, little enough to store with every version. */
-export const DIAGRAM_LIMITS = { elements: 2000, coordinate: 1_000_000, waypoints: 100 } as const;
 
 /** Positions for the BPMN view (src/engine/bpmn), by element id; the engine never reads them. */
 function diagramSchema(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import type { ProcessDefinition, ProcessDiagram, StepDefinition, TriggerDefinition } from '../definition-types.js';
-import { DIAGRAM_LIMITS } from '../process-schema.js';
+import { DIAGRAM_LIMITS } from '../diagram-limits.js';
 import { FlowGraph, problemAt, type BpmnProblem } from './bpmn-graph.js';
 import { definitionIdOf, flowId, helperId, PROCESS_END, PROCESS_START, scopeEndId, scopeStartId } from './element-ids.js';
 import { createModdle, exactText, extensionOf, type BpmnElement, type Moddle } from './hookflow-moddle.js';

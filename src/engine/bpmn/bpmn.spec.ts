@@ -556,6 +556,57 @@ describe('fromBpmn', () => {
     expect(exported).toEqual(definition);
   });
 
+  it('reads a condition the console inserts on a flow: a stop on its "then" flow, its "else" flow (the default) straight to a join of one flow', async () => {
+    // What the designer's "Insert a step here" makes (console-ui/src/views/designer/insert-step.js), without its positions.
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:hookflow="https://hookflow.dev/schema/bpmn/1" id="Definitions-process" targetNamespace="https://hookflow.dev/processes">
+  <bpmn:message id="Message-process" name="Webhook" />
+  <bpmn:process id="inserted" isExecutable="true">
+    <bpmn:startEvent id="Start-process" name="Webhook"><bpmn:messageEventDefinition messageRef="Message-process" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="Flow-Start-process" sourceRef="Start-process" targetRef="condition" />
+    <bpmn:exclusiveGateway id="condition" default="Flow_0else01">
+      <bpmn:extensionElements><hookflow:step type="condition" /></bpmn:extensionElements>
+    </bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="Flow_1then01" name="then" sourceRef="condition" targetRef="stop">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">$exists(test) and test = true</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:endEvent id="stop" name="Stop test submissions">
+      <bpmn:extensionElements><hookflow:step type="stop" /></bpmn:extensionElements>
+      <bpmn:terminateEventDefinition />
+    </bpmn:endEvent>
+    <bpmn:sequenceFlow id="Flow_0else01" name="else" sourceRef="condition" targetRef="condition-join" />
+    <bpmn:exclusiveGateway id="condition-join" />
+    <bpmn:sequenceFlow id="Flow_0join01" sourceRef="condition-join" targetRef="record" />
+    <bpmn:serviceTask id="record" name="Create the lead">
+      <bpmn:extensionElements>
+        <hookflow:step type="create-record"><hookflow:input>{"object":"Lead","values":{"Email":"Email"}}</hookflow:input><hookflow:retry attempts="3" delay="PT30S" /></hookflow:step>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="Flow-record" sourceRef="record" targetRef="End-process" />
+    <bpmn:endEvent id="End-process" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const { definition } = await fromBpmn(xml);
+    expect(definition.steps).toEqual([
+      {
+        id: 'condition',
+        type: 'condition',
+        input: { if: '$exists(test) and test = true' },
+        then: [{ id: 'stop', type: 'stop', description: 'Stop test submissions' }],
+      },
+      {
+        id: 'record',
+        type: 'create-record',
+        description: 'Create the lead',
+        input: { object: 'Lead', values: { Email: 'Email' } },
+        retry: { attempts: 3, delay: 'PT30S' },
+      },
+    ]);
+    expect(problemsOf(compiler.compile(definition))).toEqual([]);
+    const { definition: exported } = await fromBpmn(await toBpmn(definition));
+    expect(exported.steps).toEqual(definition.steps);
+  });
+
   it('keeps what a designer changed in the BPMN over the extension copy', async () => {
     const xml = (await toBpmn(shipped('nightly-signups-pull.json')))
       .replace(

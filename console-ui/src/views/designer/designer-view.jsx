@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { elementCountsApi, processBpmnApi, stepTypes as loadStepTypes } from '../../api.js';
 import { ErrorNote, useAction } from '../../components.jsx';
+import { ChangesControls, ChangesSummary, useChanges } from './changes.jsx';
 import { CountsControls, CountsSummary, useCounts } from './counts.jsx';
 import { ElementPanel } from './element-panel.jsx';
 import { clearProblems, createModeler, describeElement, download, markProblems, showDocument, showElement } from './modeler.js';
@@ -10,8 +11,9 @@ import { clearProblems, createModeler, describeElement, download, markProblems, 
  * with bpmn-js's own palette and context pad, saves the document as the tenant's process (the
  * server keeps the positions in the definition's diagram), exports and imports .bpmn files. What
  * the server refuses is marked on its element and listed. The side panel edits the selected
- * step (its type, its input as a form of its schema); "Show counts" puts the instances of a period
- * on the elements. Loaded only with the Designer tab.
+ * element (its name, a step's type, input and retry, a condition's expression, a flow's branch)
+ * and inserts steps on a flow; "Show counts" puts the instances of a period on the elements, "Show
+ * changes against base" what the diagram changed against the base. Loaded only with the Designer tab.
  */
 export function DesignerView({ tenant, detail, writable, saved }) {
   const bpmn = processBpmnApi(tenant.id, detail.id);
@@ -22,6 +24,7 @@ export function DesignerView({ tenant, detail, writable, saved }) {
   const action = useAction();
   const types = useStepTypes();
   const counts = useCounts(modeler, elementCountsApi(tenant.id, detail.id), action.perform);
+  const changes = useChanges(modeler, detail.base);
 
   const show = async (xml) => {
     clearProblems(modeler.current);
@@ -73,7 +76,10 @@ export function DesignerView({ tenant, detail, writable, saved }) {
   return (
     <div class="designer">
       <Toolbar detail={detail} writable={writable} busy={action.busy} dirty={dirty} save={save} exportFile={exportFile} importFile={importFile} />
-      <CountsControls view={counts} />
+      <div class="designer-switches">
+        <CountsControls view={counts} />
+        <ChangesControls view={changes} />
+      </div>
       {note && (
         <p class="ok-note" role="status">
           {note}
@@ -82,6 +88,7 @@ export function DesignerView({ tenant, detail, writable, saved }) {
       <ErrorNote error={action.error ?? types.error} />
       <ProblemList problems={problems} show={(id) => showElement(modeler.current, id)} />
       <CountsSummary view={counts} modeler={modeler} />
+      <ChangesSummary view={changes} />
       <div class="designer-body">
         <div class="designer-canvas" ref={container} role="group" aria-label={`Diagram of ${detail.name}`} />
         <ElementPanel selected={selected} stepTypes={types.list} writable={writable} modeler={modeler} />

@@ -75,8 +75,8 @@ function useDraft(external) {
   return [draft, setDraft];
 }
 
-/** A text (an expression or a constant text), or a number: kept while typing, written when left. */
-function TextField({ field, value, id, commit, described }) {
+/** A text (an expression or a constant text), or a number: kept while typing, written when left. The panel uses it for its own fields too. */
+export function TextField({ field, value, id, commit, described, disabled }) {
   const [draft, setDraft] = useDraft(value === undefined ? '' : String(value));
   const numeric = field.kind !== 'text';
   const problem = numeric ? numberProblem(field.kind, valueOfText(field.kind, draft)) : null;
@@ -87,6 +87,7 @@ function TextField({ field, value, id, commit, described }) {
         type="text"
         inputMode={numeric ? 'decimal' : undefined}
         value={draft}
+        disabled={disabled}
         required={field.required}
         aria-required={field.required ? 'true' : undefined}
         aria-invalid={problem ? 'true' : undefined}

@@ -17,7 +17,17 @@ const TASKS = new Set(['Task', 'ServiceTask', 'SendTask', 'ReceiveTask', 'UserTa
  * keyboard bindings work while the canvas has the focus (bpmn-js binds them to the canvas).
  */
 export function createModeler(container) {
-  return new Modeler({ container, moddleExtensions: { hookflow: HOOKFLOW_PACKAGE } });
+  const modeler = new Modeler({ container, moddleExtensions: { hookflow: HOOKFLOW_PACKAGE } });
+  // The modeling calls of one change run inside this command: diagram-js undoes a command with all it ran, so Ctrl+Z undoes the change at once.
+  modeler.get('commandStack').register(ONE_CHANGE, { preExecute: (context) => context.change(), execute() {}, revert() {} });
+  return modeler;
+}
+
+const ONE_CHANGE = 'hookflow.change';
+
+/** Runs `change` (calls of bpmn-js's modeling) as one command: one Ctrl+Z undoes all of it. */
+export function asOneChange(modeler, change) {
+  modeler.get('commandStack').execute(ONE_CHANGE, { change });
 }
 
 const MARGIN = 20;
@@ -42,7 +52,7 @@ function fit(canvas) {
   canvas.viewbox({ x: inner.x - left / scale, y: inner.y + inner.height / 2 - height / 2, width: outer.width / scale, height });
 }
 
-/** What the side panel shows of a selected element: its id, name and BPMN type, and the Hookflow step it is, if any. */
+/** What the side panel shows of a selected element: its id, name and BPMN type, the Hookflow step it is, and, for a sequence flow, its place in a split. */
 export function describeElement(element) {
   const target = element.labelTarget ?? element;
   const business = target.businessObject;
@@ -53,8 +63,127 @@ export function describeElement(element) {
     name: business.name ?? '',
     bpmnType,
     isTask: TASKS.has(bpmnType),
-    step: step && { type: step.type, input: inputOf(step) },
+    step: step && { type: step.type, input: inputOf(step), retry: retryOf(step) },
+    split: target.waypoints ? null : splitOf(target),
+    flow: target.waypoints && bpmnType === 'SequenceFlow' ? flowOf(target) : null,
   };
+}
+
+/**
+ * Which step an exclusive gateway that splits is, as bpmn-to-definition reads it: its
+ * hookflow:step's type, else a condition when it has two flows out and one is the default.
+ * A condition's `if` is the condition expression of its "then" flow (the one that is not the default).
+ */
+function splitOf(shape) {
+  const business = shape.businessObject;
+  if (business.$type !== 'bpmn:ExclusiveGateway' || (shape.outgoing?.length ?? 0) < 2) return null;
+  const type = extensionOf(business, 'hookflow:Step')?.type ?? (shape.outgoing.length === 2 && business.default ? 'condition' : 'switch');
+  if (type !== 'condition') return { type };
+  const then = shape.outgoing.find((flow) => flow.businessObject !== business.default);
+  return { type, thenFlow: business.default ? then.id : null, condition: then.businessObject.conditionExpression?.body ?? '' };
+}
+
+/** A sequence flow: the split it leaves (then, else, a case or the default), and whether it ends a branch at its join. */
+function flowOf(connection) {
+  const split = splitOf(connection.source);
+  const business = connection.businessObject;
+  const isDefault = connection.source.businessObject.default === business;
+  const role = !split ? null : split.type === 'condition' ? (isDefault ? 'else' : 'then') : isDefault ? 'default' : 'case';
+  return {
+    source: connection.source.id,
+    target: connection.target.id,
+    split: split?.type ?? null,
+    role,
+    isDefault,
+    condition: business.conditionExpression?.body ?? '',
+    endsBranch: isJoin(connection.target),
+  };
+}
+
+/** A gateway where branches meet: more than one flow in, at most one out. */
+export function isJoin(shape) {
+  return /^bpmn:(Exclusive|Parallel)Gateway$/.test(shape.businessObject.$type) && shape.incoming.length > 1 && shape.outgoing.length <= 1;
+}
+
+function retryOf(step) {
+  if (!step.retry) return undefined;
+  const { attempts, delay, maxDelay } = step.retry;
+  return { attempts, delay, maxDelay };
+}
+
+/**
+ * Sets an element's name, which is a step's description on the diagram. The reader takes a
+ * step's documentation over its name, so a documentation the element has is changed with it
+ * (and dropped with an empty name: no description).
+ */
+export function setElementName(modeler, id, name) {
+  const element = modeler.get('elementRegistry').get(id);
+  if (!element) return;
+  const business = element.businessObject;
+  const modeling = modeler.get('modeling');
+  const documentation = business.documentation?.[0];
+  asOneChange(modeler, () => {
+    if ((business.name ?? '') !== name) modeling.updateProperties(element, { name: name || undefined });
+    if (!documentation || documentation.text === name) return;
+    if (name) modeling.updateModdleProperties(element, documentation, { text: name });
+    else modeling.updateModdleProperties(element, business, { documentation: [] });
+  });
+}
+
+/** Sets a step's retry ({ attempts, delay, maxDelay }) as its hookflow:retry; undefined removes it. */
+export function setStepRetry(modeler, id, retry) {
+  const element = modeler.get('elementRegistry').get(id);
+  const step = element && extensionOf(element.businessObject, 'hookflow:Step');
+  if (!step) return;
+  const modeling = modeler.get('modeling');
+  if (!retry) {
+    if (step.retry) modeling.updateModdleProperties(element, step, { retry: undefined });
+    return;
+  }
+  const values = { attempts: retry.attempts, delay: retry.delay || undefined, maxDelay: retry.maxDelay || undefined };
+  if (step.retry) {
+    modeling.updateModdleProperties(element, step.retry, values);
+    return;
+  }
+  const created = modeler.get('moddle').create('hookflow:Retry', values);
+  created.$parent = step;
+  modeling.updateModdleProperties(element, step, { retry: created });
+}
+
+/** Sets the condition expression of a sequence flow (a condition's `if` on its "then" flow); an empty text removes it. */
+export function setFlowCondition(modeler, flowId, body) {
+  const flow = modeler.get('elementRegistry').get(flowId);
+  if (!flow) return;
+  const modeling = modeler.get('modeling');
+  const expression = flow.businessObject.conditionExpression;
+  if (!body) {
+    if (expression) modeling.updateProperties(flow, { conditionExpression: undefined });
+  } else if (expression) {
+    if (expression.body !== body) modeling.updateModdleProperties(flow, expression, { body });
+  } else {
+    modeling.updateProperties(flow, { conditionExpression: modeler.get('moddle').create('bpmn:FormalExpression', { body }) });
+  }
+}
+
+/**
+ * Makes a flow its gateway's default flow. Of a condition, the default is the "else" flow and
+ * the other one's expression is the `if`: the expression moves to the flow that was the default,
+ * so the condition keeps its `if` and its branches change places.
+ */
+export function setDefaultFlow(modeler, flowId) {
+  const flow = modeler.get('elementRegistry').get(flowId);
+  if (!flow) return;
+  const gateway = flow.source;
+  const previous = gateway.outgoing.find((other) => other.businessObject === gateway.businessObject.default);
+  const modeling = modeler.get('modeling');
+  const expression = flow.businessObject.conditionExpression;
+  asOneChange(modeler, () => {
+    if (previous && expression && splitOf(gateway)?.type === 'condition') {
+      modeling.updateProperties(flow, { conditionExpression: undefined });
+      setFlowCondition(modeler, previous.id, expression.body);
+    }
+    modeling.updateProperties(gateway, { default: flow.businessObject });
+  });
 }
 
 /**
