@@ -61,6 +61,7 @@ const TENANT_ROUTES: Route[] = [
   ['GET', '/webhooks', undefined],
   ['GET', '/webhooks/:webhook', undefined],
   ['POST', '/webhooks/:webhook/replay', { force: true }],
+  ['POST', '/webhooks/:webhook/mapping-proposal', { object: 'Lead' }],
   ['POST', '/webhooks/replay', { status: 'received' }],
   ['GET', '/runs', undefined],
 ];
@@ -200,6 +201,12 @@ describe.each(databaseKinds())('admin API tenant isolation and scopes (%s)', (ki
       ['GET', '/webhooks/<B webhook>', (objects) => `/webhooks/${objects.webhookId}`, () => undefined],
       ['POST', '/webhooks/<B webhook>/replay', (objects) => `/webhooks/${objects.webhookId}/replay`, () => ({ force: true })],
       ['POST', '/webhooks/<B received webhook>/replay', (objects) => `/webhooks/${objects.receivedWebhookId}/replay`, () => ({})],
+      [
+        'POST',
+        '/webhooks/<B received webhook>/mapping-proposal',
+        (objects) => `/webhooks/${objects.receivedWebhookId}/mapping-proposal`,
+        () => ({ object: 'Lead' }),
+      ],
       ['GET', '/records/Lead/<B lead>', (objects) => `/records/Lead/${objects.leadId}`, () => undefined],
       ['GET', '/records/Country/<B country>', (objects) => `/records/Country/${objects.countryId}`, () => undefined],
       ['GET', '/processes/<B custom process>', (objects) => `/processes/${objects.customProcess}`, () => undefined],

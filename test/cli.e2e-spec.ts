@@ -89,6 +89,22 @@ describe.each(databaseKinds())('the hookflow command line beside a running servi
     expect(mapping).toMatchObject({ status: 'ok', output: { ignored: ['utm_campaign'] } });
   });
 
+  it('webhooks map prints the proposed mapping of a kept webhook and writes its definition for process create', async () => {
+    const tally = JSON.parse(readFileSync(new URL('./fixtures/forms/tally.json', import.meta.url), 'utf8'));
+    const response = await apiRequest(hookflow.url, 'POST', `/webhooks/${key.apiKey}`, { body: tally });
+    expect(response.status).toBe(202);
+    const { id } = response.body as { id: string };
+    expect((await hookflow.waitForWebhook(tenantId, id)).status).toBe('received');
+    const file = join(mkdtempSync(join(tmpdir(), 'hookflow-map-')), 'map.json');
+    const proposal = await cliJson<{ object: string; objectChosen: string; parameters: Array<{ column: string | null; reason: string | null }> }>(
+      ['webhooks', 'map', id, '--tenant', tenantId, '--object', 'Lead', '--definition', file],
+      env,
+    );
+    expect(proposal).toMatchObject({ object: 'Lead', objectChosen: 'given' });
+    expect(proposal.parameters).toContainEqual(expect.objectContaining({ column: 'CountryId', reason: 'lookup-value' }));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ id: 'map-tally-lead', steps: [{ type: 'create-record' }] });
+  });
+
   it('process deactivate and activate switch the default process for the tenant', async () => {
     const processId = 'create-object-records-from-webhook';
     const before = await cliJson<Array<{ id: string; active: boolean }>>(['process', 'list', '--tenant', tenantId], env);

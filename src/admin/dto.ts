@@ -311,6 +311,24 @@ export class BulkReplayDto extends ReceivedBetweenDto {
   limit?: number;
 }
 
+export class MappingProposalDto {
+  @ApiPropertyOptional({ description: 'The object to map to (of the Webhook entities lookup); absent: the object whose columns match best', example: 'Lead' })
+  @IsOptional()
+  @IsString()
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  object?: string;
+
+  @ApiPropertyOptional({
+    description: "The analyst's corrections, by parameter path: the column it is written to, or null for none; they win over every proposal",
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+    example: { "form_response.answers[field.ref='company']": 'Account' },
+  })
+  @IsOptional()
+  @IsObject()
+  columns?: Record<string, string | null>;
+}
+
 export class FieldMappingDto {
   @ApiProperty({ description: 'A sample webhook payload', type: 'object', additionalProperties: true, example: { Email: 'ada@example.com' } })
   @IsObject()

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiAdminErrors } from '../common/api-docs.decorator.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { RequireScope } from '../auth/scopes.js';
@@ -9,11 +9,49 @@ import { InstancesService, type InstanceView } from '../engine/instances.service
 import { WebhookDispatcher } from '../pipeline/webhook-dispatcher.service.js';
 import { BulkReplaysService, type ReplayView } from '../pipeline/bulk-replays.service.js';
 import { WebhookLogService, type WebhookDetail, type WebhookView } from '../webhooks/webhook-log.service.js';
-import { BulkReplayDto, ReplayDto } from './dto.js';
+import { MappingProposalService, MAX_PROPOSAL_PARAMETERS, type MappingProposal } from '../engine/mapping-proposal/mapping-proposal.service.js';
+import { BulkReplayDto, MappingProposalDto, ReplayDto } from './dto.js';
 import { limitParam, oneOfParam, timeParam } from './query.js';
 import { INSTANCE_STATUSES } from './instances.controller.js';
 
 const STATUSES = ['queued', 'processed', 'received', 'failed'] as const;
+
+const PROPOSED_PARAMETER_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['path', 'label', 'expression', 'sample', 'column', 'writtenAs', 'reason', 'confidence', 'explanation'],
+  properties: {
+    path: { type: 'string', example: "form_response.answers[field.ref='email']" },
+    label: { type: 'string', nullable: true, description: "The form's own title of the field", example: 'Your e-mail address' },
+    expression: { type: 'string', description: 'JSONata that reads the value from the webhook', example: "form_response.answers[field.ref='email'].email" },
+    sample: { description: 'The value of the expression on this webhook (any JSON value, null when the field is empty)' },
+    column: { type: 'string', nullable: true, example: 'Email' },
+    writtenAs: {
+      type: 'string',
+      nullable: true,
+      description: "The key of the definition's values: the column, or a lookup column without Id (resolved by name)",
+      example: 'Email',
+    },
+    reason: { type: 'string', nullable: true, enum: ['name', 'value-shape', 'lookup-value', 'chosen'] },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    explanation: { type: 'string', example: "'email' is like the column Email" },
+  },
+};
+
+const MAPPING_PROPOSAL_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['object', 'objectChosen', 'source', 'parameters', 'unmatched', 'missingRequired', 'parameterCount', 'truncated', 'definition'],
+  properties: {
+    object: { type: 'string', example: 'Lead' },
+    objectChosen: { type: 'string', enum: ['given', 'best-match'] },
+    source: { type: 'string', nullable: true, enum: ['typeform', 'tally', 'jotform'] },
+    parameters: { type: 'array', items: PROPOSED_PARAMETER_SCHEMA },
+    unmatched: { type: 'array', items: PROPOSED_PARAMETER_SCHEMA, description: 'The parameters with no column' },
+    missingRequired: { type: 'array', items: { type: 'string' }, description: 'Required columns no parameter matches' },
+    parameterCount: { type: 'integer' },
+    truncated: { type: 'boolean', description: `Whether only the first ${MAX_PROPOSAL_PARAMETERS} parameters were considered` },
+    definition: { type: 'object', additionalProperties: true, description: 'A custom process with one create-record step: POST it to /processes' },
+  },
+};
 
 @ApiTags('webhook log')
 @ApiOAuth2([])
@@ -29,6 +67,7 @@ export class WebhookLogController {
     private readonly records: RecordsService,
     private readonly dispatcher: WebhookDispatcher,
     private readonly bulkReplays: BulkReplaysService,
+    private readonly mappingProposals: MappingProposalService,
   ) {}
 
   @Get('webhooks')
@@ -99,6 +138,18 @@ export class WebhookLogController {
   @ApiOperation({ summary: 'Run a stored webhook through the current processes again; answers the new run ids' })
   async replay(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: ReplayDto): Promise<{ runIds: string[] }> {
     return { runIds: await this.dispatcher.replay(tenantId, id, { force: body.force }) };
+  }
+
+  @Post('webhooks/:id/mapping-proposal')
+  @HttpCode(200)
+  @RequireScope('webhooks:read')
+  @ApiOperation({
+    summary:
+      'Propose a custom process that maps a stored webhook to an object: each parameter with the column it matches (by name, value shape or lookup value), why and how sure; nothing is saved',
+  })
+  @ApiOkResponse({ schema: MAPPING_PROPOSAL_SCHEMA })
+  proposeMapping(@Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: MappingProposalDto): Promise<MappingProposal> {
+    return this.mappingProposals.propose(tenantId, id, body?.object, body?.columns);
   }
 
   @Get('runs')

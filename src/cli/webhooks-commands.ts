@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { InstancesService } from '../engine/instances.service.js';
+import { MappingProposalService } from '../engine/mapping-proposal/mapping-proposal.service.js';
 import { WebhookLogService } from '../webhooks/webhook-log.service.js';
 import { type CliCommand, type CliServices, type TenantOptions, printList, printObject, wholeNumber } from './common.js';
 
@@ -23,5 +25,18 @@ export function addWebhooksCommands(program: CliCommand, { get }: CliServices): 
       const webhook = await (await get(WebhookLogService)).get(options.tenant, webhookId);
       const runs = await (await get(InstancesService)).forWebhook(options.tenant, webhookId);
       printObject({ ...webhook, runs }, options.json);
+    });
+  webhooks
+    .command('map <webhookId>')
+    .description('propose a custom process that maps a stored webhook to an object: each parameter with its column, why and how sure (JSON)')
+    .tenantOption()
+    .option('--object <name>', 'the object to map to; absent: the one whose columns match best')
+    .option('--definition <file>', 'also write the proposed definition there, for `process create --file`')
+    // Printed as JSON either way: a proposal is nested too deep for lines of key: value.
+    .jsonOption()
+    .action(async (webhookId: string, options: TenantOptions & { object?: string; definition?: string }) => {
+      const proposal = await (await get(MappingProposalService)).propose(options.tenant, webhookId, options.object);
+      if (options.definition) writeFileSync(options.definition, `${JSON.stringify(proposal.definition, null, 2)}\n`);
+      printObject(proposal, true);
     });
 }

@@ -33,6 +33,7 @@ import type { StepType } from './step-type.js';
 import { STEP_TYPES } from './steps/index.js';
 import { loadStepTypeModules } from './step-type-modules.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
+import { MappingProposalService } from './mapping-proposal/mapping-proposal.service.js';
 
 @Module({
   imports: [
@@ -73,6 +74,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     TasksService,
     DryRunService,
     WhatIfService,
+    MappingProposalService,
   ],
   exports: [
     ProcessesService,
@@ -81,6 +83,7 @@ import { TenantProcessesRepository } from './tenant-processes.repository.js';
     TasksService,
     DryRunService,
     WhatIfService,
+    MappingProposalService,
     DefinitionCompiler,
     StepRegistry,
     // For the pipeline, which runs processes for webhooks:

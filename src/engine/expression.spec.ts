@@ -339,3 +339,27 @@ describe('Expression: results that are not values', () => {
     expect(outcome).toEqual({ error: ErrorCode.ExpressionFailed, message: expect.stringMatching(/returned a function, not a value$/) });
   });
 });
+
+describe('Expression: $parseJson', () => {
+  const JOTFORM = { rawRequest: '{"q4_email":"ada@example.com","q3_fullName":{"first":"Ada","last":"Lovelace"}}' };
+
+  it('reads a JSON text sent inside a form field', async () => {
+    expect(await evaluate('$parseJson(rawRequest).q4_email', JOTFORM)).toBe('ada@example.com');
+    expect(await evaluate("$join($parseJson(rawRequest).q3_fullName.[first, last], ' ')", JOTFORM)).toBe('Ada Lovelace');
+    expect(await evaluate('$parseJson(missing)', JOTFORM)).toBeUndefined();
+  });
+
+  it('reads the text as data, never as an expression (which $eval would run)', async () => {
+    const payload = { rawRequest: '{"q4_email": $steps.object.name}' };
+    expect(await evaluate('$eval(rawRequest).q4_email', payload)).toBe('Lead');
+    const { error } = await failure('$parseJson(rawRequest).q4_email', payload);
+    expect(error.code).toBe(ErrorCode.ExpressionFailed);
+    expect(error.message).toContain('$parseJson: the text is not JSON');
+  });
+
+  it('refuses what is not a text, and JSON nested deeper than the limit', async () => {
+    expect((await failure('$parseJson(items)')).error.message).toContain('$parseJson takes a JSON text, got a list');
+    const deep = { text: `${'['.repeat(EXPRESSION_LIMITS.maxDepth + 1)}${']'.repeat(EXPRESSION_LIMITS.maxDepth + 1)}` };
+    expect((await failure('$parseJson(text)', deep)).error.message).toContain(`nests deeper than ${EXPRESSION_LIMITS.maxDepth}`);
+  });
+});

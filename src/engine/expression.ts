@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { parse as secureParse } from 'secure-json-parse';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { EXPRESSION_LIMITS, ExpressionLimitError, installLimits } from './expression-limits.js';
 import { LinearRegExp } from './linear-regexp.js';
@@ -36,15 +37,14 @@ export class Expression {
 
   static compile(source: string): Expression {
     try {
-      return new Expression(
-        source,
-        // The time limit is kept by expression-limits.ts, inside the built-ins too.
-        jsonata(source, {
-          stack: EXPRESSION_LIMITS.maxDepth,
-          sequence: EXPRESSION_LIMITS.maxSequence,
-          RegexEngine: LinearRegExp as unknown as RegExpConstructor,
-        } as jsonata.JsonataOptions),
-      );
+      // The time limit is kept by expression-limits.ts, inside the built-ins too.
+      const compiled = jsonata(source, {
+        stack: EXPRESSION_LIMITS.maxDepth,
+        sequence: EXPRESSION_LIMITS.maxSequence,
+        RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+      } as jsonata.JsonataOptions);
+      compiled.registerFunction('parseJson', parseJsonText);
+      return new Expression(source, compiled);
     } catch (error) {
       const failure = error as { message?: string; position?: number };
       throw new ExpressionSyntaxError(
@@ -81,6 +81,33 @@ export class Expression {
     }
     return normalise(result, this.source);
   }
+}
+
+/**
+ * `$parseJson(text)`: the value of a JSON text, such as a form tool's JSON sent inside one form
+ * field (Jotform's `rawRequest`). `$eval` would read such a text too, but it runs it as an
+ * expression: a sender's text would become code that sees the run's steps and variables, and
+ * it takes at most EXPRESSION_LIMITS.maxEvalChars. Nothing (a missing field, an empty one) gives
+ * nothing; a text that is not JSON, or nests deeper than the limit, fails the expression.
+ */
+function parseJsonText(text: unknown): unknown {
+  if (text === undefined || text === null || text === '') return undefined;
+  if (typeof text !== 'string') throw new Error(`$parseJson takes a JSON text, got ${Array.isArray(text) ? 'a list' : typeof text}`);
+  if (text.length > EXPRESSION_LIMITS.maxStringChars) throw new Error(`$parseJson takes a text of at most ${EXPRESSION_LIMITS.maxStringChars} characters`);
+  let value: unknown;
+  try {
+    value = secureParse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+  } catch (error) {
+    throw new Error(`$parseJson: the text is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (depthOver(value, EXPRESSION_LIMITS.maxDepth)) throw new Error(`$parseJson: the JSON nests deeper than ${EXPRESSION_LIMITS.maxDepth}`);
+  return value;
+}
+
+function depthOver(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((item) => depthOver(item, limit - 1));
 }
 
 /** JSONata sequences are arrays with extra flags; results leave as plain, bounded JSON values. */

@@ -65,6 +65,7 @@ describe.each(databaseKinds())('admin API over HTTP (%s)', (kind) => {
       ['get', '/api/tenants/{tenantId}/webhooks'],
       ['get', '/api/tenants/{tenantId}/webhooks/{id}'],
       ['post', '/api/tenants/{tenantId}/webhooks/{id}/replay'],
+      ['post', '/api/tenants/{tenantId}/webhooks/{id}/mapping-proposal'],
       ['post', '/api/tenants/{tenantId}/webhooks/replay'],
       ['get', '/api/tenants/{tenantId}/replays/{id}'],
       ['patch', '/api/tenants/{tenantId}'],
