@@ -12,6 +12,7 @@ import { InstanceList } from './views/instance-list.jsx';
 import { InstanceDetail } from './views/instance-detail.jsx';
 import { TaskList, useOpenTaskCount } from './views/task-list.jsx';
 import { FieldMapping } from './views/field-mapping.jsx';
+import { MapWebhook } from './views/map-webhook.jsx';
 import { Catalogue } from './views/catalogue.jsx';
 import { Keys } from './views/keys.jsx';
 import { Secrets } from './views/secrets.jsx';
@@ -80,6 +81,7 @@ function App() {
   let view;
   if (section === 'processes' && id) view = <ProcessDetail {...props} processId={id} />;
   else if (section === 'processes') view = <ProcessList {...props} />;
+  else if (section === 'webhooks' && id && parts[4] === 'map') view = <MapWebhook {...props} key={`${props.key}/map`} webhookId={id} />;
   else if (section === 'webhooks' && id) view = <WebhookDetail {...props} webhookId={id} />;
   else if (section === 'webhooks') view = <WebhookLog {...props} />;
   else if (section === 'instances' && id) view = <InstanceDetail {...props} instanceId={id} />;

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { get, post, tenantApi } from '../api.js';
 import { ColumnsTable, ErrorNote, Loading, short, useAction, useLoad } from '../components.jsx';
 import { parseJson } from '../json-tools.js';
+import { Link } from '../router.jsx';
 
 const OUTCOME_WORDS = {
   mapped: 'maps',
@@ -44,6 +45,7 @@ export function FieldMapping({ tenant }) {
     <section aria-labelledby="mapping-title">
       <h1 id="mapping-title">Field mapping</h1>
       <p class="muted">How the default process maps a webhook's parameters onto an object of the Webhook entities lookup.</p>
+      <KeptWebhooks tenant={tenant} />
       <Loading state={objects}>{(list) => <ObjectColumns list={list} objectName={objectName} choose={choose} />}</Loading>
       <form onSubmit={check} class="panel">
         <label>
@@ -57,6 +59,28 @@ export function FieldMapping({ tenant }) {
       </form>
       {result && <MappingResult result={result} />}
     </section>
+  );
+}
+
+/** The newest webhooks kept without a record (no process understood them), each with "Map this webhook". */
+function KeptWebhooks({ tenant }) {
+  const kept = useLoad(() => get(tenantApi(tenant.id)('/webhooks?status=received&limit=5')), [tenant.id]);
+  if (!kept.data || kept.data.items.length === 0) return null;
+  return (
+    <div class="panel kept-webhooks">
+      <h2>Webhooks kept without a record</h2>
+      <p class="muted">A new form tool's webhooks have their own field names: map one, and a process is proposed from it.</p>
+      <ul>
+        {kept.data.items.map((webhook) => (
+          <li data-webhook={webhook.id}>
+            {new Date(webhook.receivedAt).toLocaleString()} — {webhook.apiKeyName}: <span class="muted">{short(webhook.reason ?? '', 80)}</span>{' '}
+            <Link href={`/t/${tenant.id}/webhooks/${webhook.id}/map`}>
+              Map this webhook<span class="visually-hidden"> of {new Date(webhook.receivedAt).toLocaleString()}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

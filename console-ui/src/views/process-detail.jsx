@@ -22,7 +22,11 @@ export function ProcessDetail({ tenant, can, processId }) {
   const path = tenantApi(tenant.id);
   const processPath = (suffix = '') => path(`/processes/${encodeURIComponent(processId)}${suffix}`);
   const state = useLoad(() => get(processPath()), [tenant.id, processId]);
-  const [tab, setTab] = useState('steps');
+  // A link may open a tab: ?tab=designer (after "Map this webhook" saved a process).
+  const [tab, setTab] = useState(() => {
+    const asked = new URLSearchParams(location.search).get('tab');
+    return TABS.some(([name]) => name === asked) ? asked : 'steps';
+  });
   const [draft, setDraft] = useState(null);
   const action = useAction();
   const writable = can('processes:write');

@@ -35,6 +35,12 @@ export function WebhookDetail({ tenant, can, webhookId }) {
         <section aria-labelledby="webhook-title">
           <WebhookSummary webhook={webhook} tenantId={tenant.id} />
           {can('webhooks:write') && <ReplayActions webhook={webhook} replay={replay} />}
+          {webhook.records.length === 0 && webhook.status !== 'queued' && (
+            <p class="map-offer">
+              No process wrote a record of it. <Link href={`/t/${tenant.id}/webhooks/${webhook.id}/map`}>Map this webhook</Link>: a process proposed from its
+              parameters.
+            </p>
+          )}
           <ErrorNote error={replay.action.error} />
           <h2>Records created</h2>
           <PlannedRecords records={webhook.records.map(createdRecord)} empty="No record." />
@@ -49,7 +55,7 @@ export function WebhookDetail({ tenant, can, webhookId }) {
 }
 
 /** A record the webhook created, without the CreatedOn and ModifiedOn that every record carries. */
-function createdRecord({ Id, CreatedOn: _createdOn, ModifiedOn: _modifiedOn, object, ...values }) {
+export function createdRecord({ Id, CreatedOn: _createdOn, ModifiedOn: _modifiedOn, object, ...values }) {
   return { action: 'created', object: object ?? '', recordId: Id, values };
 }
 
