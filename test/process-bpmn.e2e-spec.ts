@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BpmnModdle } from 'bpmn-moddle';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import type { ProcessDefinition } from '../src/engine/definition-types.js';
 import { DEFAULT_PROCESS } from './fixtures/form-builder.js';
@@ -30,6 +31,12 @@ const TRIAGE: ProcessDefinition = {
     },
   ],
 };
+
+/** The ids of the shipped processes: the files of processes/, as BaseDefinitions.load reads them. */
+const SHIPPED = readdirSync(fileURLToPath(new URL('../processes', import.meta.url)))
+  .filter((file) => file.endsWith('.json') && file !== 'process.schema.json')
+  .map((file) => file.slice(0, -'.json'.length))
+  .sort();
 
 /** The definition as saved, without what a save sets (its version) or a drawing adds (positions). */
 function content(definition: ProcessDefinition): Omit<ProcessDefinition, 'version' | 'diagram'> {
@@ -64,7 +71,8 @@ describe.each(databaseKinds())('processes as BPMN documents (%s)', (kind) => {
     const { tenantId } = await hookflow.newTenant();
     const processes = hookflow.get(ProcessesService);
     const shipped = await processes.list(tenantId);
-    expect(shipped.map((view) => view.id)).toContain(DEFAULT_PROCESS);
+    expect(shipped.map((view) => view.id).sort()).toEqual(SHIPPED);
+    expect(SHIPPED).toContain(DEFAULT_PROCESS);
     for (const { id } of shipped) {
       const exported = await bpmnOf(tenantId, id);
       expect(exported.status).toBe(200);
@@ -171,4 +179,26 @@ describe.each(databaseKinds())('processes as BPMN documents (%s)', (kind) => {
     expect(wrongFormat.code).not.toBe(0);
     expect(wrongFormat.stderr).toContain('--format must be json or bpmn, not "yaml"');
   });
+
+  it('every shipped process goes through a .bpmn file with the CLI from one tenant into another as the same definition', async () => {
+    const env = { DATABASE_URL: database.url };
+    const processes = hookflow.get(ProcessesService);
+    const from = await hookflow.newTenant();
+    const into = await hookflow.newTenant();
+    for (const id of SHIPPED) {
+      const file = join(dir, `${kind}-${id}.bpmn`);
+      expect(await runCli(['process', 'export', id, '--tenant', from.tenantId, '--format', 'bpmn', '--out', file], env)).toMatchObject({ code: 0, stderr: '' });
+      const { rootElement, warnings } = await new BpmnModdle().fromXML(readFileSync(file, 'utf8'));
+      expect(warnings).toEqual([]);
+      expect((rootElement as { rootElements: Array<{ $type: string; id: string }> }).rootElements).toContainEqual(
+        expect.objectContaining({ $type: 'bpmn:Process', id }),
+      );
+      const base = await processes.get(from.tenantId, id);
+      expect(await cliJson(['process', 'import', file, '--tenant', into.tenantId], env)).toMatchObject({ id, source: 'override', version: base.version + 1 });
+      const imported = await processes.get(into.tenantId, id);
+      expect(imported).toMatchObject({ active: base.active });
+      expect(content(imported.definition)).toEqual(content(base.definition));
+    }
+    // Two runs of the command per process, about a second each.
+  }, 90_000);
 });
