@@ -81,6 +81,19 @@ describe('loadConfig', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT: "xml" is not one of json, text'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: "verbose" is not one of error, warn, info, debug'],
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX: 0 is outside 1..1000'],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1' }, 'REDIS_CLUSTER_NODES: "10.0.0.1" is not host:port (e.g. 10.0.0.1:6379, or [::1]:6379)'],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:0' }, 'REDIS_CLUSTER_NODES: "10.0.0.1:0" is not host:port (e.g. 10.0.0.1:6379, or [::1]:6379)'],
+    [{ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379' }, 'REDIS_CLUSTER_NODES: "redis://10.0.0.1:6379" is not host:port (e.g. 10.0.0.1:6379, or [::1]:6379)'],
+    [{ REDIS_CLUSTER_NODES: 'a:7000,,b:7000' }, 'REDIS_CLUSTER_NODES: "a:7000,,b:7000" has an empty entry; separate nodes with single commas'],
+    [{ REDIS_CLUSTER_NODES: 'a:7000, a:7000' }, 'REDIS_CLUSTER_NODES: "a:7000" is listed twice'],
+    [
+      { REDIS_URL: 'redis://:secret@a:7000/2', REDIS_CLUSTER_NODES: 'a:7000' },
+      'REDIS_URL: database 2 cannot be used with REDIS_CLUSTER_NODES; a Redis Cluster has only database 0',
+    ],
+    [
+      { REDIS_PREFIX: 'hookflow', REDIS_CLUSTER_NODES: 'a:7000' },
+      'REDIS_PREFIX: "hookflow" must be in braces with REDIS_CLUSTER_NODES, e.g. {hookflow}: a queue\'s keys must share one hash tag to be in one cluster slot',
+    ],
   ])('refuses %j', (env, message) => {
     const error = configError(env);
     expect(error.message).toBe(message);
@@ -128,6 +141,23 @@ describe('loadConfig', () => {
     expect(config.redis.tls).toEqual({});
     expect(config.redis).toMatchObject({ host: 'cache.example.com', port: 6390, db: 1 });
     expect(loadConfig({ REDIS_URL: 'redis://cache.example.com' }).redis.tls).toBeUndefined();
+  });
+
+  it('has no cluster unless REDIS_CLUSTER_NODES is set', () => {
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: ' ' }).redisClusterNodes).toBeNull();
+  });
+
+  it('takes the nodes of REDIS_CLUSTER_NODES, the credentials and TLS of REDIS_URL, and {hookflow} as the default prefix', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2.internal:7001,[::1]:7002', REDIS_URL: 'rediss://hook:s%40cret@ignored:6379' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-2.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(config.redis).toMatchObject({ username: 'hook', password: 's@cret', tls: {}, db: 0 });
+    expect(config.redisPrefix).toBe('{hookflow}');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_PREFIX: '{eu}' }).redisPrefix).toBe('{eu}');
   });
 
   // URL.hostname keeps the brackets of an IPv6 literal; a socket needs the bare address.

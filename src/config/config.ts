@@ -12,6 +12,11 @@ export interface RedisConnection {
   tls?: Record<string, never>;
 }
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** A module of STEP_TYPE_MODULES, loaded at start for the step types it registers. */
 export interface StepTypeModuleSpec {
   /** As written in STEP_TYPE_MODULES, for messages. */
@@ -30,7 +35,10 @@ export interface AppConfig {
   port: number;
   publicBaseUrl: string;
   redisUrl: string;
+  /** One Redis; with redisClusterNodes, only its user, password and TLS are used (for every node). */
   redis: RedisConnection;
+  /** A Redis Cluster's nodes to start from (REDIS_CLUSTER_NODES); null: the one Redis of REDIS_URL. */
+  redisClusterNodes: RedisNode[] | null;
   /** Namespace of every Redis key, so several installations (or test runs) can share one Redis. */
   redisPrefix: string;
   /** The BullMQ queue that API processes fill and workers drain; both sides must agree on it. */
@@ -120,14 +128,17 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const redis = parseRedisUrl(redisUrl);
+  const redisClusterNodes = clusterNodes(env, redis);
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
     host: env.HOST || '0.0.0.0',
     port,
     publicBaseUrl: baseUrl(env, port),
     redisUrl,
-    redis: parseRedisUrl(redisUrl),
-    redisPrefix: identifier(env, 'REDIS_PREFIX', 'hookflow'),
+    redis,
+    redisClusterNodes,
+    redisPrefix: redisPrefix(env, redisClusterNodes !== null),
     queueName: identifier(env, 'QUEUE_NAME', 'webhooks'),
     database: withPool(parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/hookflow.sqlite'), env),
     processesDir: resolve(env.PROCESSES_DIR || resolve(PACKAGE_ROOT, 'processes')),
@@ -260,6 +271,44 @@ function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): str
     throw new ConfigError(`${name}: "${raw}" must be 1-64 letters, digits, "_" or "-", or such a name in braces (a Redis Cluster hash tag)`);
   }
   return raw;
+}
+
+/**
+ * The prefix carries the hash tag in a cluster: BullMQ's scripts touch several keys of a queue at
+ * once, which a cluster allows only within one slot. A prefix without braces is refused rather
+ * than wrapped, so that key names are always the ones written (ACL key patterns, dashboards and
+ * the other processes of the installation name them).
+ */
+function redisPrefix(env: NodeJS.ProcessEnv, cluster: boolean): string {
+  const prefix = identifier(env, 'REDIS_PREFIX', cluster ? '{hookflow}' : 'hookflow');
+  if (cluster && !prefix.startsWith('{')) {
+    throw new ConfigError(
+      `REDIS_PREFIX: "${prefix}" must be in braces with REDIS_CLUSTER_NODES, e.g. {${prefix}}: a queue's keys must share one hash tag to be in one cluster slot`,
+    );
+  }
+  return prefix;
+}
+
+/** REDIS_CLUSTER_NODES: host:port,host:port… (IPv6 in brackets); the rest of the cluster is found from them. */
+function clusterNodes(env: NodeJS.ProcessEnv, redis: RedisConnection): RedisNode[] | null {
+  const raw = env.REDIS_CLUSTER_NODES ?? '';
+  if (raw.trim() === '') return null;
+  const nodes: RedisNode[] = [];
+  for (const entry of raw.split(',').map((one) => one.trim())) {
+    if (entry === '') throw new ConfigError(`REDIS_CLUSTER_NODES: "${raw}" has an empty entry; separate nodes with single commas`);
+    const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
+    const port = match ? Number(match[2]) : 0;
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES: "${entry}" is not host:port (e.g. 10.0.0.1:6379, or [::1]:6379)`);
+    }
+    const host = match[1].replace(/^\[(.*)\]$/, '$1');
+    if (nodes.some((node) => node.host === host && node.port === port)) throw new ConfigError(`REDIS_CLUSTER_NODES: "${entry}" is listed twice`);
+    nodes.push({ host, port });
+  }
+  if (redis.db !== 0) {
+    throw new ConfigError(`REDIS_URL: database ${redis.db} cannot be used with REDIS_CLUSTER_NODES; a Redis Cluster has only database 0`);
+  }
+  return nodes;
 }
 
 /** A package name as npm allows it (a scope, a name, then a path inside the package), or a path. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { createRedisClient, type RedisClient } from '../common/redis-connection.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 
@@ -14,7 +14,7 @@ if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return count`;
 
 /** The client with the ADD script defined on it as a command. */
-type RateRedis = Redis & { hookflowRateAdd(key: string, by: number, ttlMs: number): Promise<number> };
+type RateRedis = RedisClient & { hookflowRateAdd(key: string, by: number, ttlMs: number): Promise<number> };
 
 interface KeyWindow {
   window: number;
@@ -71,7 +71,7 @@ export class RateLimiter implements OnModuleDestroy {
   }
 
   private connect(): RateRedis {
-    const redis = new Redis({ ...this.config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    const redis = createRedisClient(this.config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     redis.on('error', () => undefined);
     redis.defineCommand('hookflowRateAdd', { numberOfKeys: 1, lua: ADD });
     return redis as RateRedis;

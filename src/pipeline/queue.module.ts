@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { queueConnection } from '../common/redis-connection.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WEBHOOKS_QUEUE } from './job-contracts.js';
@@ -16,7 +17,15 @@ import { ENQUEUE_TIMEOUT_MS, WebhookQueue } from './webhook-queue.js';
   imports: [
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ connection: config.redis, prefix: config.redisPrefix }),
+      // The queue's connection (the worker brings its own). Fail fast while Redis is away: a
+      // command must not wait in a client-side buffer and run after the sender has already been
+      // told 503 (it would then be queued twice). Each command gives up after ENQUEUE_TIMEOUT_MS,
+      // so the sender hears 503 instead of waiting. (Auto-pipelining was measured and left off: it
+      // costs a tick per command.)
+      useFactory: (config: AppConfig) => ({
+        connection: queueConnection(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: ENQUEUE_TIMEOUT_MS }),
+        prefix: config.redisPrefix,
+      }),
       extraOptions: { manualRegistration: true },
     }),
     BullModule.registerQueueAsync({
@@ -24,11 +33,8 @@ import { ENQUEUE_TIMEOUT_MS, WebhookQueue } from './webhook-queue.js';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         name: config.queueName,
-        // Fail fast while Redis is away: a command must not wait in a client-side buffer and run
-        // after the sender has already been told 503 (it would then be queued twice). Each
-        // command gives up after ENQUEUE_TIMEOUT_MS, so the sender hears 503 instead of waiting.
-        // (Auto-pipelining was measured and left off: it costs a tick per command.)
-        connection: { ...config.redis, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: ENQUEUE_TIMEOUT_MS },
+        // A cluster client given to the queue is not closed with it (see queueConnection).
+        forceDisconnectOnShutdown: true,
         defaultJobOptions: webhookJobOptions(config),
       }),
     }),

@@ -2,6 +2,7 @@ import { BullRegistrar, OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { isRetryable } from '../common/app-error.js';
+import { queueConnection } from '../common/redis-connection.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { WebhookDispatcher } from './webhook-dispatcher.service.js';
@@ -37,7 +38,7 @@ type PipelineJob = Job<WebhookJob | RunProcessJob | ReplayBatchJob | InstanceJob
 export function workerOptions(config: AppConfig): WorkerOptions {
   return {
     // Blocking connections must retry forever, or a Redis restart stops the worker.
-    connection: { ...config.redis, maxRetriesPerRequest: null },
+    connection: queueConnection(config, { maxRetriesPerRequest: null }),
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
     // A job whose worker died is taken over once its lock lapses: WORKER_LOCK_MS bounds that delay.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { createRedisClient } from '../../src/common/redis-connection.js';
 import { startService, type RunningService, type StartOptions } from '../../src/app.js';
 import { RecordsService, type RecordView } from '../../src/catalogue/records.service.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
@@ -90,16 +91,19 @@ export async function startTestService(
 
 /** Removes the test's Redis keys, so a shared Redis is left as it was found. */
 async function deleteKeys(config: AppConfig): Promise<void> {
-  const client = new Redis({ ...config.redis, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const client = createRedisClient(config, { lazyConnect: true, reconnect: false, maxRetriesPerRequest: 0 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${config.redisPrefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await client.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // SCAN goes to one node: in a cluster, ask each master for its own keys.
+    for (const node of client instanceof Cluster ? client.nodes('master') : [client]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${config.redisPrefix}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await node.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } catch {
     // Redis already gone (a test stopped it): nothing to clean.
   } finally {
