@@ -208,4 +208,32 @@ describe('overriding the default process in the designer, without JSON', () => {
     expect(await panel().getByLabel('if (condition)').inputValue()).toBe('$steps.order.timedOut = true');
     expect(pageErrors).toEqual([]);
   });
+
+  it('selects an element and inserts a step from the keyboard alone, through the element select', async () => {
+    await page.goto(`${hookflow.url}/console/t/${acme.tenantId}/processes/upsert-contact-by-email`);
+    await page.getByRole('tab', { name: 'Designer' }).click();
+    await shape('contact').waitFor();
+    const select = page.getByLabel('Select an element');
+    expect(await select.locator('option[value="Flow-Start-process"]').count()).toBe(1);
+    await select.focus();
+    // Arrow keys move through the elements; each one chosen is selected in the canvas and shown in the panel.
+    await page.keyboard.press('ArrowDown');
+    const first = await select.inputValue();
+    expect(first).not.toBe('');
+    await panel()
+      .getByTestId('selected-element')
+      .locator('code', { hasText: new RegExp(`^${first}$`) })
+      .first()
+      .waitFor();
+    await select.selectOption('Flow-Start-process');
+    await panel().getByTestId('flow-role').filter({ hasText: 'From Start-process to contact.' }).waitFor();
+    const insert = panel().getByLabel('Insert a step here');
+    await insert.focus();
+    await insert.selectOption('set-variable');
+    await panel().getByRole('button', { name: 'Insert', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await shape('setVariable').waitFor();
+    expect(await select.inputValue()).toBe('setVariable');
+    await page.getByText('unsaved changes').waitFor();
+  });
 });

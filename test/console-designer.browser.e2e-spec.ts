@@ -206,7 +206,8 @@ describe('the process designer in the console', () => {
     const item = alert.locator('li[data-element="ordered"]');
     expect(await item.innerText()).toContain('an inclusive gateway takes any number of its paths at once');
     await item.getByRole('button').click();
-    await page.getByRole('complementary', { name: 'Selected element' }).getByText('InclusiveGateway').waitFor();
+    await page.getByTestId('selected-element').getByText('InclusiveGateway').waitFor();
+    expect(await page.getByLabel('Select an element').inputValue()).toBe('ordered');
     expect(await processes().get(tenantId, FOLLOW_UP)).toMatchObject({ version: before.version });
     await screenshot(page, 'designer-problem');
     // The button gave the canvas the focus, with the element selected: bpmn-js's keys act on it.

@@ -22,6 +22,7 @@ import { StepTypesController } from './step-types.controller.js';
 import { OAuthController } from './oauth.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { TasksController } from './tasks.controller.js';
+import { ExpressionsController } from './expressions.controller.js';
 
 /** The HTTP admin API under /api and the OAuth token endpoint: thin controllers over the services of the other modules. */
 @Module({
@@ -35,6 +36,7 @@ import { TasksController } from './tasks.controller.js';
     ColumnTypesController,
     StepTypesController,
     ProcessesController,
+    ExpressionsController,
     WebhookLogController,
     InstancesController,
     TasksController,

@@ -348,3 +348,20 @@ export class TaskDecisionDto {
   @MaxLength(MAX_TASK_COMMENT)
   comment?: string;
 }
+
+/** An expression to evaluate on a sample payload (POST …/expressions/evaluate). */
+export class EvaluateExpressionDto {
+  @ApiProperty({ description: 'A JSONata expression, as a step input holds it', example: "form_response.answers[field.ref='email'].email" })
+  @IsString()
+  @Length(1, 10_000)
+  expression: string;
+
+  @ApiProperty({ description: 'The sample payload: a stored webhook’s, or one pasted', type: 'object', additionalProperties: true })
+  @IsObject()
+  payload: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Variables, as `$vars` (set-variable steps)', type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  vars?: Record<string, unknown>;
+}

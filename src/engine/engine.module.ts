@@ -34,6 +34,7 @@ import { STEP_TYPES } from './steps/index.js';
 import { loadStepTypeModules } from './step-type-modules.js';
 import { TenantProcessesRepository } from './tenant-processes.repository.js';
 import { MappingProposalService } from './mapping-proposal/mapping-proposal.service.js';
+import { ExpressionPreviewService } from './expression-preview.service.js';
 
 @Module({
   imports: [
@@ -75,6 +76,7 @@ import { MappingProposalService } from './mapping-proposal/mapping-proposal.serv
     DryRunService,
     WhatIfService,
     MappingProposalService,
+    ExpressionPreviewService,
   ],
   exports: [
     ProcessesService,
@@ -84,6 +86,7 @@ import { MappingProposalService } from './mapping-proposal/mapping-proposal.serv
     DryRunService,
     WhatIfService,
     MappingProposalService,
+    ExpressionPreviewService,
     DefinitionCompiler,
     StepRegistry,
     // For the pipeline, which runs processes for webhooks:

@@ -76,8 +76,10 @@ export class Expression {
                 ? (failure.message ?? null)
                 : null;
       const why = limit ?? failure.message ?? String(error);
-      // A limit is marked, so that a dry run can refuse the draft outright (422).
-      throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(this.source)} failed: ${why}`, {}, limit ? { limit: true } : undefined);
+      const position = (error as { position?: unknown }).position;
+      // A limit is marked, so that a dry run can refuse the draft outright (422); the position lets an editor point at the part that failed.
+      const details = { ...(limit ? { limit: true } : {}), ...(typeof position === 'number' ? { position } : {}) };
+      throw new AppError(ErrorCode.ExpressionFailed, `Expression ${quote(this.source)} failed: ${why}`, {}, Object.keys(details).length ? details : undefined);
     }
     return normalise(result, this.source);
   }

@@ -33,6 +33,13 @@ export interface RunContext {
   depth?: number;
 }
 
+/**
+ * Marks a property of an input schema whose text is an expression (of an object of free keys:
+ * its values are). Validation ignores it (Ajv runs with strict: false); the console's Designer
+ * offers a sample's parameters and shows the value on the sample for such fields.
+ */
+export const EXPRESSION_MARK = { 'x-expression': true } as const;
+
 /** A context to evaluate an expression outside a run (a trigger's condition, a webhook's correlation key): it writes nothing. */
 export function expressionContext(base: Pick<RunContext, 'tenantId' | 'webhookId' | 'payload' | 'webhook'> & { processId?: string }): RunContext {
   return { processId: '', ...base, writeKey: '', outputs: {}, vars: {}, recordIds: [], writes: [], dryRun: true, plannedWrites: [] };

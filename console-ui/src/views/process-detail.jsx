@@ -58,7 +58,7 @@ export function ProcessDetail({ tenant, can, processId }) {
           <Tabs detail={detail} tab={tab} setTab={setTab} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tab-panel">
             {tab === 'steps' && <StepList steps={detail.definition.steps} trigger={detail.definition.trigger} />}
-            {tab === 'designer' && <DesignerTab tenant={tenant} detail={detail} writable={writable} saved={savedDrawn} />}
+            {tab === 'designer' && <DesignerTab tenant={tenant} detail={detail} writable={writable} saved={savedDrawn} draft={draft} setDraft={setDraft} />}
             {tab === 'edit' && draft !== null && (
               <Editor
                 tenant={tenant}

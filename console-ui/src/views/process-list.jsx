@@ -77,45 +77,57 @@ export function ProcessList({ tenant, can }) {
   );
 }
 
-const TEMPLATE = {
-  id: 'my-process',
-  name: 'My process',
-  version: 1,
-  trigger: { type: 'webhook', condition: '$exists(email)' },
-  steps: [
-    {
-      id: 'contact',
-      type: 'create-record',
-      description: 'Create a Contact from the form',
-      input: { object: 'Contact', values: { Name: '$trim(name)', Email: '$lowercase($trim(email))' } },
-    },
-  ],
-};
+/** A process id as definitions take it (process-schema.ts): lower-case words joined by "-". */
+const PROCESS_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
+/**
+ * The definition of a new custom process: a webhook trigger (with a key chosen, only that key's
+ * webhooks) and one `stop` step — a definition has at least one step; the Designer then inserts
+ * the real ones on the flow before it.
+ */
+export function newProcessDefinition(id, name, keyName) {
+  return {
+    id,
+    name,
+    version: 1,
+    activeByDefault: false,
+    trigger: keyName ? { type: 'webhook', apiKeys: [keyName] } : { type: 'webhook' },
+    steps: [{ id: 'done', type: 'stop', description: 'Done', input: { reason: 'nothing more to do' } }],
+  };
+}
+
+/** "New custom process": an id, a name and optionally the API key whose webhooks start it; it opens in the Designer. */
 function NewProcess({ tenant }) {
-  const [text, setText] = useState(JSON.stringify(TEMPLATE, null, 2));
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [keyName, setKeyName] = useState('');
+  const keys = useLoad(() => get(tenantApi(tenant.id)('/api-keys')).catch(() => []), [tenant.id]);
   const action = useAction();
+  const idProblem = id && !PROCESS_ID.test(id) ? 'lower-case letters, digits and "-", at most 100' : null;
   const create = async (event) => {
     event.preventDefault();
-    const created = await action.perform(async () => {
-      let definition;
-      try {
-        definition = JSON.parse(text);
-      } catch (error) {
-        throw new Error(`Not JSON: ${error.message}`, { cause: error });
-      }
-      return post(tenantApi(tenant.id)('/processes'), { definition });
-    });
-    if (created) navigate(`/t/${tenant.id}/processes/${encodeURIComponent(created.id)}`);
+    const created = await action.perform(() => post(tenantApi(tenant.id)('/processes'), { definition: newProcessDefinition(id, name.trim(), keyName) }));
+    if (created) navigate(`/t/${tenant.id}/processes/${encodeURIComponent(created.id)}?tab=designer`);
   };
   return (
-    <form class="panel" onSubmit={create}>
-      <label>
-        Definition of the new process (JSON)
-        <textarea rows={12} class="code" spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      </label>
+    <form class="panel new-process" onSubmit={create} aria-label="New custom process">
+      <label for="new-process-id">Process id</label>
+      <input id="new-process-id" value={id} required aria-invalid={idProblem ? 'true' : undefined} onInput={(e) => setId(e.currentTarget.value.trim())} />
+      {idProblem && <p class="field-problem">{idProblem}</p>}
+      <label for="new-process-name">Name</label>
+      <input id="new-process-name" value={name} required onInput={(e) => setName(e.currentTarget.value)} />
+      <label for="new-process-key">Started by webhooks of</label>
+      <select id="new-process-key" value={keyName} onChange={(e) => setKeyName(e.currentTarget.value)}>
+        <option value="">any API key of the tenant</option>
+        {(keys.data ?? [])
+          .filter((key) => !key.revokedAt)
+          .map((key) => (
+            <option value={key.name}>the key {key.name}</option>
+          ))}
+      </select>
+      <p class="muted">It starts with no step of its own (one "stop", which ends the run) and is off until you switch it on; it opens in the Designer.</p>
       <ErrorNote error={action.error} />
-      <button type="submit" disabled={action.busy}>
+      <button type="submit" disabled={action.busy || !id || !name.trim() || Boolean(idProblem)}>
         Create
       </button>
     </form>

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Expression } from '../expression.js';
-import { compileExpression, evaluate, isTrue, type StepCall, type StepResult, type StepType } from '../step-type.js';
+import { compileExpression, evaluate, EXPRESSION_MARK, isTrue, type StepCall, type StepResult, type StepType } from '../step-type.js';
 
 interface Input {
   /** Expression; JSONata truthiness decides (false, 0, "", empty and missing are false). */
@@ -17,7 +17,7 @@ export class ConditionStep implements StepType<Input, Expression> {
     type: 'object',
     additionalProperties: false,
     required: ['if'],
-    properties: { if: { type: 'string', minLength: 1 } },
+    properties: { if: { type: 'string', minLength: 1, ...EXPRESSION_MARK } },
   };
 
   compile(input: Input): Expression {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogueService } from '../../catalogue/catalogue.service.js';
 import { RecordsService } from '../../catalogue/records.service.js';
-import { compileValue, evaluate, type StepCall, type StepResult, type StepType, type ValueSource } from '../step-type.js';
+import { compileValue, evaluate, EXPRESSION_MARK, type StepCall, type StepResult, type StepType, type ValueSource } from '../step-type.js';
 import { unmappable } from './record-input.js';
 
 interface Input {
@@ -36,7 +36,7 @@ export class FindRecordStep implements StepType<Input, Compiled> {
     properties: {
       object: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
       column: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
-      value: { description: 'Expression (a string) or constant.' },
+      value: { description: 'Expression (a string) or constant.', ...EXPRESSION_MARK },
       required: { type: 'boolean' },
     },
   };

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import type { CatalogueService, ObjectModel } from '../../catalogue/catalogue.service.js';
-import { compileFields, compileValue, evaluate, evaluateFields, type RunContext, type ValueSource } from '../step-type.js';
+import { compileFields, EXPRESSION_MARK, compileValue, evaluate, evaluateFields, type RunContext, type ValueSource } from '../step-type.js';
 
 /** The input record steps share: which object, and the values to write. */
 export interface RecordInput {
@@ -23,13 +23,14 @@ const IDENTIFIER = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' };
 
 export const RECORD_INPUT_PROPERTIES = {
   object: { ...IDENTIFIER, description: 'Object code, e.g. "Lead".' },
-  objectFrom: { type: 'string', minLength: 1, description: 'Expression that yields the object code.' },
+  objectFrom: { type: 'string', minLength: 1, description: 'Expression that yields the object code.', ...EXPRESSION_MARK },
   values: {
     type: 'object',
     description: 'Column code → expression (a string) or constant.',
     propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
+    ...EXPRESSION_MARK,
   },
-  valuesFrom: { type: 'string', minLength: 1, description: 'Expression that yields an object of column values.' },
+  valuesFrom: { type: 'string', minLength: 1, description: 'Expression that yields an object of column values.', ...EXPRESSION_MARK },
 };
 
 /** Exactly one of object/objectFrom and one of values/valuesFrom. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { compileValue, evaluate, type StepCall, type StepResult, type StepType, type ValueSource } from '../step-type.js';
+import { compileValue, evaluate, EXPRESSION_MARK, type StepCall, type StepResult, type StepType, type ValueSource } from '../step-type.js';
 
 interface Input {
   name: string;
@@ -15,7 +15,10 @@ export class SetVariableStep implements StepType<Input, { name: string; value: V
     type: 'object',
     additionalProperties: false,
     required: ['name', 'value'],
-    properties: { name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }, value: {} },
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      value: { description: 'Expression (a string) or constant.', ...EXPRESSION_MARK },
+    },
   };
 
   compile(input: Input) {

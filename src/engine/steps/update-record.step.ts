@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import { CatalogueService } from '../../catalogue/catalogue.service.js';
 import { RecordsService } from '../../catalogue/records.service.js';
-import { compileExpression, evaluate, type StepCall, type StepResult, type StepType } from '../step-type.js';
+import { compileExpression, evaluate, EXPRESSION_MARK, type StepCall, type StepResult, type StepType } from '../step-type.js';
 import type { Expression } from '../expression.js';
 import {
   compileRecordInput,
@@ -40,7 +40,7 @@ export class UpdateRecordStep implements StepType<Input, Compiled> {
     required: ['id'],
     properties: {
       ...RECORD_INPUT_PROPERTIES,
-      id: { type: 'string', minLength: 1, description: 'Expression giving the record Id, e.g. "Id" or "$steps.lead.recordId".' },
+      id: { type: 'string', minLength: 1, description: 'Expression giving the record Id, e.g. "Id" or "$steps.lead.recordId".', ...EXPRESSION_MARK },
     },
     allOf: RECORD_INPUT_RULES,
   };

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { InputForm, TextField } from './input-form.jsx';
 import { insertChoices, insertStep } from './insert-step.js';
-import { setDefaultFlow, setElementName, setFlowCondition, setStepInput, setStepRetry, setStepType } from './modeler.js';
+import { setDefaultFlow, setElementName, setFlowCondition, setStepInput, setStepRetry, setStepType, showElement } from './modeler.js';
 
 /**
  * The selected element: id, name and BPMN type, and what of it an analyst edits without JSON.
@@ -12,7 +12,7 @@ import { setDefaultFlow, setElementName, setFlowCondition, setStepInput, setStep
  * becomes the default; any flow takes a new step. Read only for viewers. Every change goes
  * through bpmn-js's modeling (modeler.js, insert-step.js), so Ctrl+Z on the canvas undoes it.
  */
-export function ElementPanel({ selected, stepTypes, writable, modeler }) {
+export function ElementPanel({ selected, stepTypes, writable, modeler, revision }) {
   const edit = {
     type: (id, type) => setStepType(modeler.current, id, type),
     input: (id, input) => setStepInput(modeler.current, id, input),
@@ -26,6 +26,7 @@ export function ElementPanel({ selected, stepTypes, writable, modeler }) {
   return (
     <aside class="designer-panel" aria-labelledby="designer-panel-title">
       <h2 id="designer-panel-title">Selected element</h2>
+      <ElementSelect modeler={modeler.current} selected={selected} revision={revision} />
       {!selected ? (
         <p class="muted">Select an element in the diagram to see its step.</p>
       ) : (
@@ -177,11 +178,18 @@ function StepInput({ selected, type, stepTypes, writable, setInput }) {
 }
 
 /** One text setting of the element, written when the field is left or Enter pressed. */
-function Setting({ id, label, about, value, kind = 'text', disabled, commit }) {
+function Setting({ id, label, about, value, kind = 'text', expression = false, disabled, commit }) {
   return (
     <div class="input-field">
       <label for={id}>{label}</label>
-      <TextField field={{ kind, name: label }} value={value} id={id} described={about ? `${id}-about` : undefined} disabled={disabled} commit={commit} />
+      <TextField
+        field={{ kind, name: label, expression }}
+        value={value}
+        id={id}
+        described={about ? `${id}-about` : undefined}
+        disabled={disabled}
+        commit={commit}
+      />
       {about && (
         <p class="muted input-about" id={`${id}-about`}>
           {about}
@@ -216,6 +224,7 @@ function ConditionField({ selected, writable, edit }) {
       key={`if-${selected.id}`}
       id={`if-${selected.id}`}
       label="if (condition)"
+      expression
       about={`An expression: true takes the "then" flow (${thenFlow}), anything else the "else" flow. It is the condition expression of the "then" flow.`}
       value={condition}
       disabled={!writable}
@@ -245,6 +254,7 @@ function FlowPanel({ selected, stepTypes, writable, edit }) {
           key={`condition-${selected.id}`}
           id={`condition-${selected.id}`}
           label="Condition expression"
+          expression
           about={`The "if" of the condition ${flow.source}.`}
           value={flow.condition}
           disabled={!writable}
@@ -340,5 +350,32 @@ function RetryFields({ selected, writable, edit }) {
         commit={(maxDelay) => write({ maxDelay })}
       />
     </fieldset>
+  );
+}
+
+/**
+ * Every element of the diagram (steps, events, gateways, flows) in a select: choosing one selects
+ * it in the canvas as a click would, so the panel, "Insert a step here" and the canvas's own keys
+ * work from the keyboard alone.
+ */
+function ElementSelect({ modeler, selected, revision }) {
+  if (!modeler) return null;
+  const root = modeler.get('canvas').getRootElement();
+  const elements = modeler.get('elementRegistry').filter((element) => element !== root && !element.labelTarget && element.type !== 'label');
+  return (
+    <p class="designer-element-select" data-revision={revision}>
+      <label class="inline">
+        Select an element
+        <select value={selected?.id ?? ''} onChange={(event) => event.currentTarget.value && showElement(modeler, event.currentTarget.value)}>
+          <option value="">—</option>
+          {elements.map((element) => (
+            <option value={element.id}>
+              {element.businessObject.name || element.id} ({element.type.replace(/^bpmn:/, '')}
+              {element.businessObject.name ? `, ${element.id}` : ''})
+            </option>
+          ))}
+        </select>
+      </label>
+    </p>
   );
 }

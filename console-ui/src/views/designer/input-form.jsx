@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ExpressionHelp } from './expression-help.jsx';
+import { useSampleContext } from './sample-context.js';
 import { choicesOf, fieldsOf, jsonOf, mapOf, numberProblem, parseJsonField, rowsOf, valueOfText, withValue } from './input-schema.js';
 
 /**
@@ -18,7 +20,14 @@ export function InputForm({ schema, input, idPrefix, disabled, onChange }) {
           <p class="muted">Give one of {names.map((name) => `"${name}"`).join(' or ')}.</p>
         ))}
         {fields.map((field) => (
-          <Field key={field.name} field={field} value={input?.[field.name]} id={`${idPrefix}-${field.name}`} commit={(value) => commit(field.name, value)} />
+          <Field
+            key={field.name}
+            field={field}
+            value={input?.[field.name]}
+            input={input}
+            id={`${idPrefix}-${field.name}`}
+            commit={(value) => commit(field.name, value)}
+          />
         ))}
       </fieldset>
     </form>
@@ -36,7 +45,7 @@ const CONTROLS = {
   json: JsonField,
 };
 
-function Field({ field, value, id, commit }) {
+function Field({ field, value, input, id, commit }) {
   const Control = CONTROLS[field.kind] ?? JsonField;
   const described = field.description ? `${id}-about` : undefined;
   const grouped = field.kind === 'map' || field.kind === 'list';
@@ -51,7 +60,7 @@ function Field({ field, value, id, commit }) {
       {grouped ? (
         <fieldset aria-describedby={described}>
           <legend>{label}</legend>
-          <Control field={field} value={value} id={id} commit={commit} />
+          <Control field={field} value={value} input={input} id={id} commit={commit} />
         </fieldset>
       ) : (
         <>
@@ -78,12 +87,23 @@ function useDraft(external) {
 /** A text (an expression or a constant text), or a number: kept while typing, written when left. The panel uses it for its own fields too. */
 export function TextField({ field, value, id, commit, described, disabled }) {
   const [draft, setDraft] = useDraft(value === undefined ? '' : String(value));
+  const { objects } = useSampleContext();
   const numeric = field.kind !== 'text';
   const problem = numeric ? numberProblem(field.kind, valueOfText(field.kind, draft)) : null;
+  // An object code is offered from the tenant's Webhook entities lookup; any text stays allowed.
+  const objectList = field.name === 'object' && objects ? 'designer-objects' : undefined;
   return (
     <>
+      {objectList && (
+        <datalist id={objectList}>
+          {objects.map((object) => (
+            <option value={object.name}>{object.caption}</option>
+          ))}
+        </datalist>
+      )}
       <input
         id={id}
+        list={objectList}
         type="text"
         inputMode={numeric ? 'decimal' : undefined}
         value={draft}
@@ -103,6 +123,17 @@ export function TextField({ field, value, id, commit, described, disabled }) {
         <p class="field-problem" role="alert">
           {field.name}: {problem}
         </p>
+      )}
+      {field.expression && !disabled && (
+        <ExpressionHelp
+          id={id}
+          text={draft}
+          label={field.name}
+          pick={(expression) => {
+            setDraft(expression);
+            commit(expression);
+          }}
+        />
       )}
     </>
   );
@@ -133,8 +164,12 @@ function EnumField({ field, value, id, commit, described }) {
   );
 }
 
-/** Keys with a text each (column code → expression, header → value): rows to add and remove. */
-function MapField({ field, value, id, commit }) {
+/**
+ * Keys with a text each (column code → expression, header → value): rows to add and remove. The
+ * values of a record step's columns are expressions: each has its value on the sample and the
+ * sample's parameters, and "Add column" lists the columns of the step's object.
+ */
+function MapField({ field, value, input, id, commit }) {
   const [rows, setRows] = useRows(value, rowsOf);
   const change = (next) => {
     setRows(next);
@@ -153,14 +188,7 @@ function MapField({ field, value, id, commit }) {
             spellcheck={false}
             onChange={(event) => set(index, 0, event.currentTarget.value)}
           />
-          <input
-            type="text"
-            id={`${id}-value-${index}`}
-            value={text}
-            aria-label={`${field.name}: ${key || `value ${index + 1}`}`}
-            spellcheck={false}
-            onChange={(event) => set(index, 1, event.currentTarget.value)}
-          />
+          <MapValue field={field} id={`${id}-value-${index}`} name={key || `value ${index + 1}`} text={text} write={(next) => set(index, 1, next)} />
           <button
             type="button"
             class="secondary small"
@@ -171,12 +199,91 @@ function MapField({ field, value, id, commit }) {
           </button>
         </div>
       ))}
+      {field.expression && typeof input?.object === 'string' && (
+        <ColumnPicker id={`${id}-column`} object={input.object} taken={rows.map(([key]) => key)} add={(key) => change([...rows, [key, '']])} />
+      )}
       <button type="button" class="secondary small" onClick={() => setRows([...rows, ['', '']])}>
         Add to {field.name}
       </button>
     </>
   );
 }
+
+/** A map's value: kept while typing (its value on the sample follows), written when left. */
+function MapValue({ field, id, name, text, write }) {
+  const [draft, setDraft] = useDraft(text);
+  return (
+    <div class="input-value">
+      <input
+        type="text"
+        id={id}
+        value={draft}
+        aria-label={`${field.name}: ${name}`}
+        spellcheck={false}
+        onInput={(event) => setDraft(event.currentTarget.value)}
+        onChange={(event) => write(event.currentTarget.value)}
+      />
+      {field.expression && (
+        <ExpressionHelp
+          id={id}
+          text={draft}
+          label={`${field.name}: ${name}`}
+          pick={(expression) => {
+            setDraft(expression);
+            write(expression);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * "Add column": the columns of the object the step writes, not yet in the map. A lookup column is
+ * offered by the object it refers to (Country for CountryId) and written so (`Country`): a record
+ * step resolves it by that object's display value, as the webhook sends it.
+ */
+function ColumnPicker({ id, object, taken, add }) {
+  const { objects } = useSampleContext();
+  const [chosen, setChosen] = useState('');
+  const model = objects?.find((candidate) => candidate.name === object);
+  if (!model) return objects ? <p class="muted">No object {object} in this tenant's catalogue: type the column codes.</p> : null;
+  const choices = model.columns
+    .filter((column) => !SYSTEM_COLUMNS.has(column.name))
+    .map((column) =>
+      column.lookup && column.name.endsWith('Id')
+        ? { key: column.name.slice(0, -2), label: `${column.name.slice(0, -2)} (a ${column.lookup}, by its name; sets ${column.name})` }
+        : { key: column.name, label: column.caption && column.caption !== column.name ? `${column.name} (${column.caption})` : column.name },
+    )
+    .filter((choice) => !taken.includes(choice.key));
+  return (
+    <div class="input-row column-picker">
+      <label for={id} class="visually-hidden">
+        Column of {object} to add
+      </label>
+      <select id={id} value={chosen} onChange={(event) => setChosen(event.currentTarget.value)}>
+        <option value="">Choose a column of {object}…</option>
+        {choices.map((choice) => (
+          <option value={choice.key}>{choice.label}</option>
+        ))}
+      </select>
+      <button
+        type="button"
+        class="secondary small"
+        disabled={!chosen}
+        onClick={() => {
+          add(chosen);
+          setChosen('');
+        }}
+      >
+        Add column
+      </button>
+    </div>
+  );
+}
+
+/** Columns the service sets itself (catalogue.service.ts SYSTEM_COLUMNS). */
+const SYSTEM_COLUMNS = new Set(['Id', 'CreatedOn', 'ModifiedOn', 'TenantId']);
 
 /** Texts in order (API key names, parameters to ignore): rows to add and remove. */
 function ListField({ field, value, id, commit }) {

@@ -16,14 +16,23 @@ export function fieldsOf(schema, input) {
     required: required.has(name),
     description: typeof property?.description === 'string' ? property.description : '',
     options: optionsOf(property),
+    expression: isExpression(property),
     schema: property,
   }));
   // Properties of the input the schema does not name (it refuses them on save) are kept, as JSON.
   for (const name of Object.keys(value)) {
     if (!Object.hasOwn(properties, name))
-      fields.push({ name, kind: 'json', required: false, description: 'Not in the schema of this step type.', options: [], schema: {} });
+      fields.push({ name, kind: 'json', required: false, description: 'Not in the schema of this step type.', options: [], expression: false, schema: {} });
   }
   return fields;
+}
+
+/**
+ * Whether the property's text is an expression (a map's: its values'): the step type says so with
+ * `x-expression` in its schema, which the service's validation ignores.
+ */
+export function isExpression(property) {
+  return isObject(property) && property['x-expression'] === true;
 }
 
 /** The control a property takes: text, number, integer, boolean, enum, map (key → text), list (of texts), or json. */

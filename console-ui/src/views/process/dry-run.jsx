@@ -167,7 +167,7 @@ function ReplayNote({ tenant, replayed }) {
 }
 
 /** What the draft did with the sample payload and, when webhooks were picked, with each of them. */
-function DryRunResult({ tenant, result, goOn }) {
+export function DryRunResult({ tenant, result, goOn }) {
   return (
     <div class="dry-run-result" aria-live="polite">
       <h3>
