@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
 import { InstancesService } from '../src/engine/instances.service.js';
 import { ProcessBpmn } from '../src/engine/process-bpmn.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable, signIn } from './support/browser.js';
+import { openConsole, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -96,13 +96,7 @@ describe('editing steps and counting instances in the process designer', () => {
     await processes().setActive(tenantId, DEFAULT_PROCESS, false);
     for (const definition of [intake, lookup, waits]) await processes().create(tenantId, definition);
     for (const name of ['intake', 'lookup', 'waits']) keys[name] = (await hookflow.get(ApiKeysService).create(tenantId, name)).apiKey;
-    browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(hookflow.url)) external.push(request.url());
-    });
+    ({ browser, page } = await openConsole(hookflow.url, { width: 1280, height: 900 }, { pageErrors, external }));
     await signIn(page, hookflow.url, ANALYST);
   }, 60_000);
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
 import { CANADA_ID } from '../src/catalogue/default-catalogue.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { apiRequest } from './support/admin-client.js';
-import { CHROMIUM_ARGS, chromiumExecutable, screenshot, signIn } from './support/browser.js';
+import { openConsole, screenshot, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -59,10 +59,7 @@ describe('mapping a webhook in the designer, without JSON', () => {
     const sent = await apiRequest(hookflow.url, 'POST', `/webhooks/${apiKey}`, { body: typeform });
     expect(sent.status).toBe(202);
     expect(await hookflow.waitForWebhook(tenantId, sent.body.id as string)).toMatchObject({ status: 'received', recordIds: [] });
-    browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsole(hookflow.url, { width: 1400, height: 1000 }, { pageErrors }));
     await signIn(page, hookflow.url, ANALYST);
   }, 60_000);
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
-import { CHROMIUM_ARGS, chromiumExecutable, screenshot, signIn } from './support/browser.js';
+import { openConsole, screenshot, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -45,10 +45,7 @@ describe('overriding the default process in the designer, without JSON', () => {
     acme = await hookflow.newTenant('Acme');
     globex = await hookflow.newTenant('Globex');
     await hookflow.get(UsersService).create(ANALYST.email, ANALYST.password, { tenantId: acme.tenantId, role: 'analyst' });
-    browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsole(hookflow.url, { width: 1280, height: 900 }, { pageErrors }));
     await signIn(page, hookflow.url, ANALYST);
   }, 60_000);
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { UsersService } from '../src/auth/users.service.js';
 import { RecordsService } from '../src/catalogue/records.service.js';
 import { ProcessesService } from '../src/engine/processes.service.js';
 import { ApiKeysService } from '../src/tenants/api-keys.service.js';
 import { apiRequest } from './support/admin-client.js';
 import { CANADA_ID } from './support/admin-api.js';
-import { CHROMIUM_ARGS, chromiumExecutable, screenshot, signIn } from './support/browser.js';
+import { openConsole, screenshot, signIn } from './support/browser.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 import { startTestService, type TestService } from './support/test-service.js';
 
@@ -103,13 +103,7 @@ describe('"Map this webhook" in the console', () => {
     hookflow = await startTestService(database);
     ({ tenantId } = await hookflow.newTenant('Acme'));
     await hookflow.get(UsersService).create(ANALYST.email, ANALYST.password, { tenantId, role: 'analyst' });
-    browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('request', (request) => {
-      if (!request.url().startsWith(hookflow.url)) external.push(request.url());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsole(hookflow.url, { width: 1280, height: 900 }, { pageErrors, external }));
     await signIn(page, hookflow.url, ANALYST);
   }, 60_000);
 

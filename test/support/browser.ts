@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,25 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/**
+ * Headless Chromium with one page on the console's viewport (10 s per step): the page's errors go
+ * into `seen.pageErrors`, and, when given, every request to anywhere but the service into
+ * `seen.external` — both for the tests to assert empty.
+ */
+export async function openConsole(
+  serviceUrl: string,
+  viewport: { width: number; height: number },
+  seen: { pageErrors: string[]; external?: string[] },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => seen.pageErrors.push(error.message));
+  const { external } = seen;
+  if (external) page.on('request', (request) => void (request.url().startsWith(serviceUrl) || external.push(request.url())));
+  return { browser, page };
+}
 
 /** Signs a user in on the console's sign-in page and waits for the dashboard of their tenant. */
 export async function signIn(page: Page, serviceUrl: string, user: { email: string; password: string }, tenantName = 'Acme'): Promise<void> {
